@@ -1,0 +1,231 @@
+import { BehaviorSubject, Observable, distinctUntilChanged, share } from 'rxjs';
+import { createActor, type Actor } from 'xstate';
+import { Dispatcher, type SubmitOptions, type WorkerSnapshot } from './dispatcher.js';
+import { InvalidOptionError, PoolClosedError, PoolStateError } from './errors.js';
+import type { PoolMetrics } from './metrics.js';
+import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
+import type { PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
+import { poolMachine, type PoolFailedError } from './pool-machine.js';
+import { unwrap, type TaskResult } from './result.js';
+
+/** How to close a pool. */
+export interface CloseOptions {
+  /**
+   * Cancel queued and running tasks (`TaskCancelled`) instead of letting them finish.
+   * @default false
+   */
+  readonly abort?: boolean;
+  /**
+   * Drain for at most this long, then cancel what is left and abandon workers still tearing down.
+   * @default undefined (drain fully)
+   */
+  readonly timeoutMs?: number;
+}
+
+/** A pool at one moment. */
+export interface PoolSnapshot {
+  readonly name: string;
+  readonly state: PoolState;
+  /** The number of workers the pool aims for. */
+  readonly size: number;
+  readonly workers: readonly WorkerSnapshot[];
+  readonly metrics: PoolMetrics;
+  /** Why the pool is `failed`, when it is. */
+  readonly failure?: PoolFailedError;
+}
+
+/** A running pool of workers: submit tasks, watch its streams, resize and close it. */
+export interface Pool<TInput, TOutput> {
+  readonly name: string;
+  /** Starts the workers (from `stopped`, or after `failed`); submits are accepted from now on. No-op when starting or running. */
+  start(): this;
+  /** Runs `input` on a worker; resolves with `Right(output)` or `Left(TaskError)`. Never rejects. */
+  submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>>;
+  /** Like `submit`, but resolves with the output and rejects with the `TaskError`. */
+  run(input: TInput, options?: SubmitOptions): Promise<TOutput>;
+  /** The lifecycle state; emits the current one on subscribe. */
+  readonly state$: Observable<PoolState>;
+  /** Lifecycle events: workers started, crashed, stopped; resizes; refusals. */
+  readonly events$: Observable<PoolEvent>;
+  /** One outcome per settled task. Costs nothing while nobody subscribes. */
+  readonly results$: Observable<TaskOutcome<TOutput>>;
+  /** Metric snapshots: one on subscribe, then every `metrics.intervalMs`. */
+  readonly metrics$: Observable<PoolMetrics>;
+  getSnapshot(): PoolSnapshot;
+  /** Resolves when nothing is queued, waiting or running. */
+  onIdle(): Promise<void>;
+  /** Changes the number of workers; resolves when the pool has that many (shrinking waits for busy workers' tasks). */
+  resize(size: number): Promise<void>;
+  /** Drains (or aborts) and stops every worker; calling it again returns the same promise. */
+  close(options?: CloseOptions): Promise<void>;
+  /** The pool's XState actor, for inspection. */
+  readonly actor: Actor<typeof poolMachine>;
+}
+
+const topState = (value: unknown): PoolState =>
+  (typeof value === 'string' ? value : Object.keys(value as object)[0]) as PoolState;
+
+class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
+  readonly name: string;
+  readonly actor: Actor<typeof poolMachine>;
+  readonly state$: Observable<PoolState>;
+  readonly events$: Observable<PoolEvent>;
+  readonly results$: Observable<TaskOutcome<TOutput>>;
+  readonly metrics$: Observable<PoolMetrics>;
+  readonly #config: PoolConfig<TInput, TOutput>;
+  readonly #dispatcher: Dispatcher<TInput, TOutput>;
+  readonly #state: BehaviorSubject<PoolState>;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: PoolOptions<TInput, TOutput, unknown>) {
+    const config = resolvePoolOptions(options);
+    this.#config = config;
+    this.name = config.name;
+    const dispatcher = new Dispatcher(config);
+    this.#dispatcher = dispatcher;
+    this.actor = createActor(poolMachine, {
+      id: config.name,
+      clock: config.clock,
+      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
+      input: {
+        name: config.name,
+        size: config.size,
+        logic: config.logic as PoolConfig<unknown, unknown>['logic'],
+        dispatcher: dispatcher as Dispatcher<unknown, unknown>,
+        clock: config.clock,
+        restartLimit: { maxRestarts: 5, withinMs: 10_000 },
+      },
+    });
+    this.#state = new BehaviorSubject<PoolState>('stopped');
+    this.actor.subscribe((snapshot) => {
+      const state = topState(snapshot.value);
+      if (state === this.#state.value) return;
+      this.#state.next(state);
+      dispatcher.events$.next({ type: 'pool.state', state });
+    });
+    this.actor.start();
+    this.state$ = this.#state.pipe(distinctUntilChanged());
+    this.events$ = dispatcher.events$.asObservable();
+    this.results$ = dispatcher.results$.asObservable();
+    this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
+      const { clock, intervalMs } = config;
+      let handle: unknown;
+      const tick = (): void => {
+        subscriber.next(dispatcher.metrics.snapshot(clock.now()));
+        handle = clock.setTimeout(tick, intervalMs);
+      };
+      tick();
+      return () => clock.clearTimeout(handle);
+    }).pipe(share());
+  }
+
+  start(): this {
+    const state = this.#state.value;
+    if (state === 'closing') {
+      throw new PoolStateError('start', state, `cannot start pool '${this.name}' while it is closing: await close() first`);
+    }
+    if (state === 'stopped' || state === 'failed') this.actor.send({ type: 'pool.start' });
+    return this;
+  }
+
+  submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
+    return this.#dispatcher.submit(input, options);
+  }
+
+  async run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
+    return unwrap(await this.#dispatcher.submit(input, options));
+  }
+
+  getSnapshot(): PoolSnapshot {
+    const context = this.actor.getSnapshot().context;
+    const snapshot: PoolSnapshot = {
+      name: this.name,
+      state: this.#state.value,
+      size: context.size,
+      workers: this.#dispatcher.workers(),
+      metrics: this.#dispatcher.metrics.snapshot(this.#config.clock.now()),
+    };
+    return context.failure === undefined ? snapshot : { ...snapshot, failure: context.failure };
+  }
+
+  onIdle(): Promise<void> {
+    return this.#dispatcher.whenIdle();
+  }
+
+  resize(size: number): Promise<void> {
+    checkSize('size', size);
+    const state = this.#state.value;
+    if (state !== 'starting' && state !== 'running') {
+      return Promise.reject(new PoolStateError('resize', state, `cannot resize pool '${this.name}' while it is ${state}`));
+    }
+    const d = this.#dispatcher;
+    const done = (): boolean => d.liveCount() === size && d.readyCount() === size;
+    this.actor.send({ type: 'pool.resize', size });
+    return this.#until(done, 'resize');
+  }
+
+  close(options: CloseOptions = {}): Promise<void> {
+    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
+    const { abort = false, timeoutMs } = options;
+    if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && !Number.isNaN(timeoutMs))) {
+      throw new InvalidOptionError('timeoutMs', timeoutMs, 'a number >= 0 (milliseconds)');
+    }
+    if (this.#closing !== undefined) {
+      // Already closing: a later abort still escalates; the promise is the same.
+      if (abort) this.actor.send({ type: 'pool.close', abort, reason: new PoolClosedError(`pool '${this.name}' closed with abort`) });
+      return this.#closing;
+    }
+    if (this.#state.value === 'stopped') return Promise.resolve();
+    const { clock } = this.#config;
+    let timer: unknown;
+    if (timeoutMs !== undefined) {
+      timer = clock.setTimeout(() => {
+        this.actor.send({ type: 'pool.timeout', reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`) });
+      }, timeoutMs);
+    }
+    const closing = this.#until(() => this.#state.value === 'stopped', 'close').finally(() => {
+      if (timer !== undefined) clock.clearTimeout(timer);
+      this.#closing = undefined;
+    });
+    this.#closing = closing;
+    this.actor.send({ type: 'pool.close', abort, reason: new PoolClosedError(`pool '${this.name}' closed with abort`) });
+    return closing;
+  }
+
+  /** Resolves once `condition` holds after some pool-actor step; rejects if the pool fails or stops first (for resize). */
+  #until(condition: () => boolean, operation: 'resize' | 'close'): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const check = (): boolean => {
+        if (condition()) {
+          resolve();
+          return true;
+        }
+        const state = this.#state.value;
+        if (operation === 'resize' && state !== 'starting' && state !== 'running') {
+          reject(new PoolStateError('resize', state, `pool '${this.name}' became ${state} before the resize completed`));
+          return true;
+        }
+        return false;
+      };
+      if (check()) return;
+      const subscription = this.actor.subscribe(() => {
+        if (check()) subscription.unsubscribe();
+      });
+    });
+  }
+}
+
+/**
+ * Creates a pool (in `stopped`); call `.start()` to start its workers.
+ *
+ * @example
+ * const pool = createPool({ worker: async (n: number) => n * 2, size: 4 }).start();
+ * const doubled = await pool.run(21); // 42
+ * await pool.close();
+ */
+export function createPool<TInput, TOutput, TResource = unknown>(
+  options: PoolOptions<TInput, TOutput, TResource>,
+): Pool<TInput, TOutput> {
+  return new PoolHandle<TInput, TOutput>(options as PoolOptions<TInput, TOutput, unknown>);
+}

@@ -1,0 +1,112 @@
+import type { Clock, TimerHandle } from './clock.js';
+
+/** Something with a deadline that a {@link DeadlineHeap} can hold. */
+export interface HasDeadline {
+  /** Absolute time (clock ms) at which it expires. */
+  deadline: number;
+  /** Position in the heap; -1 when not in it. Owned by the heap. */
+  heapIndex: number;
+}
+
+/**
+ * All of a pool's timeouts behind one clock timer: a binary min-heap of deadlines with O(log n)
+ * insert and remove, and a single timer armed for the earliest one. Removing an item never
+ * clears the timer; when it fires early it simply re-arms, so completions cost no timer calls.
+ */
+export class DeadlineHeap<T extends HasDeadline> {
+  readonly #heap: T[] = [];
+  readonly #clock: Clock;
+  readonly #onExpire: (item: T) => void;
+  #timer: TimerHandle = undefined;
+  #timerAt = Infinity;
+
+  constructor(clock: Clock, onExpire: (item: T) => void) {
+    this.#clock = clock;
+    this.#onExpire = onExpire;
+  }
+
+  get size(): number {
+    return this.#heap.length;
+  }
+
+  add(item: T): void {
+    item.heapIndex = this.#heap.length;
+    this.#heap.push(item);
+    this.#up(item.heapIndex);
+    if (item.deadline < this.#timerAt) this.#arm(item.deadline);
+  }
+
+  /** Removes an item if it is in the heap. */
+  remove(item: T): void {
+    const i = item.heapIndex;
+    if (i < 0) return;
+    item.heapIndex = -1;
+    const last = this.#heap.pop()!;
+    if (last === item) return;
+    this.#heap[i] = last;
+    last.heapIndex = i;
+    this.#down(i);
+    this.#up(last.heapIndex);
+  }
+
+  /** Removes everything and stops the timer. */
+  clear(): void {
+    for (const item of this.#heap) item.heapIndex = -1;
+    this.#heap.length = 0;
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+  }
+
+  #arm(at: number): void {
+    if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
+    this.#timerAt = at;
+    this.#timer = this.#clock.setTimeout(() => this.#fire(), Math.max(0, at - this.#clock.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#timerAt = Infinity;
+    const now = this.#clock.now();
+    for (let top = this.#heap[0]; top !== undefined && top.deadline <= now; top = this.#heap[0]) {
+      this.remove(top);
+      this.#onExpire(top);
+    }
+    const next = this.#heap[0];
+    if (next !== undefined && this.#timer === undefined) this.#arm(next.deadline);
+  }
+
+  #up(i: number): void {
+    const heap = this.#heap;
+    const item = heap[i]!;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (p.deadline <= item.deadline) break;
+      heap[i] = p;
+      p.heapIndex = i;
+      i = parent;
+    }
+    heap[i] = item;
+    item.heapIndex = i;
+  }
+
+  #down(i: number): void {
+    const heap = this.#heap;
+    const n = heap.length;
+    const item = heap[i]!;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && heap[r]!.deadline < heap[l]!.deadline ? r : l;
+      const child = heap[c]!;
+      if (child.deadline >= item.deadline) break;
+      heap[i] = child;
+      child.heapIndex = i;
+      i = c;
+    }
+    heap[i] = item;
+    item.heapIndex = i;
+  }
+}

@@ -1,0 +1,622 @@
+import { Subject } from 'rxjs';
+import type { AnyActorRef } from 'xstate';
+import { DeadlineHeap, type HasDeadline } from './deadline-heap.js';
+import {
+  TaskCancelled,
+  TaskFailed,
+  TaskRejected,
+  TaskTimedOut,
+  WorkerCrashed,
+  WorkerCrashedError,
+  type RejectReason,
+  type TaskError,
+} from './errors.js';
+import { FifoQueue } from './fifo-queue.js';
+import { MetricsRecorder } from './metrics.js';
+import type { PoolConfig } from './options.js';
+import type { PoolEvent, TaskOutcome } from './pool-events.js';
+import { err, ok, type TaskResult } from './result.js';
+import { Task, TaskState, type TaskExtras } from './task.js';
+import type { TaskContext } from './worker-logic.js';
+import type { WorkerState } from './worker-machine.js';
+
+/** Per-task options for `submit` and `run`. */
+export interface SubmitOptions {
+  /**
+   * Time limit in ms from the moment the task starts running; overrides the pool's `timeoutMs`.
+   * @default the pool's timeoutMs
+   */
+  readonly timeoutMs?: number;
+  /** Cancels the task: while queued it never runs; while running it settles at once and `ctx.signal` aborts. */
+  readonly signal?: AbortSignal;
+  /**
+   * Priority level; a FIFO queue has the single level 0.
+   * @default 0
+   */
+  readonly priority?: number;
+  /** An affinity key, for balancers that route by key. */
+  readonly key?: string;
+}
+
+const SLOT_STARTING = 0;
+const SLOT_IDLE = 1;
+const SLOT_BUSY = 2;
+const SLOT_STOPPING = 3;
+const SLOT_GONE = 4;
+type SlotStatus = 0 | 1 | 2 | 3 | 4;
+
+/**
+ * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
+ * Completion handlers are bound once per slot, so a task's completion allocates no closure.
+ */
+class Slot implements HasDeadline {
+  status: SlotStatus = SLOT_STARTING;
+  resource: unknown = undefined;
+  /** The task on this worker; after a cancel it stays here (settled) until its promise does. */
+  task: Task | undefined = undefined;
+  ctx: RunContext | undefined = undefined;
+  deadline = 0;
+  heapIndex = -1;
+  tasksDone = 0;
+  /** Stop this worker when its current task ends (the pool shrank). */
+  retiring = false;
+  readonly onOk: (value: unknown) => void;
+  readonly onErr: (error: unknown) => void;
+
+  constructor(
+    readonly id: string,
+    readonly ref: AnyActorRef,
+    dispatcher: Dispatcher<unknown, unknown>,
+  ) {
+    this.onOk = (value) => dispatcher.finish(this, value, false);
+    this.onErr = (error) => dispatcher.finish(this, error, true);
+  }
+}
+
+/** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
+class RunContext implements TaskContext<unknown> {
+  controller: AbortController | undefined = undefined;
+  constructor(
+    readonly slot: Slot,
+    readonly taskId: number,
+  ) {}
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+  get workerId(): string {
+    return this.slot.id;
+  }
+  get attempt(): number {
+    return 1;
+  }
+  get resource(): unknown {
+    return this.slot.resource;
+  }
+  abort(reason: unknown): void {
+    (this.controller ??= new AbortController()).abort(reason);
+  }
+}
+
+/** A worker as `getSnapshot()` shows it. */
+export interface WorkerSnapshot {
+  readonly id: string;
+  readonly state: WorkerState;
+  readonly tasksDone: number;
+}
+
+// A shared promise executor: no closure per submit.
+let pending: Task | undefined;
+const capture = (resolve: (result: TaskResult<unknown>) => void): void => {
+  pending!.resolve = resolve;
+};
+
+/**
+ * The hot path of a pool: admission, the queue, hand-off to idle workers, outcomes, timeouts
+ * and counters. It never sends an actor event per task; the pool machine drives its
+ * lifecycle (open, close, workers joining and leaving) through the methods below.
+ */
+export class Dispatcher<TInput, TOutput> {
+  readonly metrics: MetricsRecorder;
+  readonly results$ = new Subject<TaskOutcome<TOutput>>();
+  readonly events$ = new Subject<PoolEvent>();
+  readonly #config: PoolConfig<TInput, TOutput>;
+  readonly #queue = new FifoQueue<Task>();
+  readonly #waitList = new FifoQueue<Task>();
+  readonly #slots = new Map<string, Slot>();
+  readonly #idle: Slot[] = [];
+  readonly #timers: DeadlineHeap<Slot>;
+  #accepting = false;
+  #refusal: RejectReason = 'pool-closed';
+  #refusalMessage: string;
+  #nextTaskId = 0;
+  /** Settled tasks still in the queue or wait list (removed lazily). */
+  #deadQueued = 0;
+  #deadWaiting = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(config: PoolConfig<TInput, TOutput>) {
+    this.#config = config;
+    this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
+    this.#timers = new DeadlineHeap<Slot>(config.clock, (slot) => this.#expire(slot));
+    this.#refusalMessage = `pool '${config.name}' is not started: call start() first`;
+  }
+
+  // ---- the hot path ----------------------------------------------------------------------
+
+  /** Admits a task; resolves with its one outcome. Never throws, never rejects. */
+  submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
+    const m = this.metrics;
+    if (!this.#accepting) return this.#refuse(this.#refusal, this.#refusalMessage);
+    let extras: TaskExtras | undefined;
+    if (options !== undefined) {
+      const checked = this.#checkOptions(options);
+      if (typeof checked === 'string') return this.#refuse('invalid-input', checked);
+      if (checked !== undefined && checked.signal?.aborted === true) {
+        m.rejected++;
+        return Promise.resolve(err(new TaskCancelled(checked.signal.reason)));
+      }
+      extras = checked;
+    }
+    let state: TaskState = TaskState.queued;
+    if (m.queued >= this.#config.capacity) {
+      const overflow = this.#config.overflow;
+      if (overflow === 'reject') {
+        return this.#refuse('queue-full', `queue of pool '${this.#config.name}' is full (capacity ${this.#config.capacity})`);
+      }
+      if (overflow === 'drop-oldest') this.#dropOldest();
+      else state = TaskState.waiting;
+    }
+    const task = new Task(++this.#nextTaskId, input, this.#config.clock.now(), extras);
+    pending = task;
+    const promise = new Promise<TaskResult<unknown>>(capture);
+    pending = undefined;
+    m.submitted++;
+    if (extras?.signal !== undefined) this.#listen(task, extras.signal);
+    if (state === TaskState.waiting) {
+      task.state = state;
+      m.waiting++;
+      this.#waitList.push(task);
+    } else if (this.#idle.length > 0) {
+      const slot = this.#idle.pop()!;
+      if (this.#start(slot, task, true)) this.#pump(slot);
+    } else {
+      m.queued++;
+      this.#queue.push(task);
+    }
+    return promise as Promise<TaskResult<TOutput>>;
+  }
+
+  /** Takes queued tasks onto a free slot until the queue is empty or the slot is busy. */
+  #pump(slot: Slot): void {
+    for (;;) {
+      const task = this.#next();
+      if (task === undefined) return this.#park(slot);
+      if (!this.#start(slot, task, false)) return;
+    }
+  }
+
+  /** The next live task from the queue (skipping settled ones), refilled from the wait list. */
+  #next(): Task | undefined {
+    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
+      if (task.state === TaskState.done) {
+        this.#deadQueued--;
+        continue;
+      }
+      this.metrics.queued--;
+      if (this.metrics.waiting > 0) this.#admitWaiting();
+      return task;
+    }
+    return undefined;
+  }
+
+  /** Runs `task` on `slot`. Returns `true` when it finished synchronously and the slot is free. */
+  #start(slot: Slot, task: Task, direct: boolean): boolean {
+    const m = this.metrics;
+    const now = this.#config.clock.now();
+    m.queueWait.record(direct ? 0 : now - task.t);
+    task.t = now;
+    task.state = TaskState.running;
+    m.active++;
+    if (slot.status === SLOT_IDLE) {
+      slot.status = SLOT_BUSY;
+      m.busy(now, 1);
+      slot.ref.send({ type: 'task.started' });
+    }
+    slot.task = task;
+    const ctx = new RunContext(slot, task.id);
+    slot.ctx = ctx;
+    const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs;
+    if (timeoutMs !== undefined) {
+      slot.deadline = now + timeoutMs;
+      this.#timers.add(slot);
+    }
+    let result: unknown;
+    try {
+      result = this.#config.logic.run(task.input as TInput, ctx);
+    } catch (error) {
+      return this.#settleRun(slot, error, true);
+    }
+    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+      (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
+      return false;
+    }
+    return this.#settleRun(slot, result, false);
+  }
+
+  /** A run's promise settled: record the outcome, then keep the worker going. */
+  finish(slot: Slot, value: unknown, failed: boolean): void {
+    if (this.#settleRun(slot, value, failed)) this.#pump(slot);
+  }
+
+  /** Records a run's outcome. Returns `true` when the slot may take the next task. */
+  #settleRun(slot: Slot, value: unknown, failed: boolean): boolean {
+    const task = slot.task!;
+    slot.task = undefined;
+    slot.ctx = undefined;
+    if (slot.heapIndex >= 0) this.#timers.remove(slot);
+    const m = this.metrics;
+    if (task.state !== TaskState.running) {
+      m.late++; // already settled: timed out or cancelled while running
+    } else {
+      slot.tasksDone++;
+      m.active--;
+      m.latency.record(this.#config.clock.now() - task.t);
+      if (!failed) {
+        m.completed++;
+        this.#settle(task, ok(value));
+      } else if (value instanceof WorkerCrashedError) {
+        m.crashed++;
+        this.#settle(task, err(new WorkerCrashed(value, slot.id, task.id)));
+      } else {
+        m.failed++;
+        this.#settle(task, err(new TaskFailed(value, task.id)));
+      }
+    }
+    if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
+    if (failed && value instanceof WorkerCrashedError) {
+      this.#crash(slot, value);
+      return false;
+    }
+    if (slot.retiring) {
+      this.#stopSlot(slot);
+      return false;
+    }
+    return true;
+  }
+
+  /** Gives a task its one outcome. */
+  #settle(task: Task, result: TaskResult<unknown>): void {
+    task.state = TaskState.done;
+    const x = task.x;
+    if (x?.onAbort !== undefined) {
+      x.signal!.removeEventListener('abort', x.onAbort);
+      x.onAbort = undefined;
+    }
+    task.resolve(result);
+    if (this.results$.observed) this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
+    if (this.#idleWaiters.length > 0) this.#checkIdle();
+  }
+
+  /** A slot has nothing to do: it waits in the idle stack. */
+  #park(slot: Slot): void {
+    if (slot.status === SLOT_BUSY) {
+      slot.status = SLOT_IDLE;
+      this.metrics.busy(this.#config.clock.now(), -1);
+      slot.ref.send({ type: 'task.finished' });
+    }
+    this.#idle.push(slot);
+  }
+
+  #refuse(reason: RejectReason, message: string): Promise<TaskResult<TOutput>> {
+    this.metrics.rejected++;
+    const error = new TaskRejected(reason, message);
+    if (this.events$.observed) this.events$.next({ type: 'task.rejected', reason, message });
+    return Promise.resolve(err(error));
+  }
+
+  #checkOptions(options: SubmitOptions): TaskExtras | undefined | string {
+    if (typeof options !== 'object' || options === null) return `submit options must be an object (got ${String(options)})`;
+    const { timeoutMs, signal, priority, key } = options;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
+      return `timeoutMs must be a finite number > 0 (got ${String(timeoutMs)})`;
+    }
+    if (priority !== undefined && priority !== 0) {
+      return `priority ${String(priority)} is out of range: a FIFO queue has the single level 0`;
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) return 'signal must be an AbortSignal';
+    if (key !== undefined && typeof key !== 'string') return `key must be a string (got ${typeof key})`;
+    if (timeoutMs === undefined && signal === undefined && key === undefined) return undefined;
+    return { signal, timeoutMs, priority: 0, key, onAbort: undefined };
+  }
+
+  // ---- cancellation, timeouts, overflow ---------------------------------------------------
+
+  #listen(task: Task, signal: AbortSignal): void {
+    const x = task.x!;
+    x.onAbort = () => this.#cancel(task, signal.reason);
+    signal.addEventListener('abort', x.onAbort, { once: true });
+  }
+
+  #cancel(task: Task, reason: unknown): void {
+    const m = this.metrics;
+    switch (task.state) {
+      case TaskState.done:
+        return;
+      case TaskState.queued:
+        m.queued--;
+        m.cancelled++;
+        this.#deadQueued++;
+        this.#settle(task, err(new TaskCancelled(reason, task.id)));
+        if (m.waiting > 0) this.#admitWaiting();
+        this.#compact();
+        return;
+      case TaskState.waiting:
+        m.waiting--;
+        m.cancelled++;
+        this.#deadWaiting++;
+        this.#settle(task, err(new TaskCancelled(reason, task.id)));
+        this.#compact();
+        return;
+      case TaskState.running: {
+        m.active--;
+        m.cancelled++;
+        const slot = this.#slotOf(task);
+        this.#settle(task, err(new TaskCancelled(reason, task.id)));
+        // The run cannot be pre-empted: its worker stays busy until the promise settles
+        // (or its deadline passes); its signal tells cooperative code to stop.
+        slot?.ctx?.abort(reason);
+        return;
+      }
+    }
+  }
+
+  #slotOf(task: Task): Slot | undefined {
+    for (const slot of this.#slots.values()) if (slot.task === task) return slot;
+    return undefined;
+  }
+
+  /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
+  #expire(slot: Slot): void {
+    const task = slot.task;
+    if (task === undefined) return;
+    const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs ?? 0;
+    const error = new TaskTimedOut(timeoutMs, task.id);
+    const m = this.metrics;
+    if (task.state === TaskState.running) {
+      m.active--;
+      m.timedOut++;
+      m.latency.record(this.#config.clock.now() - task.t);
+      this.#settle(task, err(error));
+    }
+    slot.ctx?.abort(error);
+    m.hangs++;
+    this.#crash(slot, error);
+  }
+
+  #dropOldest(): void {
+    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
+      if (task.state === TaskState.done) {
+        this.#deadQueued--;
+        continue;
+      }
+      this.metrics.queued--;
+      this.metrics.dropped++;
+      this.#settle(task, err(new TaskRejected('queue-full', `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`, task.id)));
+      return;
+    }
+  }
+
+  /** Moves waiting submits into the queue while there is room. */
+  #admitWaiting(): void {
+    const m = this.metrics;
+    while (m.waiting > 0 && m.queued < this.#config.capacity) {
+      const task = this.#waitList.shift();
+      if (task === undefined) break;
+      if (task.state === TaskState.done) {
+        this.#deadWaiting--;
+        continue;
+      }
+      m.waiting--;
+      task.state = TaskState.queued;
+      m.queued++;
+      this.#queue.push(task);
+    }
+  }
+
+  /** Drops settled tasks from the queues once they outnumber the live ones (amortised O(1)). */
+  #compact(): void {
+    if (this.#deadQueued > 64 && this.#deadQueued > this.metrics.queued) {
+      for (const task of this.#queue.drain()) if (task.state !== TaskState.done) this.#queue.push(task);
+      this.#deadQueued = 0;
+    }
+    if (this.#deadWaiting > 64 && this.#deadWaiting > this.metrics.waiting) {
+      for (const task of this.#waitList.drain()) if (task.state !== TaskState.done) this.#waitList.push(task);
+      this.#deadWaiting = 0;
+    }
+  }
+
+  // ---- lifecycle, driven by the pool machine ----------------------------------------------
+
+  /** Starts taking submits. */
+  open(): void {
+    this.#accepting = true;
+  }
+
+  /** Stops taking submits; later ones get `TaskRejected` with `reason`. */
+  refuse(reason: RejectReason, message: string): void {
+    this.#accepting = false;
+    this.#refusal = reason;
+    this.#refusalMessage = message;
+    // Submits that were waiting for room were accepted but never queued: they are dropped.
+    for (const task of this.#waitList.drain()) {
+      if (task.state === TaskState.done) continue;
+      this.metrics.waiting--;
+      this.metrics.dropped++;
+      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
+    }
+    this.#deadWaiting = 0;
+  }
+
+  /** Cancels every queued and running task with `reason` (close with abort). */
+  abortAll(reason: unknown): void {
+    for (const task of this.#queue.drain()) this.#cancel(task, reason);
+    this.#deadQueued = 0;
+    for (const slot of this.#slots.values()) if (slot.task !== undefined) this.#cancel(slot.task, reason);
+  }
+
+  /** Fails every queued task with `error` (the pool failed). */
+  rejectQueued(error: TaskError): void {
+    for (const task of this.#queue.drain()) {
+      if (task.state === TaskState.done) continue;
+      this.metrics.queued--;
+      this.metrics.dropped++;
+      this.#settle(task, err(error));
+    }
+    this.#deadQueued = 0;
+  }
+
+  /** Resolves when nothing is waiting, queued or running. */
+  whenIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  #isIdle(): boolean {
+    const m = this.metrics;
+    return m.queued === 0 && m.active === 0 && m.waiting === 0;
+  }
+
+  #checkIdle(): void {
+    if (!this.#isIdle()) return;
+    const waiters = this.#idleWaiters;
+    this.#idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** A worker actor was spawned. */
+  attach(id: string, ref: AnyActorRef): void {
+    this.#slots.set(id, new Slot(id, ref, this as Dispatcher<unknown, unknown>));
+  }
+
+  /** A worker finished its setup. */
+  ready(id: string, resource: unknown): void {
+    const slot = this.#slots.get(id);
+    if (slot === undefined || slot.status !== SLOT_STARTING) return;
+    slot.resource = resource;
+    slot.status = SLOT_IDLE;
+    this.metrics.ready(this.#config.clock.now(), 1);
+    if (this.events$.observed) this.events$.next({ type: 'worker.started', workerId: id });
+    if (slot.retiring) this.#stopSlot(slot);
+    else this.#pump(slot);
+  }
+
+  /** A worker crashed (reported by its actor); its running task, if any, ends `WorkerCrashed`. */
+  crashed(id: string, cause: unknown): void {
+    const slot = this.#slots.get(id);
+    if (slot === undefined) return;
+    if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
+    const task = slot.task;
+    if (task !== undefined && task.state === TaskState.running) {
+      this.metrics.active--;
+      this.metrics.crashed++;
+      this.#settle(task, err(new WorkerCrashed(cause, id, task.id)));
+    }
+    this.#retire(slot, SLOT_GONE);
+    if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });
+  }
+
+  /** A worker actor reached `stopped`. */
+  stopped(id: string, teardownError: unknown): void {
+    const slot = this.#slots.get(id);
+    if (slot === undefined) return;
+    this.#retire(slot, SLOT_GONE);
+    this.#slots.delete(id);
+    if (this.events$.observed) {
+      this.events$.next({ type: 'worker.stopped', workerId: id });
+      if (teardownError !== undefined) this.events$.next({ type: 'worker.teardown-failed', workerId: id, error: teardownError });
+    }
+  }
+
+  #crash(slot: Slot, cause: unknown): void {
+    this.#retire(slot, SLOT_GONE);
+    slot.ref.send({ type: 'worker.crash', cause });
+  }
+
+  #stopSlot(slot: Slot): void {
+    this.#retire(slot, SLOT_STOPPING);
+    slot.ref.send({ type: 'worker.stop' });
+  }
+
+  /** Takes a slot out of service: off the idle stack, its timer cleared, counted out. */
+  #retire(slot: Slot, status: SlotStatus): void {
+    if (slot.status === SLOT_GONE || slot.status === status) return;
+    const now = this.#config.clock.now();
+    if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.metrics.ready(now, -1);
+    if (slot.status === SLOT_BUSY) this.metrics.busy(now, -1);
+    if (slot.status === SLOT_IDLE) {
+      const i = this.#idle.indexOf(slot);
+      if (i >= 0) this.#idle.splice(i, 1);
+    }
+    if (slot.heapIndex >= 0) this.#timers.remove(slot);
+    slot.status = status;
+  }
+
+  /** Workers that count towards the pool's size: not stopping, crashed or retiring. */
+  liveCount(): number {
+    let n = 0;
+    for (const slot of this.#slots.values()) if (slot.status <= SLOT_BUSY && !slot.retiring) n++;
+    return n;
+  }
+
+  /** Workers ready for tasks. */
+  readyCount(): number {
+    return this.metrics.workers;
+  }
+
+  /** Actors not yet stopped. */
+  slotCount(): number {
+    return this.#slots.size;
+  }
+
+  /** Shrinks by `count` workers: starting and idle ones stop now, busy ones after their task. */
+  shrink(count: number): void {
+    const order = [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY];
+    for (const status of order) {
+      for (const slot of this.#slots.values()) {
+        if (count === 0) return;
+        if (slot.status !== status || slot.retiring) continue;
+        count--;
+        slot.retiring = true;
+        if (status === SLOT_IDLE) this.#stopSlot(slot);
+        // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
+      }
+    }
+  }
+
+  /** Stops every worker (close): tasks still on them were already settled. */
+  stopAll(): void {
+    for (const slot of this.#slots.values()) {
+      if (slot.status === SLOT_STARTING) slot.retiring = true;
+      else if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.#stopSlot(slot);
+    }
+    this.#timers.clear();
+  }
+
+  /** Forgets every worker at once (a close whose teardowns outlived its deadline). */
+  forget(): void {
+    for (const slot of this.#slots.values()) this.#retire(slot, SLOT_GONE);
+    this.#slots.clear();
+    this.#idle.length = 0;
+    this.#timers.clear();
+  }
+
+  /** Each worker's state and task count. */
+  workers(): WorkerSnapshot[] {
+    const out: WorkerSnapshot[] = [];
+    for (const slot of this.#slots.values()) {
+      const value = (slot.ref.getSnapshot() as { value: unknown }).value;
+      out.push({ id: slot.id, state: value as WorkerState, tasksDone: slot.tasksDone });
+    }
+    return out;
+  }
+}

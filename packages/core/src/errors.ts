@@ -1,0 +1,133 @@
+/**
+ * Expected task outcomes that are not a value. Each is an `Error` with a readonly `_tag`
+ * (for `switch`) and a stable `name` (for logs), carried in the `Left` of a task's `Either`.
+ */
+
+/** The task ran and threw (or rejected); `cause` is what it threw. */
+export class TaskFailed extends Error {
+  readonly _tag = 'TaskFailed' as const;
+  override readonly name = 'TaskFailed';
+  constructor(
+    override readonly cause: unknown,
+    readonly taskId?: number,
+  ) {
+    super(`task failed: ${describe(cause)}`, { cause });
+  }
+}
+
+/** The task was still running `timeoutMs` after it started. */
+export class TaskTimedOut extends Error {
+  readonly _tag = 'TaskTimedOut' as const;
+  override readonly name = 'TaskTimedOut';
+  constructor(
+    readonly timeoutMs: number,
+    readonly taskId?: number,
+  ) {
+    super(`task timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The task was cancelled before it finished: `cause` is the abort reason. */
+export class TaskCancelled extends Error {
+  readonly _tag = 'TaskCancelled' as const;
+  override readonly name = 'TaskCancelled';
+  constructor(
+    override readonly cause: unknown,
+    readonly taskId?: number,
+  ) {
+    super(`task cancelled: ${describe(cause)}`, { cause });
+  }
+}
+
+/** Why a pool refused (or later dropped) a task without running it. */
+export type RejectReason = 'queue-full' | 'pool-closed' | 'pool-failed' | 'invalid-input';
+
+/** The pool did not run the task; `reason` says why, `message` says what to do. */
+export class TaskRejected extends Error {
+  readonly _tag = 'TaskRejected' as const;
+  override readonly name = 'TaskRejected';
+  constructor(
+    readonly reason: RejectReason,
+    message: string,
+    readonly taskId?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The worker running the task crashed (its resource broke); `cause` is the crash cause. */
+export class WorkerCrashed extends Error {
+  readonly _tag = 'WorkerCrashed' as const;
+  override readonly name = 'WorkerCrashed';
+  constructor(
+    override readonly cause: unknown,
+    readonly workerId: string,
+    readonly taskId?: number,
+  ) {
+    super(`worker ${workerId} crashed: ${describe(cause)}`, { cause });
+  }
+}
+
+/** Every way a task can end without a value. */
+export type TaskError = TaskFailed | TaskTimedOut | TaskCancelled | TaskRejected | WorkerCrashed;
+
+/**
+ * Thrown by task code to say "my worker's resource is broken": the task fails with
+ * `WorkerCrashed` and the worker is torn down and replaced, instead of running more tasks.
+ *
+ * @example
+ * run: async (sql, { resource: db }) => {
+ *   try { return await db.query(sql); }
+ *   catch (e) { if (isConnectionLost(e)) throw new WorkerCrashedError('connection lost', { cause: e }); throw e; }
+ * }
+ */
+export class WorkerCrashedError extends Error {
+  override readonly name = 'WorkerCrashedError';
+}
+
+/** A bad option given to a constructor such as `createPool`: a programmer error, thrown at once. */
+export class InvalidOptionError extends TypeError {
+  override readonly name = 'InvalidOptionError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    readonly allowed: string,
+  ) {
+    super(`invalid option \`${option}\`: got ${show(value)}; allowed: ${allowed}`);
+  }
+}
+
+/** A call that the pool's current lifecycle state does not allow (for example `resize` on a stopped pool). */
+export class PoolStateError extends Error {
+  override readonly name = 'PoolStateError';
+  constructor(
+    readonly operation: string,
+    readonly state: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The abort reason of tasks cancelled because their pool closed with `abort` or past its close deadline. */
+export class PoolClosedError extends Error {
+  override readonly name = 'PoolClosedError';
+}
+
+/** Renders any value briefly for an error message. */
+export function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (value === null || typeof value !== 'object') return String(value);
+  try {
+    const json = JSON.stringify(value);
+    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : show(cause);
+}

@@ -1,0 +1,166 @@
+import { Histogram, type Percentiles } from './histogram.js';
+
+/**
+ * A pool's metrics at one moment. The task counters conserve:
+ * `submitted = completed + failed + crashed + timedOut + cancelled + dropped + waiting + queued + active`.
+ */
+export interface PoolMetrics {
+  /** Clock time of this snapshot (ms). */
+  readonly at: number;
+  /** Tasks accepted (everything but `rejected`). */
+  readonly submitted: number;
+  /** Tasks that returned a value. */
+  readonly completed: number;
+  /** Tasks that threw (`TaskFailed`). */
+  readonly failed: number;
+  /** Tasks whose worker crashed under them (`WorkerCrashed`). */
+  readonly crashed: number;
+  /** Tasks that ran past their timeout (`TaskTimedOut`). */
+  readonly timedOut: number;
+  /** Tasks cancelled by their signal or by `close({ abort })` (`TaskCancelled`). */
+  readonly cancelled: number;
+  /** Accepted tasks later refused without running (`drop-oldest` eviction, close while waiting for room). */
+  readonly dropped: number;
+  /** Submits refused at the door: closed pool, full queue, invalid options, already-aborted signal. Not in `submitted`. */
+  readonly rejected: number;
+  /** Submits waiting for room in a full queue (overflow `'wait'`). */
+  readonly waiting: number;
+  /** Tasks in the queue. */
+  readonly queued: number;
+  /** Tasks running on a worker. */
+  readonly active: number;
+  /** Results that arrived after their task had already settled (timed out or cancelled) and were discarded. */
+  readonly late: number;
+  /** Workers that crashed (setup failed, `WorkerCrashedError`, executor fault); hangs not included. */
+  readonly crashes: number;
+  /** Workers retired because a task ran past its timeout and could not be pre-empted. */
+  readonly hangs: number;
+  /** Workers ready to take tasks (idle or busy). */
+  readonly workers: number;
+  /** Time from start to outcome of tasks that ran, in ms. */
+  readonly latency: Percentiles;
+  /** Time from submit to start, in ms. */
+  readonly queueWait: Percentiles;
+  /** Tasks finished per second over the last `windowMs`. */
+  readonly throughput: number;
+  /** Busy worker time over available worker time in the last `windowMs` (0..1). */
+  readonly utilisation: number;
+  /** The span the windowed figures cover (ms). */
+  readonly windowMs: number;
+}
+
+interface Sample {
+  readonly t: number;
+  readonly finished: number;
+  readonly busy: number;
+  readonly capacity: number;
+}
+
+/**
+ * The mutable counters behind {@link PoolMetrics}. Fields are public and bumped in place by
+ * the dispatcher: a counter increment is all a task pays. Busy and capacity time are exact
+ * integrals (updated when the number of busy or ready workers changes), sampled for windows.
+ */
+export class MetricsRecorder {
+  submitted = 0;
+  completed = 0;
+  failed = 0;
+  crashed = 0;
+  timedOut = 0;
+  cancelled = 0;
+  dropped = 0;
+  rejected = 0;
+  waiting = 0;
+  queued = 0;
+  active = 0;
+  late = 0;
+  crashes = 0;
+  hangs = 0;
+  readonly latency = new Histogram();
+  readonly queueWait = new Histogram();
+
+  #busyWorkers = 0;
+  #workers = 0;
+  #busyIntegral = 0;
+  #capacityIntegral = 0;
+  #lastTouch: number;
+  readonly #samples: Sample[] = [];
+  readonly #windowMs: number;
+
+  constructor(now: number, windowMs: number) {
+    this.#lastTouch = now;
+    this.#windowMs = windowMs;
+    this.#samples.push({ t: now, finished: 0, busy: 0, capacity: 0 });
+  }
+
+  get finished(): number {
+    return this.completed + this.failed + this.crashed + this.timedOut;
+  }
+
+  get workers(): number {
+    return this.#workers;
+  }
+
+  /** Adds `delta` to the busy-worker count at time `now`. */
+  busy(now: number, delta: number): void {
+    this.#touch(now);
+    this.#busyWorkers += delta;
+  }
+
+  /** Adds `delta` to the ready-worker count at time `now`. */
+  ready(now: number, delta: number): void {
+    this.#touch(now);
+    this.#workers += delta;
+  }
+
+  #touch(now: number): void {
+    const dt = now - this.#lastTouch;
+    if (dt > 0) {
+      this.#busyIntegral += this.#busyWorkers * dt;
+      this.#capacityIntegral += this.#workers * dt;
+      this.#lastTouch = now;
+    }
+  }
+
+  /** Takes a snapshot; also records a window sample (at most ten per window). */
+  snapshot(now: number): PoolMetrics {
+    this.#touch(now);
+    const samples = this.#samples;
+    const current: Sample = {
+      t: now,
+      finished: this.finished,
+      busy: this.#busyIntegral,
+      capacity: this.#capacityIntegral,
+    };
+    const last = samples[samples.length - 1]!;
+    if (now - last.t >= this.#windowMs / 10) samples.push(current);
+    // Keep one sample at or before the window start as the base; drop the older ones.
+    while (samples.length > 2 && samples[1]!.t <= now - this.#windowMs) samples.shift();
+    const base = samples[0]!;
+    const span = now - base.t;
+    const capacity = current.capacity - base.capacity;
+    return {
+      at: now,
+      submitted: this.submitted,
+      completed: this.completed,
+      failed: this.failed,
+      crashed: this.crashed,
+      timedOut: this.timedOut,
+      cancelled: this.cancelled,
+      dropped: this.dropped,
+      rejected: this.rejected,
+      waiting: this.waiting,
+      queued: this.queued,
+      active: this.active,
+      late: this.late,
+      crashes: this.crashes,
+      hangs: this.hangs,
+      workers: this.#workers,
+      latency: this.latency.percentiles(),
+      queueWait: this.queueWait.percentiles(),
+      throughput: span > 0 ? ((current.finished - base.finished) * 1000) / span : 0,
+      utilisation: capacity > 0 ? Math.min(1, (current.busy - base.busy) / capacity) : 0,
+      windowMs: span,
+    };
+  }
+}

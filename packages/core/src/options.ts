@@ -1,0 +1,147 @@
+import type { InspectionEvent, Observer } from 'xstate';
+import { systemClock, type Clock } from './clock.js';
+import { InvalidOptionError } from './errors.js';
+import { fromAsync } from './from-async.js';
+import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from './worker-logic.js';
+
+/** What to do with a submit when the queue is full. */
+export type OverflowPolicy = 'reject' | 'wait' | 'drop-oldest';
+
+/** The pool's queue. */
+export interface QueueOptions {
+  /**
+   * Most tasks the queue holds (running tasks not counted). `Infinity` for unbounded.
+   * @default 10_000
+   */
+  readonly capacity?: number;
+  /**
+   * When the queue is full: `'reject'` refuses the submit (`TaskRejected`, `queue-full`);
+   * `'wait'` makes `submit` wait for room (backpressure); `'drop-oldest'` evicts the oldest
+   * queued task (it gets `TaskRejected`, `queue-full`) to make room.
+   * @default 'reject'
+   */
+  readonly overflow?: OverflowPolicy;
+}
+
+/** How metrics are windowed and streamed. */
+export interface MetricsOptions {
+  /**
+   * The sliding window for `throughput` and `utilisation`.
+   * @default 10_000
+   */
+  readonly windowMs?: number;
+  /**
+   * How often `metrics$` emits while subscribed.
+   * @default 1_000
+   */
+  readonly intervalMs?: number;
+}
+
+/** Everything `createPool` takes. */
+export interface PoolOptions<TInput, TOutput, TResource = unknown> {
+  /**
+   * Names the pool in ids, events and errors.
+   * @default 'pool'
+   */
+  readonly name?: string;
+  /** What a worker does: an (async) function, or logic from an executor such as `fromAsync`. */
+  readonly worker: WorkerSpec<TInput, TOutput, TResource>;
+  /**
+   * Number of workers (each runs one task at a time).
+   * @default 1
+   */
+  readonly size?: number;
+  /** The queue in front of the workers. */
+  readonly queue?: QueueOptions;
+  /**
+   * Default per-task time limit in ms, counted from the moment the task starts running.
+   * A task past it settles `TaskTimedOut` and its worker is replaced.
+   * @default undefined (no limit)
+   */
+  readonly timeoutMs?: number;
+  /**
+   * The source of time for timeouts, metrics and machines.
+   * @default systemClock
+   */
+  readonly clock?: Clock;
+  /** An XState inspection observer, attached to the pool actor and every worker actor. */
+  readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Metric windows and stream interval. */
+  readonly metrics?: MetricsOptions;
+}
+
+/** Options after validation and defaults. */
+export interface PoolConfig<TInput, TOutput> {
+  readonly name: string;
+  readonly logic: WorkerLogic<TInput, TOutput, unknown>;
+  readonly size: number;
+  readonly capacity: number;
+  readonly overflow: OverflowPolicy;
+  readonly timeoutMs: number | undefined;
+  readonly clock: Clock;
+  readonly windowMs: number;
+  readonly intervalMs: number;
+}
+
+const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'wait', 'drop-oldest'];
+
+/** Throws unless `value` is a whole number ≥ 1. */
+export function checkSize(option: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new InvalidOptionError(option, value, 'a whole number >= 1');
+  }
+  return value;
+}
+
+function checkPositive(option: string, value: unknown, allowInfinity: boolean): number {
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0 || (!allowInfinity && !Number.isFinite(value))) {
+    throw new InvalidOptionError(option, value, allowInfinity ? 'a number > 0, or Infinity' : 'a finite number > 0 (milliseconds)');
+  }
+  return value;
+}
+
+function checkObject(option: string, value: unknown): void {
+  if (value !== undefined && (typeof value !== 'object' || value === null)) {
+    throw new InvalidOptionError(option, value, 'an object');
+  }
+}
+
+/** Validates `createPool` options and applies the defaults; throws `InvalidOptionError` naming the first bad one. */
+export function resolvePoolOptions<TInput, TOutput, TResource>(
+  options: PoolOptions<TInput, TOutput, TResource>,
+): PoolConfig<TInput, TOutput> {
+  checkObject('options', options);
+  if (options === undefined) throw new InvalidOptionError('options', options, 'an object with at least `worker`');
+  const { worker } = options;
+  let logic: WorkerLogic<TInput, TOutput, unknown>;
+  if (typeof worker === 'function') logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
+  else if (isWorkerLogic(worker)) logic = worker as WorkerLogic<TInput, TOutput, unknown>;
+  else throw new InvalidOptionError('worker', worker, 'an (async) function, or worker logic from fromAsync() or another executor');
+
+  const name = options.name ?? 'pool';
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidOptionError('name', name, 'a non-empty string');
+  }
+  const size = checkSize('size', options.size ?? 1);
+  checkObject('queue', options.queue);
+  const capacity = checkPositive('queue.capacity', options.queue?.capacity ?? 10_000, true);
+  if (Number.isFinite(capacity) && !Number.isInteger(capacity)) {
+    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 1, or Infinity');
+  }
+  const overflow = options.queue?.overflow ?? 'reject';
+  if (!OVERFLOWS.includes(overflow)) {
+    throw new InvalidOptionError('queue.overflow', overflow, OVERFLOWS.map((o) => `'${o}'`).join(' | '));
+  }
+  const timeoutMs = options.timeoutMs === undefined ? undefined : checkPositive('timeoutMs', options.timeoutMs, false);
+  const clock = options.clock ?? systemClock;
+  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
+    throw new InvalidOptionError('clock', clock, 'an object with now(), setTimeout() and clearTimeout()');
+  }
+  checkObject('metrics', options.metrics);
+  const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
+  const intervalMs = checkPositive('metrics.intervalMs', options.metrics?.intervalMs ?? 1_000, false);
+  if (options.inspect !== undefined && typeof options.inspect !== 'function' && typeof options.inspect !== 'object') {
+    throw new InvalidOptionError('inspect', options.inspect, 'an XState inspection observer (function or { next })');
+  }
+  return { name, logic, size, capacity, overflow, timeoutMs, clock, windowMs, intervalMs };
+}

@@ -1,0 +1,22 @@
+import type { RejectReason } from './errors.js';
+import type { TaskResult } from './result.js';
+
+/** A pool's lifecycle state. */
+export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed';
+
+/** What `events$` carries: everything that happens to a pool but the per-task outcomes. */
+export type PoolEvent =
+  | { readonly type: 'pool.state'; readonly state: PoolState }
+  | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
+  | { readonly type: 'worker.started'; readonly workerId: string }
+  | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
+  | { readonly type: 'worker.replaced'; readonly workerId: string; readonly by: string }
+  | { readonly type: 'worker.stopped'; readonly workerId: string }
+  | { readonly type: 'worker.teardown-failed'; readonly workerId: string; readonly error: unknown }
+  | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string };
+
+/** What `results$` carries: one per task, when it settles. */
+export interface TaskOutcome<TOutput> {
+  readonly taskId: number;
+  readonly result: TaskResult<TOutput>;
+}

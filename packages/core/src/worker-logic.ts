@@ -1,0 +1,67 @@
+/**
+ * Worker logic: what a worker is, independent of where it runs. An executor (`fromAsync` here;
+ * `fromWorkerThread`, `fromBullmq` in their packages) turns outside work into this shape.
+ */
+
+/** What a task sees while it runs. */
+export interface TaskContext<TResource = unknown> {
+  /** Aborted when the task is cancelled, times out, or the pool closes with `abort`. */
+  readonly signal: AbortSignal;
+  /** The id of the worker running the task (`<pool>-w<n>`). */
+  readonly workerId: string;
+  /** 1 on the first run; higher when the task is retried. */
+  readonly attempt: number;
+  /** The pool-unique id of the task. */
+  readonly taskId: number;
+  /** What the worker's `setup` returned (undefined when it has none). */
+  readonly resource: TResource;
+}
+
+/** What a worker's `setup` sees. */
+export interface WorkerSetupContext {
+  readonly workerId: string;
+  /** Aborted when the worker is stopped before its setup finished. */
+  readonly signal: AbortSignal;
+  /**
+   * Reports that the worker's resource broke after setup (a dead thread, a closed socket):
+   * the worker crashes and its running task, if any, ends with `WorkerCrashed`.
+   */
+  readonly crash: (cause: unknown) => void;
+}
+
+/** What a worker's `teardown` sees. */
+export interface WorkerTeardownContext {
+  readonly workerId: string;
+  /** Why the worker stops: a normal stop, or the crash cause. */
+  readonly reason: 'stop' | 'crash';
+}
+
+/** Worker logic as a plain value: the pool starts workers from it. */
+export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
+  /** Which executor made it (`'async'`, `'thread'`, …): shown in snapshots and charts. */
+  readonly kind: string;
+  /** Acquires the worker's resource; a throw or rejection crashes the worker. */
+  readonly setup?: (ctx: WorkerSetupContext) => TResource | Promise<TResource>;
+  /** Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker. */
+  readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>;
+  /** Releases the resource when the worker stops or after it crashed. */
+  readonly teardown?: (
+    resource: TResource,
+    ctx: WorkerTeardownContext,
+  ) => void | Promise<void>;
+}
+
+/** Anything `createPool({ worker })` accepts: worker logic, or a plain (async) function. */
+export type WorkerSpec<TInput, TOutput, TResource = unknown> =
+  | WorkerLogic<TInput, TOutput, TResource>
+  | ((input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>);
+
+/** `true` for a value made by an executor such as `fromAsync`. */
+export function isWorkerLogic(value: unknown): value is WorkerLogic<unknown, unknown, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { run?: unknown }).run === 'function' &&
+    typeof (value as { kind?: unknown }).kind === 'string'
+  );
+}
