@@ -1,0 +1,224 @@
+import { firstValueFrom, filter, take, toArray } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import {
+  createPool,
+  createVirtualClock,
+  fromAsync,
+  isErr,
+  PoolFailedError,
+  PoolStateError,
+  type PoolEvent,
+  type PoolState,
+  type TaskResult,
+} from '@troupe/core';
+
+const tagOf = (r: TaskResult<unknown>): string => (isErr(r) ? r.left._tag : 'ok');
+const never = () => new Promise<never>(() => undefined);
+
+/** Advances the virtual clock step by step until `promise` settles (bounded). */
+async function settleWith<T>(clock: ReturnType<typeof createVirtualClock>, promise: Promise<T>, stepMs = 10, maxSteps = 1_000): Promise<T> {
+  let done = false;
+  void promise.finally(() => (done = true)).catch(() => undefined);
+  for (let i = 0; i < maxSteps && !done; i++) await clock.advance(stepMs);
+  if (!done) throw new Error('promise did not settle in virtual time');
+  return promise;
+}
+
+describe('lifecycle', () => {
+  it('goes stopped → starting → running → closing → stopped, visible on state$', async () => {
+    const pool = createPool({ worker: async (n: number) => n, size: 2 });
+    const states = firstValueFrom(pool.state$.pipe(take(5), toArray()));
+    pool.start();
+    await firstValueFrom(pool.state$.pipe(filter((s) => s === 'running')));
+    await pool.close();
+    expect(await states).toEqual<PoolState[]>(['stopped', 'starting', 'running', 'closing', 'stopped']);
+  });
+
+  it('can start again after close, and start() while running is a no-op', async () => {
+    const pool = createPool({ worker: async (n: number) => n + 1 }).start();
+    expect(pool.start()).toBe(pool);
+    expect(await pool.run(1)).toBe(2);
+    await pool.close();
+    pool.start();
+    expect(await pool.run(2)).toBe(3);
+    expect(pool.getSnapshot().metrics.completed).toBe(2);
+    await pool.close();
+  });
+
+  it('start() while closing throws PoolStateError; resize() while stopped rejects with it', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ worker: async () => never(), clock }).start();
+    void pool.submit(undefined);
+    const closing = pool.close({ timeoutMs: 100 });
+    expect(() => pool.start()).toThrow(PoolStateError);
+    await settleWith(clock, closing);
+    await expect(pool.resize(2)).rejects.toBeInstanceOf(PoolStateError);
+  });
+
+  it('close() drains queued and running tasks and refuses new ones meanwhile', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 10)),
+      clock,
+    }).start();
+    const ps = [1, 2, 3].map((n) => pool.submit(n));
+    const closed = pool.close();
+    expect(tagOf(await pool.submit(4))).toBe('TaskRejected');
+    await settleWith(clock, closed);
+    expect((await Promise.all(ps)).map(tagOf)).toEqual(['ok', 'ok', 'ok']);
+  });
+
+  it('close() twice returns the same promise; a later abort escalates it', async () => {
+    const pool = createPool({ worker: async (_: number, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))) }).start();
+    const task = pool.submit(1);
+    const first = pool.close();
+    expect(pool.close()).toBe(first);
+    expect(pool.close({ abort: true })).toBe(first);
+    await first;
+    const r = await task;
+    expect(isErr(r) && r.left).toMatchObject({ _tag: 'TaskCancelled' });
+    expect(pool.getSnapshot().state).toBe('stopped');
+  });
+
+  it('close({ abort: true }) cancels queued and running tasks', async () => {
+    const pool = createPool({ worker: async () => never(), size: 1 }).start();
+    const ps = [1, 2, 3].map(() => pool.submit(undefined));
+    await new Promise((resolve) => setImmediate(resolve));
+    await pool.close({ abort: true });
+    expect((await Promise.all(ps)).map(tagOf)).toEqual(['TaskCancelled', 'TaskCancelled', 'TaskCancelled']);
+    expect(pool.getSnapshot().metrics).toMatchObject({ cancelled: 3, queued: 0, active: 0 });
+  });
+
+  it('close({ timeoutMs }) drains, then cancels what is left and abandons a hung teardown', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: fromAsync({ run: async () => never(), teardown: () => never() }),
+      clock,
+    }).start();
+    await clock.flush();
+    const task = pool.submit(undefined);
+    const closed = pool.close({ timeoutMs: 500 });
+    await clock.advance(499);
+    expect(pool.getSnapshot().state).toBe('closing');
+    await clock.advance(1);
+    await closed;
+    expect(tagOf(await task)).toBe('TaskCancelled');
+    expect(pool.getSnapshot().state).toBe('stopped');
+  });
+
+  it('close() on a pool never started resolves at once', async () => {
+    await expect(createPool({ worker: async () => 1 }).close()).resolves.toBeUndefined();
+  });
+});
+
+describe('resize and onIdle', () => {
+  it('grows and shrinks; busy workers stop after their task', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 100)),
+      size: 2,
+      clock,
+    }).start();
+    await settleWith(clock, pool.resize(4));
+    expect(pool.getSnapshot().workers.filter((w) => w.state === 'idle')).toHaveLength(4);
+    const ps = [1, 2, 3, 4].map((n) => pool.submit(n));
+    await clock.flush();
+    const shrinking = pool.resize(1);
+    await clock.advance(50);
+    expect(pool.getSnapshot().metrics.active).toBe(4); // nobody is pre-empted
+    await settleWith(clock, shrinking);
+    expect((await Promise.all(ps)).map(tagOf)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    expect(pool.getSnapshot().workers).toHaveLength(1);
+    expect(pool.getSnapshot().size).toBe(1);
+    await pool.close();
+  });
+
+  it('onIdle resolves once queued and running tasks are done', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: () => new Promise<void>((resolve) => clock.setTimeout(resolve, 10)),
+      clock,
+    }).start();
+    for (let i = 0; i < 5; i++) void pool.submit(undefined);
+    let idle = false;
+    void pool.onIdle().then(() => (idle = true));
+    await clock.advance(40);
+    expect(idle).toBe(false);
+    await clock.advance(10);
+    expect(idle).toBe(true);
+    await pool.close();
+  });
+});
+
+describe('restart limit', () => {
+  it('a setup that always throws: 5 restarts, then failed; queued tasks get pool-failed', async () => {
+    let setups = 0;
+    const pool = createPool({
+      worker: fromAsync({
+        setup: async () => {
+          setups++;
+          throw new Error('cannot connect');
+        },
+        run: async (n: number) => n,
+      }),
+    });
+    const events: PoolEvent[] = [];
+    pool.events$.subscribe((e) => events.push(e));
+    pool.start();
+    const queued = pool.submit(1);
+    await firstValueFrom(pool.state$.pipe(filter((s) => s === 'failed')));
+    expect(setups).toBe(6);
+    const r = await queued;
+    expect(isErr(r) && r.left).toMatchObject({ _tag: 'TaskRejected', reason: 'pool-failed' });
+    expect(tagOf(await pool.submit(2))).toBe('TaskRejected');
+    const failure = pool.getSnapshot().failure;
+    expect(failure).toBeInstanceOf(PoolFailedError);
+    expect(failure?.message).toMatch(/cannot connect/);
+    expect(events.filter((e) => e.type === 'worker.crashed')).toHaveLength(6);
+    await pool.close();
+    expect(pool.getSnapshot().state).toBe('stopped');
+  });
+});
+
+describe('streams', () => {
+  it('metrics$ emits on subscribe and every intervalMs of the injected clock', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ worker: async (n: number) => n, clock, metrics: { intervalMs: 100 } }).start();
+    const seen: number[] = [];
+    const sub = pool.metrics$.subscribe((m) => seen.push(m.at));
+    await pool.run(1);
+    await clock.advance(250);
+    sub.unsubscribe();
+    await clock.advance(1_000);
+    expect(seen).toEqual([0, 100, 200]);
+    await pool.close();
+  });
+
+  it('results$ carries one outcome per task; events$ reports worker starts', async () => {
+    const pool = createPool({ worker: async (n: number) => n, size: 2 });
+    const events: PoolEvent[] = [];
+    pool.events$.subscribe((e) => events.push(e));
+    const outcomes: number[] = [];
+    pool.results$.subscribe((o) => outcomes.push(o.taskId));
+    pool.start();
+    await Promise.all([1, 2, 3].map((n) => pool.submit(n)));
+    expect(outcomes.sort()).toEqual([1, 2, 3]);
+    expect(events.filter((e) => e.type === 'worker.started')).toHaveLength(2);
+    await pool.close();
+  });
+
+  it('passes the inspect observer to the pool actor and every worker actor', async () => {
+    const actors = new Set<string>();
+    const pool = createPool({
+      worker: async (n: number) => n,
+      size: 2,
+      name: 'seen',
+      inspect: (event) => {
+        if (event.type === '@xstate.actor') actors.add((event.actorRef as unknown as { id: string }).id);
+      },
+    }).start();
+    await pool.run(1);
+    expect([...actors]).toEqual(expect.arrayContaining(['seen', 'seen-w1', 'seen-w2']));
+    await pool.close();
+  });
+});
