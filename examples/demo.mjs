@@ -1,0 +1,66 @@
+// Troupe demo: a pool of 8 in-process workers "resizing images" (simulated async work with
+// some failures and a few hangs), with live progress from metrics$ and a metrics summary.
+import { createPool, fromAsync } from '@troupe/core';
+
+const TASKS = Number(process.env.DEMO_TASKS ?? 3_000);
+const tty = process.stdout.isTTY === true;
+const sleep = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
+
+const pool = createPool({
+  name: 'resize',
+  size: 8,
+  timeoutMs: 200,
+  queue: { capacity: 10_000 },
+  metrics: { intervalMs: 250, windowMs: 2_000 },
+  worker: fromAsync({
+    setup: async ({ workerId }) => ({ workerId, scratch: new Uint8Array(1024) }),
+    run: async (image, ctx) => {
+      if (image.id % 997 === 0) await sleep(10_000, ctx.signal); // a hang: the timeout catches it
+      await sleep(1 + (image.id % 7), ctx.signal);
+      if (image.id % 50 === 0) throw new Error(`corrupt image ${image.id}`);
+      return { id: image.id, width: image.width / 2, by: ctx.resource.workerId };
+    },
+  }),
+}).start();
+
+const bar = (done, total, width = 30) => {
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+};
+let lastLine = 0;
+const progress = pool.metrics$.subscribe((m) => {
+  const done = m.completed + m.failed + m.timedOut + m.crashed + m.cancelled;
+  const line =
+    `${bar(done, TASKS)} ${done}/${TASKS}  ${Math.round(m.throughput)} tasks/s  ` +
+    `queued ${m.queued}  active ${m.active}  util ${(m.utilisation * 100).toFixed(0)}%  ` +
+    `failed ${m.failed}  timed out ${m.timedOut}`;
+  if (tty) process.stdout.write(`\r${line}`);
+  else if (m.at - lastLine >= 1_000 || done === TASKS) {
+    lastLine = m.at;
+    console.log(line);
+  }
+});
+
+const started = performance.now();
+const results = await Promise.all(
+  Array.from({ length: TASKS }, (_, id) => pool.submit({ id: id + 1, width: 1024 })),
+);
+await pool.close();
+progress.unsubscribe();
+if (tty) process.stdout.write('\n');
+
+const { metrics: m, workers } = pool.getSnapshot();
+const ok = results.filter((r) => r._tag === 'Right').length;
+const ms = (p) => `p50 ${p.p50.toFixed(2)}  p90 ${p.p90.toFixed(2)}  p99 ${p.p99.toFixed(2)}  max ${p.max.toFixed(2)} ms`;
+console.log(`\nPool '${pool.name}' is ${pool.getSnapshot().state} after ${((performance.now() - started) / 1000).toFixed(2)} s`);
+console.log(`  submitted ${m.submitted}: completed ${m.completed}, failed ${m.failed}, timed out ${m.timedOut}, cancelled ${m.cancelled}, rejected ${m.rejected}`);
+const conserved =
+  m.submitted === m.completed + m.failed + m.crashed + m.timedOut + m.cancelled + m.dropped + m.waiting + m.queued + m.active;
+console.log(`  outcomes: ${results.length}/${TASKS} (${ok} values); counters conserve: ${conserved ? 'yes' : 'NO'}`);
+console.log(`  latency     ${ms(m.latency)}`);
+console.log(`  queue wait  ${ms(m.queueWait)}`);
+console.log(`  workers replaced after hangs: ${m.hangs}; late results discarded: ${m.late}; workers now: ${workers.length}`);
