@@ -215,6 +215,13 @@ export const poolMachine = setup({
             input: ({ context }) => context.dispatcher,
             onDone: 'stopping',
           },
+          on: {
+            // Queued tasks still need workers to drain: replace crashed ones, within the limit.
+            'worker.crashed': [
+              { guard: 'overRestartLimit', actions: ['workerCrashed', 'fail'] },
+              { actions: ['workerCrashed', 'recordRestart', 'fill'] },
+            ],
+          },
         },
         stopping: {
           entry: 'stopWorkers',

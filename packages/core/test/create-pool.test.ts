@@ -222,3 +222,22 @@ describe('streams', () => {
     await pool.close();
   });
 });
+
+describe('close while workers keep crashing', () => {
+  it('replaces crashed workers while draining, and gives up at the restart limit instead of hanging', async () => {
+    const pool = createPool({
+      worker: fromAsync({
+        setup: async () => {
+          throw new Error('no database');
+        },
+        run: async (n: number) => n,
+      }),
+    }).start();
+    const queued = pool.submit(1);
+    await pool.close();
+    const r = await queued;
+    expect(isErr(r) && r.left).toMatchObject({ _tag: 'TaskRejected', reason: 'pool-failed' });
+    expect(pool.getSnapshot().state).toBe('stopped');
+    expect(pool.getSnapshot().metrics.crashes).toBe(6);
+  });
+});
