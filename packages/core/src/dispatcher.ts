@@ -129,6 +129,8 @@ export class Dispatcher<TInput, TOutput> {
   #refusal: RejectReason = 'pool-closed';
   #refusalMessage: string;
   #nextTaskId = 0;
+  /** Clock time of the last run outcome: the start time of the next task on that worker. */
+  #settledAt = 0;
   /** Settled tasks still in the queue or wait list (removed lazily). */
   #deadQueued = 0;
   #deadWaiting = 0;
@@ -166,7 +168,8 @@ export class Dispatcher<TInput, TOutput> {
       if (overflow === 'drop-oldest') this.#dropOldest();
       else state = TaskState.waiting;
     }
-    const task = new Task(++this.#nextTaskId, input, this.#config.clock.now(), extras);
+    const now = this.#config.clock.now();
+    const task = new Task(++this.#nextTaskId, input, now, extras);
     pending = task;
     const promise = new Promise<TaskResult<unknown>>(capture);
     pending = undefined;
@@ -178,7 +181,7 @@ export class Dispatcher<TInput, TOutput> {
       this.#waitList.push(task);
     } else if (this.#idle.length > 0) {
       const slot = this.#idle.pop()!;
-      if (this.#start(slot, task, true)) this.#pump(slot);
+      if (this.#start(slot, task, now)) this.#pump(slot, this.#settledAt);
     } else {
       m.queued++;
       this.#queue.push(task);
@@ -186,12 +189,13 @@ export class Dispatcher<TInput, TOutput> {
     return promise as Promise<TaskResult<TOutput>>;
   }
 
-  /** Takes queued tasks onto a free slot until the queue is empty or the slot is busy. */
-  #pump(slot: Slot): void {
+  /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
+  #pump(slot: Slot, now: number): void {
     for (;;) {
       const task = this.#next();
-      if (task === undefined) return this.#park(slot);
-      if (!this.#start(slot, task, false)) return;
+      if (task === undefined) return this.#park(slot, now);
+      if (!this.#start(slot, task, now)) return;
+      now = this.#settledAt;
     }
   }
 
@@ -209,11 +213,10 @@ export class Dispatcher<TInput, TOutput> {
     return undefined;
   }
 
-  /** Runs `task` on `slot`. Returns `true` when it finished synchronously and the slot is free. */
-  #start(slot: Slot, task: Task, direct: boolean): boolean {
+  /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
+  #start(slot: Slot, task: Task, now: number): boolean {
     const m = this.metrics;
-    const now = this.#config.clock.now();
-    m.queueWait.record(direct ? 0 : now - task.t);
+    m.queueWait.record(now - task.t);
     task.t = now;
     task.state = TaskState.running;
     m.active++;
@@ -245,7 +248,7 @@ export class Dispatcher<TInput, TOutput> {
 
   /** A run's promise settled: record the outcome, then keep the worker going. */
   finish(slot: Slot, value: unknown, failed: boolean): void {
-    if (this.#settleRun(slot, value, failed)) this.#pump(slot);
+    if (this.#settleRun(slot, value, failed)) this.#pump(slot, this.#settledAt);
   }
 
   /** Records a run's outcome. Returns `true` when the slot may take the next task. */
@@ -255,12 +258,14 @@ export class Dispatcher<TInput, TOutput> {
     slot.ctx = undefined;
     if (slot.heapIndex >= 0) this.#timers.remove(slot);
     const m = this.metrics;
+    const now = this.#config.clock.now();
+    this.#settledAt = now;
     if (task.state !== TaskState.running) {
       m.late++; // already settled: timed out or cancelled while running
     } else {
       slot.tasksDone++;
       m.active--;
-      m.latency.record(this.#config.clock.now() - task.t);
+      m.latency.record(now - task.t);
       if (!failed) {
         m.completed++;
         this.#settle(task, ok(value));
@@ -298,10 +303,10 @@ export class Dispatcher<TInput, TOutput> {
   }
 
   /** A slot has nothing to do: it waits in the idle stack. */
-  #park(slot: Slot): void {
+  #park(slot: Slot, now: number): void {
     if (slot.status === SLOT_BUSY) {
       slot.status = SLOT_IDLE;
-      this.metrics.busy(this.#config.clock.now(), -1);
+      this.metrics.busy(now, -1);
       slot.ref.send({ type: 'task.finished' });
     }
     this.#idle.push(slot);
@@ -504,10 +509,11 @@ export class Dispatcher<TInput, TOutput> {
     if (slot === undefined || slot.status !== SLOT_STARTING) return;
     slot.resource = resource;
     slot.status = SLOT_IDLE;
-    this.metrics.ready(this.#config.clock.now(), 1);
+    const now = this.#config.clock.now();
+    this.metrics.ready(now, 1);
     if (this.events$.observed) this.events$.next({ type: 'worker.started', workerId: id });
     if (slot.retiring) this.#stopSlot(slot);
-    else this.#pump(slot);
+    else this.#pump(slot, now);
   }
 
   /** A worker crashed (reported by its actor); its running task, if any, ends `WorkerCrashed`. */
