@@ -14,15 +14,16 @@ export interface Clock {
   clearTimeout(handle: TimerHandle): void;
 }
 
-/** The real clock: `performance.now()` and the host's timers. Timers do not keep the process alive. */
+/** Longest delay the host's timers take; longer ones fire early and their owner re-arms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The real clock: `performance.now()` and the host's timers. A pending timer keeps the process
+ * alive (an awaited task deadline must fire), so pools clear their timers when idle or closed.
+ */
 export const systemClock: Clock = {
   now: () => performance.now(),
-  setTimeout: (callback, delayMs) => {
-    const handle = setTimeout(callback, delayMs);
-    // A pool's internal timers must never be the reason a process stays up after close().
-    handle.unref();
-    return handle;
-  },
+  setTimeout: (callback, delayMs) => setTimeout(callback, Math.min(delayMs, MAX_TIMER_MS)),
   clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
 };
 

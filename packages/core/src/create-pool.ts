@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, distinctUntilChanged, share } from 'rxjs';
+import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import { Dispatcher, type SubmitOptions, type WorkerSnapshot } from './dispatcher.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from './errors.js';
@@ -16,8 +16,9 @@ export interface CloseOptions {
    */
   readonly abort?: boolean;
   /**
-   * Drain for at most this long, then cancel what is left and abandon workers still tearing down.
-   * @default undefined (drain fully)
+   * Drain for at most this long; then cancel what is left, start every worker's teardown and
+   * resolve without waiting for the teardowns to finish.
+   * @default undefined (drain fully, however long it takes)
    */
   readonly timeoutMs?: number;
 }
@@ -49,12 +50,15 @@ export interface Pool<TInput, TOutput> {
   readonly events$: Observable<PoolEvent>;
   /** One outcome per settled task. Costs nothing while nobody subscribes. */
   readonly results$: Observable<TaskOutcome<TOutput>>;
-  /** Metric snapshots: one on subscribe, then every `metrics.intervalMs`. */
+  /** Metric snapshots: one on subscribe, then every `metrics.intervalMs` (each subscriber has its own timer). */
   readonly metrics$: Observable<PoolMetrics>;
   getSnapshot(): PoolSnapshot;
   /** Resolves when nothing is queued, waiting or running. */
   onIdle(): Promise<void>;
-  /** Changes the number of workers; resolves when the pool has that many (shrinking waits for busy workers' tasks). */
+  /**
+   * Changes the number of workers; resolves when the pool has the latest requested number ready
+   * (shrinking waits for busy workers' tasks). Rejects with `PoolStateError` unless starting or running.
+   */
   resize(size: number): Promise<void>;
   /** Drains (or aborts) and stops every worker; calling it again returns the same promise. */
   close(options?: CloseOptions): Promise<void>;
@@ -116,7 +120,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       };
       tick();
       return () => clock.clearTimeout(handle);
-    }).pipe(share());
+    });
   }
 
   start(): this {
@@ -159,7 +163,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       return Promise.reject(new PoolStateError('resize', state, `cannot resize pool '${this.name}' while it is ${state}`));
     }
     const d = this.#dispatcher;
-    const done = (): boolean => d.liveCount() === size && d.readyCount() === size;
+    // Every pending resize settles when the pool reaches the latest requested size.
+    const done = (): boolean => {
+      const target = this.actor.getSnapshot().context.size;
+      return d.liveCount() === target && d.readyCount() === target;
+    };
     this.actor.send({ type: 'pool.resize', size });
     return this.#until(done, 'resize');
   }
@@ -168,8 +176,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
     const { abort = false, timeoutMs } = options;
     if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && !Number.isNaN(timeoutMs))) {
-      throw new InvalidOptionError('timeoutMs', timeoutMs, 'a number >= 0 (milliseconds)');
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
+      throw new InvalidOptionError('timeoutMs', timeoutMs, 'a number >= 0 (milliseconds), or Infinity for no deadline');
     }
     if (this.#closing !== undefined) {
       // Already closing: a later abort still escalates; the promise is the same.
@@ -179,7 +187,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     if (this.#state.value === 'stopped') return Promise.resolve();
     const { clock } = this.#config;
     let timer: unknown;
-    if (timeoutMs !== undefined) {
+    if (timeoutMs !== undefined && timeoutMs !== Infinity) {
       timer = clock.setTimeout(() => {
         this.actor.send({ type: 'pool.timeout', reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`) });
       }, timeoutMs);

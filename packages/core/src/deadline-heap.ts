@@ -10,8 +10,9 @@ export interface HasDeadline {
 
 /**
  * All of a pool's timeouts behind one clock timer: a binary min-heap of deadlines with O(log n)
- * insert and remove, and a single timer armed for the earliest one. Removing an item never
- * clears the timer; when it fires early it simply re-arms, so completions cost no timer calls.
+ * insert and remove, and a single timer armed for the earliest one. Removing an item clears
+ * the timer only when the heap empties (so an idle pool holds no timer); otherwise a timer
+ * that fires early simply re-arms, so completions under load cost no timer calls.
  */
 export class DeadlineHeap<T extends HasDeadline> {
   readonly #heap: T[] = [];
@@ -36,12 +37,13 @@ export class DeadlineHeap<T extends HasDeadline> {
     if (item.deadline < this.#timerAt) this.#arm(item.deadline);
   }
 
-  /** Removes an item if it is in the heap. */
+  /** Removes an item if it is in the heap; the timer goes when the heap empties. */
   remove(item: T): void {
     const i = item.heapIndex;
     if (i < 0) return;
     item.heapIndex = -1;
     const last = this.#heap.pop()!;
+    if (this.#heap.length === 0) return this.#disarm();
     if (last === item) return;
     this.#heap[i] = last;
     last.heapIndex = i;
@@ -53,6 +55,10 @@ export class DeadlineHeap<T extends HasDeadline> {
   clear(): void {
     for (const item of this.#heap) item.heapIndex = -1;
     this.#heap.length = 0;
+    this.#disarm();
+  }
+
+  #disarm(): void {
     if (this.#timer !== undefined) this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#timerAt = Infinity;

@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { AnyActorRef } from 'xstate';
-import { DeadlineHeap, type HasDeadline } from './deadline-heap.js';
+import { DeadlineHeap } from './deadline-heap.js';
 import {
   TaskCancelled,
   TaskFailed,
@@ -9,7 +9,6 @@ import {
   WorkerCrashed,
   WorkerCrashedError,
   type RejectReason,
-  type TaskError,
 } from './errors.js';
 import { FifoQueue } from './fifo-queue.js';
 import { MetricsRecorder } from './metrics.js';
@@ -17,8 +16,17 @@ import type { PoolConfig } from './options.js';
 import type { PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from './result.js';
 import { Task, TaskState, type TaskExtras } from './task.js';
-import type { TaskContext } from './worker-logic.js';
 import type { WorkerState } from './worker-machine.js';
+import {
+  RunContext,
+  Slot,
+  SLOT_BUSY,
+  SLOT_GONE,
+  SLOT_IDLE,
+  SLOT_STARTING,
+  SLOT_STOPPING,
+  type SlotStatus,
+} from './worker-slot.js';
 
 /** Per-task options for `submit` and `run`. */
 export interface SubmitOptions {
@@ -36,65 +44,6 @@ export interface SubmitOptions {
   readonly priority?: number;
   /** An affinity key, for balancers that route by key. */
   readonly key?: string;
-}
-
-const SLOT_STARTING = 0;
-const SLOT_IDLE = 1;
-const SLOT_BUSY = 2;
-const SLOT_STOPPING = 3;
-const SLOT_GONE = 4;
-type SlotStatus = 0 | 1 | 2 | 3 | 4;
-
-/**
- * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
- * Completion handlers are bound once per slot, so a task's completion allocates no closure.
- */
-class Slot implements HasDeadline {
-  status: SlotStatus = SLOT_STARTING;
-  resource: unknown = undefined;
-  /** The task on this worker; after a cancel it stays here (settled) until its promise does. */
-  task: Task | undefined = undefined;
-  ctx: RunContext | undefined = undefined;
-  deadline = 0;
-  heapIndex = -1;
-  tasksDone = 0;
-  /** Stop this worker when its current task ends (the pool shrank). */
-  retiring = false;
-  readonly onOk: (value: unknown) => void;
-  readonly onErr: (error: unknown) => void;
-
-  constructor(
-    readonly id: string,
-    readonly ref: AnyActorRef,
-    dispatcher: Dispatcher<unknown, unknown>,
-  ) {
-    this.onOk = (value) => dispatcher.finish(this, value, false);
-    this.onErr = (error) => dispatcher.finish(this, error, true);
-  }
-}
-
-/** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
-class RunContext implements TaskContext<unknown> {
-  controller: AbortController | undefined = undefined;
-  constructor(
-    readonly slot: Slot,
-    readonly taskId: number,
-  ) {}
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
-  get workerId(): string {
-    return this.slot.id;
-  }
-  get attempt(): number {
-    return 1;
-  }
-  get resource(): unknown {
-    return this.slot.resource;
-  }
-  abort(reason: unknown): void {
-    (this.controller ??= new AbortController()).abort(reason);
-  }
 }
 
 /** A worker as `getSnapshot()` shows it. */
@@ -140,7 +89,7 @@ export class Dispatcher<TInput, TOutput> {
     this.#config = config;
     this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
     this.#timers = new DeadlineHeap<Slot>(config.clock, (slot) => this.#expire(slot));
-    this.#refusalMessage = `pool '${config.name}' is not started: call start() first`;
+    this.#refusalMessage = `pool '${config.name}' is stopped: call start() first`;
   }
 
   // ---- the hot path ----------------------------------------------------------------------
@@ -160,12 +109,13 @@ export class Dispatcher<TInput, TOutput> {
       extras = checked;
     }
     let state: TaskState = TaskState.queued;
+    let evict = false;
     if (m.queued >= this.#config.capacity) {
       const overflow = this.#config.overflow;
       if (overflow === 'reject') {
         return this.#refuse('queue-full', `queue of pool '${this.#config.name}' is full (capacity ${this.#config.capacity})`);
       }
-      if (overflow === 'drop-oldest') this.#dropOldest();
+      if (overflow === 'drop-oldest') evict = true;
       else state = TaskState.waiting;
     }
     const now = this.#config.clock.now();
@@ -185,6 +135,8 @@ export class Dispatcher<TInput, TOutput> {
     } else {
       m.queued++;
       this.#queue.push(task);
+      // Evict after queueing the newcomer, so that the pool never looks idle in between.
+      if (evict) this.#dropOldest();
     }
     return promise as Promise<TaskResult<TOutput>>;
   }
@@ -229,7 +181,7 @@ export class Dispatcher<TInput, TOutput> {
     const ctx = new RunContext(slot, task.id);
     slot.ctx = ctx;
     const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs;
-    if (timeoutMs !== undefined) {
+    if (timeoutMs !== undefined && timeoutMs !== Infinity) {
       slot.deadline = now + timeoutMs;
       this.#timers.add(slot);
     }
@@ -322,8 +274,8 @@ export class Dispatcher<TInput, TOutput> {
   #checkOptions(options: SubmitOptions): TaskExtras | undefined | string {
     if (typeof options !== 'object' || options === null) return `submit options must be an object (got ${String(options)})`;
     const { timeoutMs, signal, priority, key } = options;
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && Number.isFinite(timeoutMs))) {
-      return `timeoutMs must be a finite number > 0 (got ${String(timeoutMs)})`;
+    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
+      return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
     }
     if (priority !== undefined && priority !== 0) {
       return `priority ${String(priority)} is out of range: a FIFO queue has the single level 0`;
@@ -469,13 +421,13 @@ export class Dispatcher<TInput, TOutput> {
     for (const slot of this.#slots.values()) if (slot.task !== undefined) this.#cancel(slot.task, reason);
   }
 
-  /** Fails every queued task with `error` (the pool failed). */
-  rejectQueued(error: TaskError): void {
+  /** Refuses every queued task with `TaskRejected` (the pool failed). */
+  rejectQueued(reason: RejectReason, message: string): void {
     for (const task of this.#queue.drain()) {
       if (task.state === TaskState.done) continue;
       this.metrics.queued--;
       this.metrics.dropped++;
-      this.#settle(task, err(error));
+      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
     }
     this.#deadQueued = 0;
   }
@@ -500,7 +452,7 @@ export class Dispatcher<TInput, TOutput> {
 
   /** A worker actor was spawned. */
   attach(id: string, ref: AnyActorRef): void {
-    this.#slots.set(id, new Slot(id, ref, this as Dispatcher<unknown, unknown>));
+    this.#slots.set(id, new Slot(id, ref, this));
   }
 
   /** A worker finished its setup. */
@@ -523,9 +475,14 @@ export class Dispatcher<TInput, TOutput> {
     if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
     const task = slot.task;
     if (task !== undefined && task.state === TaskState.running) {
-      this.metrics.active--;
-      this.metrics.crashed++;
+      const m = this.metrics;
+      m.active--;
+      m.crashed++;
+      m.latency.record(this.#config.clock.now() - task.t);
+      slot.tasksDone++;
       this.#settle(task, err(new WorkerCrashed(cause, id, task.id)));
+      // Whatever still runs on the broken resource is told to stop.
+      slot.ctx?.abort(cause);
     }
     this.#retire(slot, SLOT_GONE);
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });

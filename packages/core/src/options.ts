@@ -55,7 +55,7 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
   readonly queue?: QueueOptions;
   /**
    * Default per-task time limit in ms, counted from the moment the task starts running.
-   * A task past it settles `TaskTimedOut` and its worker is replaced.
+   * A task past it settles `TaskTimedOut` and its worker is replaced. `Infinity` means no limit.
    * @default undefined (no limit)
    */
   readonly timeoutMs?: number;
@@ -84,6 +84,7 @@ export interface PoolConfig<TInput, TOutput> {
 }
 
 const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'wait', 'drop-oldest'];
+const KNOWN = ['name', 'worker', 'size', 'queue', 'timeoutMs', 'clock', 'inspect', 'metrics'];
 
 /** Throws unless `value` is a whole number ≥ 1. */
 export function checkSize(option: string, value: unknown): number {
@@ -95,7 +96,7 @@ export function checkSize(option: string, value: unknown): number {
 
 function checkPositive(option: string, value: unknown, allowInfinity: boolean): number {
   if (typeof value !== 'number' || Number.isNaN(value) || value <= 0 || (!allowInfinity && !Number.isFinite(value))) {
-    throw new InvalidOptionError(option, value, allowInfinity ? 'a number > 0, or Infinity' : 'a finite number > 0 (milliseconds)');
+    throw new InvalidOptionError(option, value, allowInfinity ? 'a number > 0 (milliseconds), or Infinity' : 'a finite number > 0 (milliseconds)');
   }
   return value;
 }
@@ -110,8 +111,12 @@ function checkObject(option: string, value: unknown): void {
 export function resolvePoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
 ): PoolConfig<TInput, TOutput> {
-  checkObject('options', options);
-  if (options === undefined) throw new InvalidOptionError('options', options, 'an object with at least `worker`');
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, 'an object with at least `worker`');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) throw new InvalidOptionError(key, (options as unknown as Record<string, unknown>)[key], `one of the known options: ${KNOWN.join(', ')}`);
+  }
   const { worker } = options;
   let logic: WorkerLogic<TInput, TOutput, unknown>;
   if (typeof worker === 'function') logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
@@ -124,15 +129,15 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   }
   const size = checkSize('size', options.size ?? 1);
   checkObject('queue', options.queue);
-  const capacity = checkPositive('queue.capacity', options.queue?.capacity ?? 10_000, true);
-  if (Number.isFinite(capacity) && !Number.isInteger(capacity)) {
+  const capacity = options.queue?.capacity ?? 10_000;
+  if (typeof capacity !== 'number' || !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 1))) {
     throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 1, or Infinity');
   }
   const overflow = options.queue?.overflow ?? 'reject';
   if (!OVERFLOWS.includes(overflow)) {
     throw new InvalidOptionError('queue.overflow', overflow, OVERFLOWS.map((o) => `'${o}'`).join(' | '));
   }
-  const timeoutMs = options.timeoutMs === undefined ? undefined : checkPositive('timeoutMs', options.timeoutMs, false);
+  const timeoutMs = options.timeoutMs === undefined ? undefined : checkPositive('timeoutMs', options.timeoutMs, true);
   const clock = options.clock ?? systemClock;
   if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
     throw new InvalidOptionError('clock', clock, 'an object with now(), setTimeout() and clearTimeout()');
@@ -140,7 +145,8 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   checkObject('metrics', options.metrics);
   const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
   const intervalMs = checkPositive('metrics.intervalMs', options.metrics?.intervalMs ?? 1_000, false);
-  if (options.inspect !== undefined && typeof options.inspect !== 'function' && typeof options.inspect !== 'object') {
+  const { inspect } = options;
+  if (inspect !== undefined && typeof inspect !== 'function' && (typeof inspect !== 'object' || inspect === null)) {
     throw new InvalidOptionError('inspect', options.inspect, 'an XState inspection observer (function or { next })');
   }
   return { name, logic, size, capacity, overflow, timeoutMs, clock, windowMs, intervalMs };

@@ -10,7 +10,6 @@ export type PoolEvent =
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
   | { readonly type: 'worker.started'; readonly workerId: string }
   | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
-  | { readonly type: 'worker.replaced'; readonly workerId: string; readonly by: string }
   | { readonly type: 'worker.stopped'; readonly workerId: string }
   | { readonly type: 'worker.teardown-failed'; readonly workerId: string; readonly error: unknown }
   | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string };

@@ -1,5 +1,4 @@
 import { assign, enqueueActions, fromPromise, setup, stopChild, type ActorRefFrom } from 'xstate';
-import { TaskRejected } from './errors.js';
 import type { Dispatcher } from './dispatcher.js';
 import { workerMachine, type WorkerParentEvent } from './worker-machine.js';
 import type { WorkerLogic } from './worker-logic.js';
@@ -88,6 +87,8 @@ export const poolMachine = setup({
   },
   actions: {
     open: ({ context }) => context.dispatcher.open(),
+    refuseStopped: ({ context }) =>
+      context.dispatcher.refuse('pool-closed', `pool '${context.name}' is stopped: call start() first`),
     /** Spawns workers until `size` of them count towards the pool. */
     fill: assign(({ context, spawn }) => {
       const workers = { ...context.workers };
@@ -123,7 +124,9 @@ export const poolMachine = setup({
       if (event.type !== 'pool.resize') return {};
       const live = context.dispatcher.liveCount();
       if (event.size < live) context.dispatcher.shrink(live - event.size);
-      context.dispatcher.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
+      if (event.size !== context.size) {
+        context.dispatcher.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
+      }
       return { size: event.size };
     }),
     beginClose: ({ context, event }) => {
@@ -148,7 +151,7 @@ export const poolMachine = setup({
       const failure = new PoolFailedError(context.name, maxRestarts, withinMs, cause);
       const d = context.dispatcher;
       d.refuse('pool-failed', failure.message);
-      d.rejectQueued(new TaskRejected('pool-failed', failure.message));
+      d.rejectQueued('pool-failed', failure.message);
       d.abortAll(failure);
       d.stopAll();
       return { failure };
@@ -177,6 +180,7 @@ export const poolMachine = setup({
   },
   states: {
     stopped: {
+      entry: 'refuseStopped',
       on: { 'pool.start': { target: 'starting', actions: 'resetRestarts' } },
     },
     starting: {
@@ -206,7 +210,7 @@ export const poolMachine = setup({
       initial: 'draining',
       on: {
         'pool.close': { actions: 'abortAll' },
-        'pool.timeout': { target: 'stopped', actions: ['abortAll', 'forgetWorkers'] },
+        'pool.timeout': { target: 'stopped', actions: ['abortAll', 'stopWorkers', 'forgetWorkers'] },
       },
       states: {
         draining: {

@@ -1,7 +1,7 @@
 /**
  * What a pool needs of its queue. The pool owns admission (capacity, overflow policy, lazily
  * removed cancelled tasks); the queue owns order. `FifoQueue` is the default; a priority
- * queue plugs in behind the same four members.
+ * queue plugs in behind the same members.
  */
 export interface TaskQueue<T> {
   readonly size: number;

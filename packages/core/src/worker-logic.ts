@@ -20,7 +20,10 @@ export interface TaskContext<TResource = unknown> {
 /** What a worker's `setup` sees. */
 export interface WorkerSetupContext {
   readonly workerId: string;
-  /** Aborted when the worker is stopped before its setup finished. */
+  /**
+   * Aborted when the worker actor is stopped outright before its setup finished (a close past
+   * its deadline). A normal stop waits for setup to finish, then tears the resource down.
+   */
   readonly signal: AbortSignal;
   /**
    * Reports that the worker's resource broke after setup (a dead thread, a closed socket):

@@ -241,3 +241,63 @@ describe('close while workers keep crashing', () => {
     expect(pool.getSnapshot().metrics.crashes).toBe(6);
   });
 });
+
+describe('edges found in review', () => {
+  it('close({ timeoutMs }) still starts the teardown of idle workers', async () => {
+    const clock = createVirtualClock();
+    const torn: string[] = [];
+    const pool = createPool({
+      worker: fromAsync({ run: async () => never(), teardown: (_r, { workerId }) => void torn.push(workerId) }),
+      size: 2,
+      clock,
+    }).start();
+    await clock.flush();
+    void pool.submit(undefined); // one busy worker, one idle
+    const closed = pool.close({ timeoutMs: 100 });
+    await clock.advance(100);
+    await closed;
+    expect(torn.sort()).toEqual(['pool-w1', 'pool-w2']);
+  });
+
+  it('a resize overtaken by another settles when the latest size is reached', async () => {
+    const pool = createPool({ worker: async (n: number) => n, size: 1 }).start();
+    const first = pool.resize(3);
+    const second = pool.resize(2);
+    await Promise.all([first, second]);
+    expect(pool.getSnapshot().workers.filter((w) => w.state === 'idle')).toHaveLength(2);
+    await pool.close();
+  });
+
+  it('every metrics$ subscriber gets a snapshot on subscribe', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ worker: async (n: number) => n, clock }).start();
+    const a: number[] = [];
+    const b: number[] = [];
+    const subA = pool.metrics$.subscribe((m) => a.push(m.at));
+    await clock.advance(10);
+    const subB = pool.metrics$.subscribe((m) => b.push(m.at));
+    expect([a, b]).toEqual([[0], [10]]);
+    subA.unsubscribe();
+    subB.unsubscribe();
+    await pool.close();
+  });
+
+  it('close({ timeoutMs: Infinity }) drains without a deadline', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 5_000)),
+      clock,
+    }).start();
+    const task = pool.submit(1);
+    const closed = pool.close({ timeoutMs: Infinity });
+    await clock.advance(4_999);
+    expect(pool.getSnapshot().state).toBe('closing');
+    await clock.advance(1);
+    await closed;
+    expect(tagOf(await task)).toBe('ok');
+  });
+
+  it('unknown options are refused, so a typo does not pass silently', () => {
+    expect(() => createPool({ worker: async () => 1, timeout: 5 } as never)).toThrow(/timeout/);
+  });
+});

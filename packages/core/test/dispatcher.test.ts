@@ -352,3 +352,58 @@ describe('worker crashes', () => {
     expect(log).toEqual(['closed conn(db-w1)']);
   });
 });
+
+describe('edges found in review', () => {
+  it("'drop-oldest' with no ready worker does not make the pool look idle", async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: fromAsync({ setup: () => new Promise<void>((resolve) => clock.setTimeout(resolve, 5)), run: async (n: number) => n }),
+      queue: { capacity: 1, overflow: 'drop-oldest' },
+      clock,
+    }).start();
+    void pool.submit(1);
+    const second = pool.submit(2); // evicts 1
+    let idle = false;
+    void pool.onIdle().then(() => (idle = true));
+    await Promise.resolve();
+    expect(idle).toBe(false);
+    await clock.advance(5);
+    expect(tagOf(await second)).toBe('ok');
+    await pool.close();
+  });
+
+  it('an executor fault aborts the signal of the task it broke, and records its latency', async () => {
+    let crash!: (cause: unknown) => void;
+    let aborted: unknown;
+    const pool = createPool({
+      worker: fromAsync({
+        setup: (ctx) => void (crash = ctx.crash),
+        run: async (_: void, ctx) => {
+          ctx.signal.addEventListener('abort', () => (aborted = ctx.signal.reason as unknown));
+          return hang();
+        },
+      }),
+    }).start();
+    const task = pool.submit();
+    await new Promise((resolve) => setImmediate(resolve));
+    const cause = new Error('socket closed');
+    crash(cause);
+    expect(tagOf(await task)).toBe('WorkerCrashed');
+    expect(aborted).toBe(cause);
+    expect(pool.getSnapshot().metrics.latency.count).toBe(1);
+    await pool.close();
+  });
+
+  it('a per-task timeoutMs of Infinity opts out of the pool default', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: () => new Promise<string>((resolve) => clock.setTimeout(() => resolve('slow'), 5_000)),
+      timeoutMs: 100,
+      clock,
+    }).start();
+    const task = pool.submit(undefined, { timeoutMs: Infinity });
+    await clock.advance(5_000);
+    expect(tagOf(await task)).toBe('ok');
+    await pool.close();
+  });
+});

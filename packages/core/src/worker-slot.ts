@@ -1,0 +1,68 @@
+import type { AnyActorRef } from 'xstate';
+import type { HasDeadline } from './deadline-heap.js';
+import type { Task } from './task.js';
+import type { TaskContext } from './worker-logic.js';
+
+export const SLOT_STARTING = 0;
+export const SLOT_IDLE = 1;
+export const SLOT_BUSY = 2;
+export const SLOT_STOPPING = 3;
+export const SLOT_GONE = 4;
+export type SlotStatus = 0 | 1 | 2 | 3 | 4;
+
+/** Who a slot reports its run outcomes to. */
+export interface SlotOwner {
+  finish(slot: Slot, value: unknown, failed: boolean): void;
+}
+
+/**
+ * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
+ * Completion handlers are bound once per slot, so a task's completion allocates no closure.
+ */
+export class Slot implements HasDeadline {
+  status: SlotStatus = SLOT_STARTING;
+  resource: unknown = undefined;
+  /** The task on this worker; after a cancel it stays here (settled) until its promise does. */
+  task: Task | undefined = undefined;
+  ctx: RunContext | undefined = undefined;
+  deadline = 0;
+  heapIndex = -1;
+  tasksDone = 0;
+  /** Stop this worker when its current task ends (the pool shrank). */
+  retiring = false;
+  readonly onOk: (value: unknown) => void;
+  readonly onErr: (error: unknown) => void;
+
+  constructor(
+    readonly id: string,
+    readonly ref: AnyActorRef,
+    dispatcher: SlotOwner,
+  ) {
+    this.onOk = (value) => dispatcher.finish(this, value, false);
+    this.onErr = (error) => dispatcher.finish(this, error, true);
+  }
+}
+
+/** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
+export class RunContext implements TaskContext<unknown> {
+  controller: AbortController | undefined = undefined;
+  constructor(
+    readonly slot: Slot,
+    readonly taskId: number,
+  ) {}
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+  get workerId(): string {
+    return this.slot.id;
+  }
+  get attempt(): number {
+    return 1;
+  }
+  get resource(): unknown {
+    return this.slot.resource;
+  }
+  abort(reason: unknown): void {
+    (this.controller ??= new AbortController()).abort(reason);
+  }
+}
