@@ -79,7 +79,8 @@ export class DeadlineHeap<T extends HasDeadline> {
       this.#onExpire(top);
     }
     const next = this.#heap[0];
-    if (next !== undefined && this.#timer === undefined) this.#arm(next.deadline);
+    // onExpire may have armed the timer for a later item: re-arm for the earliest.
+    if (next !== undefined && next.deadline < this.#timerAt) this.#arm(next.deadline);
   }
 
   #up(i: number): void {

@@ -32,7 +32,7 @@ function upperEdgeOf(bucket: number): number {
   if (bucket < SUB) return bucket;
   const exp = Math.floor(bucket / SUB) - 1 + SUB_BITS;
   const sub = (bucket % SUB) + SUB;
-  return ((sub + 1) << (exp - SUB_BITS)) - 1;
+  return (sub + 1) * 2 ** (exp - SUB_BITS) - 1; // not `<<`: 32-bit shifts overflow at the top
 }
 
 /** A fixed-size histogram of millisecond durations. */
@@ -62,7 +62,9 @@ export class Histogram {
     let seen = 0;
     for (let b = 0; b < BUCKETS; b++) {
       seen += this.#counts[b]!;
-      if (seen >= rank) return Math.min(upperEdgeOf(b) / 1000, this.#max);
+      if (seen < rank) continue;
+      // The last bucket holds everything from 2^31 µs up: only the exact max bounds it.
+      return b === BUCKETS - 1 ? this.#max : Math.min(upperEdgeOf(b) / 1000, this.#max);
     }
     return this.#max;
   }

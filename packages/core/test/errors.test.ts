@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidOptionError,
+  PoolClosedError,
+  PoolStateError,
+  TaskCancelled,
+  TaskFailed,
+  TaskRejected,
+  TaskTimedOut,
+  WorkerCrashed,
+  WorkerCrashedError,
+  type TaskError,
+} from '@troupe/core';
+import { show } from '../src/errors.js';
+
+describe('TaskError classes', () => {
+  const boom = new RangeError('boom');
+  const cases: readonly [string, TaskError][] = [
+    ['TaskFailed', new TaskFailed(boom, 7)],
+    ['TaskTimedOut', new TaskTimedOut(250, 7)],
+    ['TaskCancelled', new TaskCancelled(boom, 7)],
+    ['TaskRejected', new TaskRejected('queue-full', 'the queue is full', 7)],
+    ['WorkerCrashed', new WorkerCrashed(boom, 'pool-w1', 7)],
+  ];
+
+  it.each(cases)('%s has that exact _tag and name, and is an Error', (tag, error) => {
+    expect(error._tag).toBe(tag);
+    expect(error.name).toBe(tag);
+    expect(error).toBeInstanceOf(Error);
+    expect(error.taskId).toBe(7);
+    expect(String(error)).toMatch(new RegExp(`^${tag}: `));
+    expect(error.stack?.split('\n')[0]).toMatch(new RegExp(`^${tag}: `));
+  });
+
+  it('the tags tell the classes apart for a switch', () => {
+    const tags = cases.map(([, e]) => e._tag);
+    expect(new Set(tags).size).toBe(cases.length);
+    for (const [, e] of cases) {
+      expect(e instanceof TaskFailed).toBe(e._tag === 'TaskFailed');
+      expect(e instanceof TaskTimedOut).toBe(e._tag === 'TaskTimedOut');
+      expect(e instanceof TaskCancelled).toBe(e._tag === 'TaskCancelled');
+      expect(e instanceof TaskRejected).toBe(e._tag === 'TaskRejected');
+      expect(e instanceof WorkerCrashed).toBe(e._tag === 'WorkerCrashed');
+    }
+  });
+
+  it('TaskFailed keeps what the task threw as cause and describes it', () => {
+    const e = new TaskFailed(boom);
+    expect(e.cause).toBe(boom);
+    expect(e.message).toBe('task failed: RangeError: boom');
+    expect(e.taskId).toBeUndefined();
+    expect(new TaskFailed('a string').message).toBe('task failed: "a string"');
+    expect(new TaskFailed(undefined).cause).toBeUndefined();
+  });
+
+  it('TaskCancelled keeps the abort reason as cause, whatever it is', () => {
+    const controller = new AbortController();
+    controller.abort();
+    const reason: unknown = controller.signal.reason;
+    const e = new TaskCancelled(reason);
+    expect(e.cause).toBe(reason);
+    expect((e.cause as Error).name).toBe('AbortError');
+    expect(e.message).toMatch(/^task cancelled: AbortError: /);
+    expect(new TaskCancelled('changed my mind').cause).toBe('changed my mind');
+    expect(new TaskCancelled('changed my mind').message).toBe('task cancelled: "changed my mind"');
+  });
+
+  it('TaskTimedOut keeps the limit and says it', () => {
+    const e = new TaskTimedOut(1_500);
+    expect(e.timeoutMs).toBe(1_500);
+    expect(e.message).toBe('task timed out after 1500 ms');
+  });
+
+  it('TaskRejected keeps its reason and message', () => {
+    for (const reason of ['queue-full', 'pool-closed', 'pool-failed', 'invalid-input'] as const) {
+      const e = new TaskRejected(reason, `no: ${reason}`);
+      expect(e.reason).toBe(reason);
+      expect(e.message).toBe(`no: ${reason}`);
+    }
+  });
+
+  it('WorkerCrashed keeps the crash cause and the worker id', () => {
+    const cause = new WorkerCrashedError('connection lost');
+    const e = new WorkerCrashed(cause, 'db-w3');
+    expect(e.cause).toBe(cause);
+    expect(e.workerId).toBe('db-w3');
+    expect(e.message).toBe('worker db-w3 crashed: WorkerCrashedError: connection lost');
+  });
+});
+
+describe('other errors', () => {
+  it('WorkerCrashedError, PoolClosedError and PoolStateError have stable names', () => {
+    const crash = new WorkerCrashedError('gone', { cause: 1 });
+    expect(crash.name).toBe('WorkerCrashedError');
+    expect(crash.cause).toBe(1);
+    expect(new PoolClosedError('closed').name).toBe('PoolClosedError');
+    const state = new PoolStateError('resize', 'stopped', 'cannot resize');
+    expect(state).toMatchObject({
+      name: 'PoolStateError',
+      operation: 'resize',
+      state: 'stopped',
+      message: 'cannot resize',
+    });
+    expect(state).toBeInstanceOf(Error);
+  });
+
+  it('InvalidOptionError names the option, the value and what is allowed', () => {
+    const e = new InvalidOptionError('queue.capacity', -5, 'a whole number >= 1, or Infinity');
+    expect(e).toBeInstanceOf(TypeError);
+    expect(e.name).toBe('InvalidOptionError');
+    expect(e).toMatchObject({
+      option: 'queue.capacity',
+      value: -5,
+      allowed: 'a whole number >= 1, or Infinity',
+    });
+    expect(e.message).toBe(
+      'invalid option `queue.capacity`: got -5; allowed: a whole number >= 1, or Infinity',
+    );
+  });
+
+  it('InvalidOptionError shows strings quoted, so "4" and 4 differ', () => {
+    expect(new InvalidOptionError('size', '4', 'a whole number >= 1').message).toContain(
+      'got "4";',
+    );
+    expect(new InvalidOptionError('size', 4.5, 'a whole number >= 1').message).toContain(
+      'got 4.5;',
+    );
+    expect(new InvalidOptionError('size', Number.NaN, 'x').message).toContain('got NaN;');
+  });
+});
+
+describe('show', () => {
+  it('renders values briefly', () => {
+    expect(show('x')).toBe('"x"');
+    expect(show('')).toBe('""');
+    expect(show(3)).toBe('3');
+    expect(show(-Infinity)).toBe('-Infinity');
+    expect(show(undefined)).toBe('undefined');
+    expect(show(null)).toBe('null');
+    expect(show(true)).toBe('true');
+    expect(show(10n)).toBe('10n');
+    expect(show(Symbol('s'))).toBe('Symbol(s)');
+    expect(show(function named() {})).toBe('function named');
+    expect(show(() => 1)).toBe('function (anonymous)');
+    expect(show({ a: 1 })).toBe('{"a":1}');
+    expect(show([1, 2])).toBe('[1,2]');
+  });
+
+  it('cuts long JSON to 80 characters and survives values JSON cannot render', () => {
+    const long = show({ text: 'y'.repeat(200) });
+    expect(long).toHaveLength(80);
+    expect(long.endsWith('...')).toBe(true);
+    const circular: { self?: unknown } = {};
+    circular.self = circular;
+    expect(show(circular)).toBe('[object Object]');
+    expect(show({ big: 1n })).toBe('[object Object]');
+  });
+});
