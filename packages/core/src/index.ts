@@ -1,28 +1,28 @@
 /**
  * @troupe/core — worker pools as XState actors, with RxJS streams and fp-ts results.
  */
-export { createPool } from './create-pool.js';
-export type { CloseOptions, Pool, PoolSnapshot } from './create-pool.js';
-export type { SubmitOptions, WorkerSnapshot } from './dispatcher.js';
-export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './options.js';
-export type { PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
-export type { PoolMetrics } from './metrics.js';
+export { createPool } from './pool/create-pool.js';
+export type { CloseOptions, Pool, PoolSnapshot } from './pool/create-pool.js';
+export type { SubmitOptions, WorkerSnapshot } from './pool/dispatcher.js';
+export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
+export type { PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
+export type { PoolMetrics } from './metrics/metrics.js';
 
-export { poolMachine, PoolFailedError } from './pool-machine.js';
-export type { PoolMachineEvent, PoolMachineInput, RestartLimit } from './pool-machine.js';
-export { workerMachine } from './worker-machine.js';
-export type { WorkerEvent, WorkerInput, WorkerParentEvent, WorkerState } from './worker-machine.js';
+export { poolMachine, PoolFailedError } from './pool/pool-machine.js';
+export type { PoolMachineEvent, PoolMachineInput, RestartLimit } from './pool/pool-machine.js';
+export { workerMachine } from './worker/worker-machine.js';
+export type { WorkerEvent, WorkerInput, WorkerParentEvent, WorkerState } from './worker/worker-machine.js';
 
-export { fromAsync } from './from-async.js';
-export type { AsyncWorkerDefinition } from './from-async.js';
-export { isWorkerLogic } from './worker-logic.js';
+export { fromAsync } from './executors/from-async.js';
+export type { AsyncWorkerDefinition } from './executors/from-async.js';
+export { isWorkerLogic } from './worker/worker-logic.js';
 export type {
   TaskContext,
   WorkerLogic,
   WorkerSetupContext,
   WorkerSpec,
   WorkerTeardownContext,
-} from './worker-logic.js';
+} from './worker/worker-logic.js';
 
 export {
   InvalidOptionError,
@@ -39,9 +39,9 @@ export type { RejectReason, TaskError } from './errors.js';
 export { err, isErr, isOk, ok, unwrap } from './result.js';
 export type { Either, Left, Right, TaskResult } from './result.js';
 
-export { createVirtualClock, systemClock } from './clock.js';
-export type { Clock, TimerHandle, VirtualClock } from './clock.js';
-export { Histogram } from './histogram.js';
-export type { Percentiles } from './histogram.js';
-export { FifoQueue } from './fifo-queue.js';
-export type { TaskQueue } from './task-queue.js';
+export { createVirtualClock, systemClock } from './time/clock.js';
+export type { Clock, TimerHandle, VirtualClock } from './time/clock.js';
+export { Histogram } from './metrics/histogram.js';
+export type { Percentiles } from './metrics/histogram.js';
+export { FifoQueue } from './queues/fifo-queue.js';
+export type { TaskQueue } from './queues/task-queue.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVirtualClock, systemClock } from '@troupe/core';
-import { MAX_TIMER_MS } from '../src/clock.js';
+import { MAX_TIMER_MS } from '../src/time/clock.js';
 
 describe('createVirtualClock', () => {
   it('starts at 0, or at startMs, and moves only when told', async () => {

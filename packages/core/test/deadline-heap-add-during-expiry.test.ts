@@ -14,7 +14,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createVirtualClock } from '@troupe/core';
-import { DeadlineHeap } from '../src/deadline-heap.js';
+import { DeadlineHeap } from '../src/time/deadline-heap.js';
 
 interface Item {
   readonly id: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsRecorder } from '../src/metrics.js';
+import { MetricsRecorder } from '../src/metrics/metrics.js';
 
 const finish = (m: MetricsRecorder, n: number): void => {
   m.completed += n;

@@ -9,7 +9,7 @@ import {
   type PoolMetrics,
   type PoolOptions,
 } from '@troupe/core';
-import { resolvePoolOptions } from '../src/options.js';
+import { resolvePoolOptions } from '../src/pool/options.js';
 
 const worker = async (n: number): Promise<number> => n;
 

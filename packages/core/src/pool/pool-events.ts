@@ -1,5 +1,5 @@
-import type { RejectReason } from './errors.js';
-import type { TaskResult } from './result.js';
+import type { RejectReason } from '../errors.js';
+import type { TaskResult } from '../result.js';
 
 /** A pool's lifecycle state. */
 export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed';

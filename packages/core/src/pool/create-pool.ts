@@ -1,12 +1,12 @@
 import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import { Dispatcher, type SubmitOptions, type WorkerSnapshot } from './dispatcher.js';
-import { InvalidOptionError, PoolClosedError, PoolStateError } from './errors.js';
-import type { PoolMetrics } from './metrics.js';
+import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
+import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
 import type { PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine, type PoolFailedError } from './pool-machine.js';
-import { unwrap, type TaskResult } from './result.js';
+import { unwrap, type TaskResult } from '../result.js';
 
 /** How to close a pool. */
 export interface CloseOptions {

@@ -1,8 +1,8 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { systemClock, type Clock } from './clock.js';
-import { InvalidOptionError } from './errors.js';
-import { fromAsync } from './from-async.js';
-import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from './worker-logic.js';
+import { systemClock, type Clock } from '../time/clock.js';
+import { InvalidOptionError } from '../errors.js';
+import { fromAsync } from '../executors/from-async.js';
+import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
 
 /** What to do with a submit when the queue is full. */
 export type OverflowPolicy = 'reject' | 'wait' | 'drop-oldest';

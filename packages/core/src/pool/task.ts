@@ -1,4 +1,4 @@
-import type { TaskResult } from './result.js';
+import type { TaskResult } from '../result.js';
 
 /** Where a task is in its life. Plain numbers: this is the hot path. */
 export const TaskState = {

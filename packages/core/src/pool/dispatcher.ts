@@ -1,6 +1,6 @@
 import { Subject } from 'rxjs';
 import type { AnyActorRef } from 'xstate';
-import { DeadlineHeap } from './deadline-heap.js';
+import { DeadlineHeap } from '../time/deadline-heap.js';
 import {
   TaskCancelled,
   TaskFailed,
@@ -9,14 +9,14 @@ import {
   WorkerCrashed,
   WorkerCrashedError,
   type RejectReason,
-} from './errors.js';
-import { FifoQueue } from './fifo-queue.js';
-import { MetricsRecorder } from './metrics.js';
+} from '../errors.js';
+import { FifoQueue } from '../queues/fifo-queue.js';
+import { MetricsRecorder } from '../metrics/metrics.js';
 import type { PoolConfig } from './options.js';
 import type { PoolEvent, TaskOutcome } from './pool-events.js';
-import { err, ok, type TaskResult } from './result.js';
+import { err, ok, type TaskResult } from '../result.js';
 import { Task, TaskState, type TaskExtras } from './task.js';
-import type { WorkerState } from './worker-machine.js';
+import type { WorkerState } from '../worker/worker-machine.js';
 import {
   RunContext,
   Slot,

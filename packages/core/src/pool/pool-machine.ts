@@ -1,8 +1,8 @@
 import { assign, enqueueActions, fromPromise, setup, stopChild, type ActorRefFrom } from 'xstate';
 import type { Dispatcher } from './dispatcher.js';
-import { workerMachine, type WorkerParentEvent } from './worker-machine.js';
-import type { WorkerLogic } from './worker-logic.js';
-import type { Clock } from './clock.js';
+import { workerMachine, type WorkerParentEvent } from '../worker/worker-machine.js';
+import type { WorkerLogic } from '../worker/worker-logic.js';
+import type { Clock } from '../time/clock.js';
 
 /** Why a pool gave up: its workers crashed more often than its restart limit allows. */
 export class PoolFailedError extends Error {

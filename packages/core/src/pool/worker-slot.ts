@@ -1,7 +1,7 @@
 import type { AnyActorRef } from 'xstate';
-import type { HasDeadline } from './deadline-heap.js';
+import type { HasDeadline } from '../time/deadline-heap.js';
 import type { Task } from './task.js';
-import type { TaskContext } from './worker-logic.js';
+import type { TaskContext } from '../worker/worker-logic.js';
 
 export const SLOT_STARTING = 0;
 export const SLOT_IDLE = 1;
