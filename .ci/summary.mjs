@@ -13,7 +13,8 @@ try {
 const passed = report.numPassedTests ?? 0;
 // A suite that fails to load has no failed tests of its own: count each such suite once.
 const brokenSuites = (report.testResults ?? []).filter(
-  (suite) => suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'),
+  (suite) =>
+    suite.status === 'failed' && (suite.assertionResults ?? []).every((t) => t.status !== 'failed'),
 ).length;
 const failed = (report.numFailedTests ?? 0) + brokenSuites;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);

@@ -7,7 +7,9 @@ const tty = process.stdout.isTTY === true;
 const sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
     const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), {
+      once: true,
+    });
   });
 
 const pool = createPool({
@@ -55,12 +57,30 @@ if (tty) process.stdout.write('\n');
 
 const { metrics: m, workers } = pool.getSnapshot();
 const ok = results.filter((r) => r._tag === 'Right').length;
-const ms = (p) => `p50 ${p.p50.toFixed(2)}  p90 ${p.p90.toFixed(2)}  p99 ${p.p99.toFixed(2)}  max ${p.max.toFixed(2)} ms`;
-console.log(`\nPool '${pool.name}' is ${pool.getSnapshot().state} after ${((performance.now() - started) / 1000).toFixed(2)} s`);
-console.log(`  submitted ${m.submitted}: completed ${m.completed}, failed ${m.failed}, timed out ${m.timedOut}, cancelled ${m.cancelled}, rejected ${m.rejected}`);
+const ms = (p) =>
+  `p50 ${p.p50.toFixed(2)}  p90 ${p.p90.toFixed(2)}  p99 ${p.p99.toFixed(2)}  max ${p.max.toFixed(2)} ms`;
+console.log(
+  `\nPool '${pool.name}' is ${pool.getSnapshot().state} after ${((performance.now() - started) / 1000).toFixed(2)} s`,
+);
+console.log(
+  `  submitted ${m.submitted}: completed ${m.completed}, failed ${m.failed}, timed out ${m.timedOut}, cancelled ${m.cancelled}, rejected ${m.rejected}`,
+);
 const conserved =
-  m.submitted === m.completed + m.failed + m.crashed + m.timedOut + m.cancelled + m.dropped + m.waiting + m.queued + m.active;
-console.log(`  outcomes: ${results.length}/${TASKS} (${ok} values); counters conserve: ${conserved ? 'yes' : 'NO'}`);
+  m.submitted ===
+  m.completed +
+    m.failed +
+    m.crashed +
+    m.timedOut +
+    m.cancelled +
+    m.dropped +
+    m.waiting +
+    m.queued +
+    m.active;
+console.log(
+  `  outcomes: ${results.length}/${TASKS} (${ok} values); counters conserve: ${conserved ? 'yes' : 'NO'}`,
+);
 console.log(`  latency     ${ms(m.latency)}`);
 console.log(`  queue wait  ${ms(m.queueWait)}`);
-console.log(`  workers replaced after hangs: ${m.hangs}; late results discarded: ${m.late}; workers now: ${workers.length}`);
+console.log(
+  `  workers replaced after hangs: ${m.hangs}; late results discarded: ${m.late}; workers now: ${workers.length}`,
+);

@@ -11,7 +11,12 @@ export type { PoolMetrics } from './metrics/metrics.js';
 export { poolMachine, PoolFailedError } from './pool/pool-machine.js';
 export type { PoolMachineEvent, PoolMachineInput, RestartLimit } from './pool/pool-machine.js';
 export { workerMachine } from './worker/worker-machine.js';
-export type { WorkerEvent, WorkerInput, WorkerParentEvent, WorkerState } from './worker/worker-machine.js';
+export type {
+  WorkerEvent,
+  WorkerInput,
+  WorkerParentEvent,
+  WorkerState,
+} from './worker/worker-machine.js';
 
 export { fromAsync } from './executors/from-async.js';
 export type { AsyncWorkerDefinition } from './executors/from-async.js';

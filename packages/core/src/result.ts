@@ -19,7 +19,8 @@ export const err: <TOutput = never>(error: TaskError) => TaskResult<TOutput> = E
 export const isOk: <TOutput>(result: TaskResult<TOutput>) => result is E.Right<TOutput> = E.isRight;
 
 /** `true` when the result holds a `TaskError`. */
-export const isErr: <TOutput>(result: TaskResult<TOutput>) => result is E.Left<TaskError> = E.isLeft;
+export const isErr: <TOutput>(result: TaskResult<TOutput>) => result is E.Left<TaskError> =
+  E.isLeft;
 
 /** Returns the value, or throws the `TaskError`: how `run` turns an `Either` into a promise. */
 export function unwrap<TOutput>(result: TaskResult<TOutput>): TOutput {

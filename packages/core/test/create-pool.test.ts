@@ -16,7 +16,12 @@ const tagOf = (r: TaskResult<unknown>): string => (isErr(r) ? r.left._tag : 'ok'
 const never = () => new Promise<never>(() => undefined);
 
 /** Advances the virtual clock step by step until `promise` settles (bounded). */
-async function settleWith<T>(clock: ReturnType<typeof createVirtualClock>, promise: Promise<T>, stepMs = 10, maxSteps = 1_000): Promise<T> {
+async function settleWith<T>(
+  clock: ReturnType<typeof createVirtualClock>,
+  promise: Promise<T>,
+  stepMs = 10,
+  maxSteps = 1_000,
+): Promise<T> {
   let done = false;
   void promise.finally(() => (done = true)).catch(() => undefined);
   for (let i = 0; i < maxSteps && !done; i++) await clock.advance(stepMs);
@@ -31,7 +36,13 @@ describe('lifecycle', () => {
     pool.start();
     await firstValueFrom(pool.state$.pipe(filter((s) => s === 'running')));
     await pool.close();
-    expect(await states).toEqual<PoolState[]>(['stopped', 'starting', 'running', 'closing', 'stopped']);
+    expect(await states).toEqual<PoolState[]>([
+      'stopped',
+      'starting',
+      'running',
+      'closing',
+      'stopped',
+    ]);
   });
 
   it('can start again after close, and start() while running is a no-op', async () => {
@@ -58,7 +69,8 @@ describe('lifecycle', () => {
   it('close() drains queued and running tasks and refuses new ones meanwhile', async () => {
     const clock = createVirtualClock();
     const pool = createPool({
-      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 10)),
+      worker: (n: number) =>
+        new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 10)),
       clock,
     }).start();
     const ps = [1, 2, 3].map((n) => pool.submit(n));
@@ -69,7 +81,12 @@ describe('lifecycle', () => {
   });
 
   it('close() twice returns the same promise; a later abort escalates it', async () => {
-    const pool = createPool({ worker: async (_: number, ctx) => new Promise((_r, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))) }).start();
+    const pool = createPool({
+      worker: async (_: number, ctx) =>
+        new Promise((_r, reject) =>
+          ctx.signal.addEventListener('abort', () => reject(new Error('stopped'))),
+        ),
+    }).start();
     const task = pool.submit(1);
     const first = pool.close();
     expect(pool.close()).toBe(first);
@@ -85,7 +102,11 @@ describe('lifecycle', () => {
     const ps = [1, 2, 3].map(() => pool.submit(undefined));
     await new Promise((resolve) => setImmediate(resolve));
     await pool.close({ abort: true });
-    expect((await Promise.all(ps)).map(tagOf)).toEqual(['TaskCancelled', 'TaskCancelled', 'TaskCancelled']);
+    expect((await Promise.all(ps)).map(tagOf)).toEqual([
+      'TaskCancelled',
+      'TaskCancelled',
+      'TaskCancelled',
+    ]);
     expect(pool.getSnapshot().metrics).toMatchObject({ cancelled: 3, queued: 0, active: 0 });
   });
 
@@ -115,7 +136,8 @@ describe('resize and onIdle', () => {
   it('grows and shrinks; busy workers stop after their task', async () => {
     const clock = createVirtualClock();
     const pool = createPool({
-      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 100)),
+      worker: (n: number) =>
+        new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 100)),
       size: 2,
       clock,
     }).start();
@@ -183,7 +205,11 @@ describe('restart limit', () => {
 describe('streams', () => {
   it('metrics$ emits on subscribe and every intervalMs of the injected clock', async () => {
     const clock = createVirtualClock();
-    const pool = createPool({ worker: async (n: number) => n, clock, metrics: { intervalMs: 100 } }).start();
+    const pool = createPool({
+      worker: async (n: number) => n,
+      clock,
+      metrics: { intervalMs: 100 },
+    }).start();
     const seen: number[] = [];
     const sub = pool.metrics$.subscribe((m) => seen.push(m.at));
     await pool.run(1);
@@ -214,7 +240,8 @@ describe('streams', () => {
       size: 2,
       name: 'seen',
       inspect: (event) => {
-        if (event.type === '@xstate.actor') actors.add((event.actorRef as unknown as { id: string }).id);
+        if (event.type === '@xstate.actor')
+          actors.add((event.actorRef as unknown as { id: string }).id);
       },
     }).start();
     await pool.run(1);
@@ -247,7 +274,10 @@ describe('edges found in review', () => {
     const clock = createVirtualClock();
     const torn: string[] = [];
     const pool = createPool({
-      worker: fromAsync({ run: async () => never(), teardown: (_r, { workerId }) => void torn.push(workerId) }),
+      worker: fromAsync({
+        run: async () => never(),
+        teardown: (_r, { workerId }) => void torn.push(workerId),
+      }),
       size: 2,
       clock,
     }).start();
@@ -285,7 +315,8 @@ describe('edges found in review', () => {
   it('close({ timeoutMs: Infinity }) drains without a deadline', async () => {
     const clock = createVirtualClock();
     const pool = createPool({
-      worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 5_000)),
+      worker: (n: number) =>
+        new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 5_000)),
       clock,
     }).start();
     const task = pool.submit(1);

@@ -20,13 +20,23 @@ const tagOf = (r: TaskResult<unknown>): string => (isErr(r) ? r.left._tag : 'ok'
 function conserves(m: PoolMetrics): boolean {
   return (
     m.submitted ===
-    m.completed + m.failed + m.crashed + m.timedOut + m.cancelled + m.dropped + m.waiting + m.queued + m.active
+    m.completed +
+      m.failed +
+      m.crashed +
+      m.timedOut +
+      m.cancelled +
+      m.dropped +
+      m.waiting +
+      m.queued +
+      m.active
   );
 }
 
 /** A task that never settles unless its signal aborts (then it rejects). */
 const hang = (signal?: AbortSignal) =>
-  new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason as Error)));
+  new Promise<never>((_, reject) =>
+    signal?.addEventListener('abort', () => reject(signal.reason as Error)),
+  );
 
 describe('submit and run', () => {
   it('resolves Right with the value and Left(TaskFailed) with the thrown cause', async () => {
@@ -90,17 +100,28 @@ describe('submit and run', () => {
   it('refuses submits before start and after close with TaskRejected pool-closed', async () => {
     const pool = createPool({ worker: async (n: number) => n });
     const before = await pool.submit(1);
-    expect(isErr(before) && before.left).toMatchObject({ _tag: 'TaskRejected', reason: 'pool-closed' });
+    expect(isErr(before) && before.left).toMatchObject({
+      _tag: 'TaskRejected',
+      reason: 'pool-closed',
+    });
     pool.start();
     await pool.close();
     const after = await pool.submit(1);
-    expect(isErr(after) && after.left).toMatchObject({ _tag: 'TaskRejected', reason: 'pool-closed' });
+    expect(isErr(after) && after.left).toMatchObject({
+      _tag: 'TaskRejected',
+      reason: 'pool-closed',
+    });
     expect(pool.getSnapshot().metrics.rejected).toBe(2);
   });
 
   it('refuses invalid per-task options as invalid-input, naming the option', async () => {
     const pool = createPool({ worker: async (n: number) => n }).start();
-    for (const options of [{ timeoutMs: 0 }, { timeoutMs: Number.NaN }, { priority: 3 }, { priority: 0.5 }]) {
+    for (const options of [
+      { timeoutMs: 0 },
+      { timeoutMs: Number.NaN },
+      { priority: 3 },
+      { priority: 0.5 },
+    ]) {
       const r = await pool.submit(1, options);
       expect(isErr(r) && r.left).toBeInstanceOf(TaskRejected);
       expect(isErr(r) && r.left).toMatchObject({ reason: 'invalid-input' });
@@ -128,7 +149,10 @@ describe('overflow', () => {
 
   it("'reject' refuses submits past capacity with queue-full", async () => {
     const { gate, open } = gated();
-    const pool = createPool({ worker: async (n: number) => (await gate, n), queue: { capacity: 2 } }).start();
+    const pool = createPool({
+      worker: async (n: number) => (await gate, n),
+      queue: { capacity: 2 },
+    }).start();
     await pool.onIdle();
     const accepted = [pool.submit(1), pool.submit(2), pool.submit(3)]; // 1 runs, 2 and 3 queue
     const refused = await pool.submit(4);
@@ -189,7 +213,12 @@ describe('overflow', () => {
 describe('timeouts', () => {
   it('settles TaskTimedOut when the deadline passes, counted from the start of the run', async () => {
     const clock = createVirtualClock();
-    const pool = createPool({ worker: async (_: number, ctx) => hang(ctx.signal), size: 1, timeoutMs: 100, clock }).start();
+    const pool = createPool({
+      worker: async (_: number, ctx) => hang(ctx.signal),
+      size: 1,
+      timeoutMs: 100,
+      clock,
+    }).start();
     await clock.flush();
     const first = pool.submit(1);
     const second = pool.submit(2); // queued: its clock starts when it runs
@@ -284,7 +313,10 @@ describe('cancellation', () => {
   it('many queued tasks can be cancelled without slowing the queue (lazy removal)', async () => {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const pool = createPool({ worker: async (n: number) => (await gate, n), queue: { capacity: Infinity } }).start();
+    const pool = createPool({
+      worker: async (n: number) => (await gate, n),
+      queue: { capacity: Infinity },
+    }).start();
     await pool.onIdle();
     const controllers = Array.from({ length: 5_000 }, () => new AbortController());
     const ps = controllers.map((c, i) => pool.submit(i, { signal: c.signal }));
@@ -292,7 +324,11 @@ describe('cancellation', () => {
     open();
     const results = await Promise.all(ps);
     expect(results.filter((r) => tagOf(r) === 'TaskCancelled')).toHaveLength(2_500);
-    expect(pool.getSnapshot().metrics).toMatchObject({ completed: 2_500, cancelled: 2_500, queued: 0 });
+    expect(pool.getSnapshot().metrics).toMatchObject({
+      completed: 2_500,
+      cancelled: 2_500,
+      queued: 0,
+    });
     await pool.close();
   });
 });
@@ -357,7 +393,10 @@ describe('edges found in review', () => {
   it("'drop-oldest' with no ready worker does not make the pool look idle", async () => {
     const clock = createVirtualClock();
     const pool = createPool({
-      worker: fromAsync({ setup: () => new Promise<void>((resolve) => clock.setTimeout(resolve, 5)), run: async (n: number) => n }),
+      worker: fromAsync({
+        setup: () => new Promise<void>((resolve) => clock.setTimeout(resolve, 5)),
+        run: async (n: number) => n,
+      }),
       queue: { capacity: 1, overflow: 'drop-oldest' },
       clock,
     }).start();
@@ -397,7 +436,8 @@ describe('edges found in review', () => {
   it('a per-task timeoutMs of Infinity opts out of the pool default', async () => {
     const clock = createVirtualClock();
     const pool = createPool({
-      worker: () => new Promise<string>((resolve) => clock.setTimeout(() => resolve('slow'), 5_000)),
+      worker: () =>
+        new Promise<string>((resolve) => clock.setTimeout(() => resolve('slow'), 5_000)),
       timeoutMs: 100,
       clock,
     }).start();

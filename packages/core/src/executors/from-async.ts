@@ -1,4 +1,9 @@
-import type { TaskContext, WorkerLogic, WorkerSetupContext, WorkerTeardownContext } from '../worker/worker-logic.js';
+import type {
+  TaskContext,
+  WorkerLogic,
+  WorkerSetupContext,
+  WorkerTeardownContext,
+} from '../worker/worker-logic.js';
 
 /** The parts of an in-process worker that owns a resource. */
 export interface AsyncWorkerDefinition<TInput, TOutput, TResource> {

@@ -126,7 +126,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   start(): this {
     const state = this.#state.value;
     if (state === 'closing') {
-      throw new PoolStateError('start', state, `cannot start pool '${this.name}' while it is closing: await close() first`);
+      throw new PoolStateError(
+        'start',
+        state,
+        `cannot start pool '${this.name}' while it is closing: await close() first`,
+      );
     }
     if (state === 'stopped' || state === 'failed') this.actor.send({ type: 'pool.start' });
     return this;
@@ -160,7 +164,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     checkSize('size', size);
     const state = this.#state.value;
     if (state !== 'starting' && state !== 'running') {
-      return Promise.reject(new PoolStateError('resize', state, `cannot resize pool '${this.name}' while it is ${state}`));
+      return Promise.reject(
+        new PoolStateError(
+          'resize',
+          state,
+          `cannot resize pool '${this.name}' while it is ${state}`,
+        ),
+      );
     }
     const d = this.#dispatcher;
     // Every pending resize settles when the pool reaches the latest requested size.
@@ -173,15 +183,25 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   close(options: CloseOptions = {}): Promise<void> {
-    if (typeof options !== 'object' || options === null) throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
+    if (typeof options !== 'object' || options === null)
+      throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
     const { abort = false, timeoutMs } = options;
     if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-      throw new InvalidOptionError('timeoutMs', timeoutMs, 'a number >= 0 (milliseconds), or Infinity for no deadline');
+      throw new InvalidOptionError(
+        'timeoutMs',
+        timeoutMs,
+        'a number >= 0 (milliseconds), or Infinity for no deadline',
+      );
     }
     if (this.#closing !== undefined) {
       // Already closing: a later abort still escalates; the promise is the same.
-      if (abort) this.actor.send({ type: 'pool.close', abort, reason: new PoolClosedError(`pool '${this.name}' closed with abort`) });
+      if (abort)
+        this.actor.send({
+          type: 'pool.close',
+          abort,
+          reason: new PoolClosedError(`pool '${this.name}' closed with abort`),
+        });
       return this.#closing;
     }
     if (this.#state.value === 'stopped') return Promise.resolve();
@@ -189,7 +209,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     let timer: unknown;
     if (timeoutMs !== undefined && timeoutMs !== Infinity) {
       timer = clock.setTimeout(() => {
-        this.actor.send({ type: 'pool.timeout', reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`) });
+        this.actor.send({
+          type: 'pool.timeout',
+          reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`),
+        });
       }, timeoutMs);
     }
     const closing = this.#until(() => this.#state.value === 'stopped', 'close').finally(() => {
@@ -197,7 +220,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       this.#closing = undefined;
     });
     this.#closing = closing;
-    this.actor.send({ type: 'pool.close', abort, reason: new PoolClosedError(`pool '${this.name}' closed with abort`) });
+    this.actor.send({
+      type: 'pool.close',
+      abort,
+      reason: new PoolClosedError(`pool '${this.name}' closed with abort`),
+    });
     return closing;
   }
 
@@ -211,7 +238,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         }
         const state = this.#state.value;
         if (operation === 'resize' && state !== 'starting' && state !== 'running') {
-          reject(new PoolStateError('resize', state, `pool '${this.name}' became ${state} before the resize completed`));
+          reject(
+            new PoolStateError(
+              'resize',
+              state,
+              `pool '${this.name}' became ${state} before the resize completed`,
+            ),
+          );
           return true;
         }
         return false;

@@ -113,7 +113,10 @@ export class Dispatcher<TInput, TOutput> {
     if (m.queued >= this.#config.capacity) {
       const overflow = this.#config.overflow;
       if (overflow === 'reject') {
-        return this.#refuse('queue-full', `queue of pool '${this.#config.name}' is full (capacity ${this.#config.capacity})`);
+        return this.#refuse(
+          'queue-full',
+          `queue of pool '${this.#config.name}' is full (capacity ${this.#config.capacity})`,
+        );
       }
       if (overflow === 'drop-oldest') evict = true;
       else state = TaskState.waiting;
@@ -191,7 +194,11 @@ export class Dispatcher<TInput, TOutput> {
     } catch (error) {
       return this.#settleRun(slot, error, true);
     }
-    if (result !== null && typeof result === 'object' && typeof (result as PromiseLike<unknown>).then === 'function') {
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
       (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
       return false;
     }
@@ -250,7 +257,8 @@ export class Dispatcher<TInput, TOutput> {
       x.onAbort = undefined;
     }
     task.resolve(result);
-    if (this.results$.observed) this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
+    if (this.results$.observed)
+      this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
     if (this.#idleWaiters.length > 0) this.#checkIdle();
   }
 
@@ -272,7 +280,8 @@ export class Dispatcher<TInput, TOutput> {
   }
 
   #checkOptions(options: SubmitOptions): TaskExtras | undefined | string {
-    if (typeof options !== 'object' || options === null) return `submit options must be an object (got ${String(options)})`;
+    if (typeof options !== 'object' || options === null)
+      return `submit options must be an object (got ${String(options)})`;
     const { timeoutMs, signal, priority, key } = options;
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
       return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
@@ -280,8 +289,10 @@ export class Dispatcher<TInput, TOutput> {
     if (priority !== undefined && priority !== 0) {
       return `priority ${String(priority)} is out of range: a FIFO queue has the single level 0`;
     }
-    if (signal !== undefined && !(signal instanceof AbortSignal)) return 'signal must be an AbortSignal';
-    if (key !== undefined && typeof key !== 'string') return `key must be a string (got ${typeof key})`;
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      return 'signal must be an AbortSignal';
+    if (key !== undefined && typeof key !== 'string')
+      return `key must be a string (got ${typeof key})`;
     if (timeoutMs === undefined && signal === undefined && key === undefined) return undefined;
     return { signal, timeoutMs, priority: 0, key, onAbort: undefined };
   }
@@ -358,7 +369,16 @@ export class Dispatcher<TInput, TOutput> {
       }
       this.metrics.queued--;
       this.metrics.dropped++;
-      this.#settle(task, err(new TaskRejected('queue-full', `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`, task.id)));
+      this.#settle(
+        task,
+        err(
+          new TaskRejected(
+            'queue-full',
+            `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`,
+            task.id,
+          ),
+        ),
+      );
       return;
     }
   }
@@ -383,11 +403,13 @@ export class Dispatcher<TInput, TOutput> {
   /** Drops settled tasks from the queues once they outnumber the live ones (amortised O(1)). */
   #compact(): void {
     if (this.#deadQueued > 64 && this.#deadQueued > this.metrics.queued) {
-      for (const task of this.#queue.drain()) if (task.state !== TaskState.done) this.#queue.push(task);
+      for (const task of this.#queue.drain())
+        if (task.state !== TaskState.done) this.#queue.push(task);
       this.#deadQueued = 0;
     }
     if (this.#deadWaiting > 64 && this.#deadWaiting > this.metrics.waiting) {
-      for (const task of this.#waitList.drain()) if (task.state !== TaskState.done) this.#waitList.push(task);
+      for (const task of this.#waitList.drain())
+        if (task.state !== TaskState.done) this.#waitList.push(task);
       this.#deadWaiting = 0;
     }
   }
@@ -418,7 +440,8 @@ export class Dispatcher<TInput, TOutput> {
   abortAll(reason: unknown): void {
     for (const task of this.#queue.drain()) this.#cancel(task, reason);
     this.#deadQueued = 0;
-    for (const slot of this.#slots.values()) if (slot.task !== undefined) this.#cancel(slot.task, reason);
+    for (const slot of this.#slots.values())
+      if (slot.task !== undefined) this.#cancel(slot.task, reason);
   }
 
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
@@ -496,7 +519,8 @@ export class Dispatcher<TInput, TOutput> {
     this.#slots.delete(id);
     if (this.events$.observed) {
       this.events$.next({ type: 'worker.stopped', workerId: id });
-      if (teardownError !== undefined) this.events$.next({ type: 'worker.teardown-failed', workerId: id, error: teardownError });
+      if (teardownError !== undefined)
+        this.events$.next({ type: 'worker.teardown-failed', workerId: id, error: teardownError });
     }
   }
 

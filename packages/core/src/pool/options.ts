@@ -95,8 +95,19 @@ export function checkSize(option: string, value: unknown): number {
 }
 
 function checkPositive(option: string, value: unknown, allowInfinity: boolean): number {
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0 || (!allowInfinity && !Number.isFinite(value))) {
-    throw new InvalidOptionError(option, value, allowInfinity ? 'a number > 0 (milliseconds), or Infinity' : 'a finite number > 0 (milliseconds)');
+  if (
+    typeof value !== 'number' ||
+    Number.isNaN(value) ||
+    value <= 0 ||
+    (!allowInfinity && !Number.isFinite(value))
+  ) {
+    throw new InvalidOptionError(
+      option,
+      value,
+      allowInfinity
+        ? 'a number > 0 (milliseconds), or Infinity'
+        : 'a finite number > 0 (milliseconds)',
+    );
   }
   return value;
 }
@@ -115,13 +126,24 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     throw new InvalidOptionError('options', options, 'an object with at least `worker`');
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) throw new InvalidOptionError(key, (options as unknown as Record<string, unknown>)[key], `one of the known options: ${KNOWN.join(', ')}`);
+    if (!KNOWN.includes(key))
+      throw new InvalidOptionError(
+        key,
+        (options as unknown as Record<string, unknown>)[key],
+        `one of the known options: ${KNOWN.join(', ')}`,
+      );
   }
   const { worker } = options;
   let logic: WorkerLogic<TInput, TOutput, unknown>;
-  if (typeof worker === 'function') logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
+  if (typeof worker === 'function')
+    logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
   else if (isWorkerLogic(worker)) logic = worker as WorkerLogic<TInput, TOutput, unknown>;
-  else throw new InvalidOptionError('worker', worker, 'an (async) function, or worker logic from fromAsync() or another executor');
+  else
+    throw new InvalidOptionError(
+      'worker',
+      worker,
+      'an (async) function, or worker logic from fromAsync() or another executor',
+    );
 
   const name = options.name ?? 'pool';
   if (typeof name !== 'string' || name.length === 0) {
@@ -130,24 +152,56 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   const size = checkSize('size', options.size ?? 1);
   checkObject('queue', options.queue);
   const capacity = options.queue?.capacity ?? 10_000;
-  if (typeof capacity !== 'number' || !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 1))) {
+  if (
+    typeof capacity !== 'number' ||
+    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 1))
+  ) {
     throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 1, or Infinity');
   }
   const overflow = options.queue?.overflow ?? 'reject';
   if (!OVERFLOWS.includes(overflow)) {
-    throw new InvalidOptionError('queue.overflow', overflow, OVERFLOWS.map((o) => `'${o}'`).join(' | '));
+    throw new InvalidOptionError(
+      'queue.overflow',
+      overflow,
+      OVERFLOWS.map((o) => `'${o}'`).join(' | '),
+    );
   }
-  const timeoutMs = options.timeoutMs === undefined ? undefined : checkPositive('timeoutMs', options.timeoutMs, true);
+  const timeoutMs =
+    options.timeoutMs === undefined
+      ? undefined
+      : checkPositive('timeoutMs', options.timeoutMs, true);
   const clock = options.clock ?? systemClock;
-  if (typeof clock !== 'object' || clock === null || typeof clock.now !== 'function' || typeof clock.setTimeout !== 'function' || typeof clock.clearTimeout !== 'function') {
-    throw new InvalidOptionError('clock', clock, 'an object with now(), setTimeout() and clearTimeout()');
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'clock',
+      clock,
+      'an object with now(), setTimeout() and clearTimeout()',
+    );
   }
   checkObject('metrics', options.metrics);
   const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
-  const intervalMs = checkPositive('metrics.intervalMs', options.metrics?.intervalMs ?? 1_000, false);
+  const intervalMs = checkPositive(
+    'metrics.intervalMs',
+    options.metrics?.intervalMs ?? 1_000,
+    false,
+  );
   const { inspect } = options;
-  if (inspect !== undefined && typeof inspect !== 'function' && (typeof inspect !== 'object' || inspect === null)) {
-    throw new InvalidOptionError('inspect', options.inspect, 'an XState inspection observer (function or { next })');
+  if (
+    inspect !== undefined &&
+    typeof inspect !== 'function' &&
+    (typeof inspect !== 'object' || inspect === null)
+  ) {
+    throw new InvalidOptionError(
+      'inspect',
+      options.inspect,
+      'an XState inspection observer (function or { next })',
+    );
   }
   return { name, logic, size, capacity, overflow, timeoutMs, clock, windowMs, intervalMs };
 }

@@ -13,7 +13,10 @@ export class PoolFailedError extends Error {
     readonly withinMs: number,
     override readonly cause: unknown,
   ) {
-    super(`pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms (last cause: ${cause instanceof Error ? cause.message : String(cause)})`, { cause });
+    super(
+      `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
   }
 }
 
@@ -88,7 +91,10 @@ export const poolMachine = setup({
   actions: {
     open: ({ context }) => context.dispatcher.open(),
     refuseStopped: ({ context }) =>
-      context.dispatcher.refuse('pool-closed', `pool '${context.name}' is stopped: call start() first`),
+      context.dispatcher.refuse(
+        'pool-closed',
+        `pool '${context.name}' is stopped: call start() first`,
+      ),
     /** Spawns workers until `size` of them count towards the pool. */
     fill: assign(({ context, spawn }) => {
       const workers = { ...context.workers };
@@ -125,7 +131,11 @@ export const poolMachine = setup({
       const live = context.dispatcher.liveCount();
       if (event.size < live) context.dispatcher.shrink(live - event.size);
       if (event.size !== context.size) {
-        context.dispatcher.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
+        context.dispatcher.events$.next({
+          type: 'pool.resized',
+          from: context.size,
+          to: event.size,
+        });
       }
       return { size: event.size };
     }),
@@ -210,7 +220,10 @@ export const poolMachine = setup({
       initial: 'draining',
       on: {
         'pool.close': { actions: 'abortAll' },
-        'pool.timeout': { target: 'stopped', actions: ['abortAll', 'stopWorkers', 'forgetWorkers'] },
+        'pool.timeout': {
+          target: 'stopped',
+          actions: ['abortAll', 'stopWorkers', 'forgetWorkers'],
+        },
       },
       states: {
         draining: {

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from './errors.js';
+import { InvalidOptionError } from '../errors.js';
 
 /** Exponential backoff between restarts (or retries): `minMs · factor^(k-1)`, capped, with jitter. */
 export interface BackoffOptions {
@@ -53,9 +53,27 @@ function check(option: string, value: unknown, min: number, max: number, allowed
  * backoff.delay(3); // ≈ 400 ms ± 20%
  */
 export function exponentialBackoff(options: BackoffOptions = {}, prefix = 'backoff'): Backoff {
-  const minMs = check(`${prefix}.minMs`, options.minMs ?? 10, 0, Infinity, 'a finite number >= 0 (ms)');
-  const maxMs = check(`${prefix}.maxMs`, options.maxMs ?? Math.max(5_000, minMs), minMs, Infinity, `a finite number >= minMs (${minMs})`);
-  const factor = check(`${prefix}.factor`, options.factor ?? 2, 1, Infinity, 'a finite number >= 1');
+  const minMs = check(
+    `${prefix}.minMs`,
+    options.minMs ?? 10,
+    0,
+    Infinity,
+    'a finite number >= 0 (ms)',
+  );
+  const maxMs = check(
+    `${prefix}.maxMs`,
+    options.maxMs ?? Math.max(5_000, minMs),
+    minMs,
+    Infinity,
+    `a finite number >= minMs (${minMs})`,
+  );
+  const factor = check(
+    `${prefix}.factor`,
+    options.factor ?? 2,
+    1,
+    Infinity,
+    'a finite number >= 1',
+  );
   const jitter = check(`${prefix}.jitter`, options.jitter ?? 0.2, 0, 1, 'a number from 0 to 1');
   const base = (k: number): number => Math.min(maxMs, minMs * factor ** Math.max(0, k - 1));
   const bounds = (k: number): readonly [number, number] => {

@@ -48,10 +48,7 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
   /** Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker. */
   readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>;
   /** Releases the resource when the worker stops or after it crashed. */
-  readonly teardown?: (
-    resource: TResource,
-    ctx: WorkerTeardownContext,
-  ) => void | Promise<void>;
+  readonly teardown?: (resource: TResource, ctx: WorkerTeardownContext) => void | Promise<void>;
 }
 
 /** Anything `createPool({ worker })` accepts: worker logic, or a plain (async) function. */

@@ -119,7 +119,10 @@ export const workerMachine = setup({
           },
           {
             target: 'idle',
-            actions: [assign({ resource: ({ event }) => event.output, hasResource: true }), 'notifyReady'],
+            actions: [
+              assign({ resource: ({ event }) => event.output, hasResource: true }),
+              'notifyReady',
+            ],
           },
         ],
         onError: {
