@@ -3,7 +3,8 @@
  */
 export { createPool } from './pool/create-pool.js';
 export type { CloseOptions, Pool, PoolSnapshot } from './pool/create-pool.js';
-export type { SubmitOptions, WorkerSnapshot } from './pool/dispatcher.js';
+export type { WorkerSnapshot } from './pool/dispatcher.js';
+export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
 export type { PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
 export type { PoolMetrics } from './metrics/metrics.js';

@@ -15,6 +15,7 @@ import { MetricsRecorder } from '../metrics/metrics.js';
 import type { PoolConfig } from './options.js';
 import type { PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
+import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import { Task, TaskState, type TaskExtras } from './task.js';
 import type { WorkerState } from '../worker/worker-machine.js';
 import {
@@ -27,24 +28,6 @@ import {
   SLOT_STOPPING,
   type SlotStatus,
 } from './worker-slot.js';
-
-/** Per-task options for `submit` and `run`. */
-export interface SubmitOptions {
-  /**
-   * Time limit in ms from the moment the task starts running; overrides the pool's `timeoutMs`.
-   * @default the pool's timeoutMs
-   */
-  readonly timeoutMs?: number;
-  /** Cancels the task: while queued it never runs; while running it settles at once and `ctx.signal` aborts. */
-  readonly signal?: AbortSignal;
-  /**
-   * Priority level; a FIFO queue has the single level 0.
-   * @default 0
-   */
-  readonly priority?: number;
-  /** An affinity key, for balancers that route by key. */
-  readonly key?: string;
-}
 
 /** A worker as `getSnapshot()` shows it. */
 export interface WorkerSnapshot {
@@ -100,7 +83,7 @@ export class Dispatcher<TInput, TOutput> {
     if (!this.#accepting) return this.#refuse(this.#refusal, this.#refusalMessage);
     let extras: TaskExtras | undefined;
     if (options !== undefined) {
-      const checked = this.#checkOptions(options);
+      const checked = checkSubmitOptions(options);
       if (typeof checked === 'string') return this.#refuse('invalid-input', checked);
       if (checked !== undefined && checked.signal?.aborted === true) {
         m.rejected++;
@@ -277,24 +260,6 @@ export class Dispatcher<TInput, TOutput> {
     const error = new TaskRejected(reason, message);
     if (this.events$.observed) this.events$.next({ type: 'task.rejected', reason, message });
     return Promise.resolve(err(error));
-  }
-
-  #checkOptions(options: SubmitOptions): TaskExtras | undefined | string {
-    if (typeof options !== 'object' || options === null)
-      return `submit options must be an object (got ${String(options)})`;
-    const { timeoutMs, signal, priority, key } = options;
-    if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-      return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
-    }
-    if (priority !== undefined && priority !== 0) {
-      return `priority ${String(priority)} is out of range: a FIFO queue has the single level 0`;
-    }
-    if (signal !== undefined && !(signal instanceof AbortSignal))
-      return 'signal must be an AbortSignal';
-    if (key !== undefined && typeof key !== 'string')
-      return `key must be a string (got ${typeof key})`;
-    if (timeoutMs === undefined && signal === undefined && key === undefined) return undefined;
-    return { signal, timeoutMs, priority: 0, key, onAbort: undefined };
   }
 
   // ---- cancellation, timeouts, overflow ---------------------------------------------------
