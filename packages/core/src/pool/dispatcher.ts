@@ -116,7 +116,8 @@ export class Dispatcher<TInput, TOutput> {
       m.waiting++;
       this.#waitList.push(task);
     } else if (this.#idle.length > 0) {
-      void this.#work(this.#idle.pop()!, task, now);
+      const slot = this.#idle.pop()!;
+      if (this.#start(slot, task, now)) this.#pump(slot, this.#settledAt);
     } else {
       m.queued++;
       this.#queue.push(task);
@@ -126,11 +127,14 @@ export class Dispatcher<TInput, TOutput> {
     return promise as Promise<TaskResult<TOutput>>;
   }
 
-  /** Puts a free slot to work on the queue (from time `now`), or parks it when the queue is empty. */
+  /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
   #pump(slot: Slot, now: number): void {
-    const task = this.#next();
-    if (task === undefined) this.#park(slot, now);
-    else void this.#work(slot, task, now);
+    for (;;) {
+      const task = this.#next();
+      if (task === undefined) return this.#park(slot, now);
+      if (!this.#start(slot, task, now)) return;
+      now = this.#settledAt;
+    }
   }
 
   /** The next live task from the queue (skipping settled ones), refilled from the wait list. */
@@ -147,32 +151,8 @@ export class Dispatcher<TInput, TOutput> {
     return undefined;
   }
 
-  /**
-   * A worker's run loop for one busy stretch: runs `task` from `now`, then queued tasks, until
-   * the queue is empty or the worker leaves service. Awaiting each run (rather than `.then`)
-   * allocates no derived promise per task, and a synchronous result cannot recurse.
-   */
-  async #work(slot: Slot, task: Task, now: number): Promise<void> {
-    for (;;) {
-      const ctx = this.#begin(slot, task, now);
-      let value: unknown;
-      let failed = false;
-      try {
-        value = await this.#config.logic.run(task.input as TInput, ctx);
-      } catch (error) {
-        value = error;
-        failed = true;
-      }
-      if (!this.#settleRun(slot, value, failed)) return;
-      now = this.#settledAt;
-      const next = this.#next();
-      if (next === undefined) return this.#park(slot, now);
-      task = next;
-    }
-  }
-
-  /** Marks `task` running on `slot` from `now`: counters, the idle ⇄ busy edge, its deadline. */
-  #begin(slot: Slot, task: Task, now: number): RunContext {
+  /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
+  #start(slot: Slot, task: Task, now: number): boolean {
     const m = this.metrics;
     m.queueWait.record(now - task.t);
     task.t = now;
@@ -191,7 +171,26 @@ export class Dispatcher<TInput, TOutput> {
       slot.deadline = now + timeoutMs;
       this.#timers.add(slot);
     }
-    return ctx;
+    let result: unknown;
+    try {
+      result = this.#config.logic.run(task.input as TInput, ctx);
+    } catch (error) {
+      return this.#settleRun(slot, error, true);
+    }
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
+      return false;
+    }
+    return this.#settleRun(slot, result, false);
+  }
+
+  /** A run's promise settled: record the outcome, then keep the worker going. */
+  finish(slot: Slot, value: unknown, failed: boolean): void {
+    if (this.#settleRun(slot, value, failed)) this.#pump(slot, this.#settledAt);
   }
 
   /** Records a run's outcome. Returns `true` when the slot may take the next task. */
@@ -441,7 +440,7 @@ export class Dispatcher<TInput, TOutput> {
 
   /** A worker actor was spawned. */
   attach(id: string, ref: AnyActorRef): void {
-    this.#slots.set(id, new Slot(id, ref));
+    this.#slots.set(id, new Slot(id, ref, this));
   }
 
   /** A worker finished its setup. */

@@ -10,8 +10,14 @@ export const SLOT_STOPPING = 3;
 export const SLOT_GONE = 4;
 export type SlotStatus = 0 | 1 | 2 | 3 | 4;
 
+/** Who a slot reports its run outcomes to. */
+export interface SlotOwner {
+  finish(slot: Slot, value: unknown, failed: boolean): void;
+}
+
 /**
  * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
+ * Completion handlers are bound once per slot, so a task's completion allocates no closure.
  */
 export class Slot implements HasDeadline {
   status: SlotStatus = SLOT_STARTING;
@@ -24,11 +30,17 @@ export class Slot implements HasDeadline {
   tasksDone = 0;
   /** Stop this worker when its current task ends (the pool shrank). */
   retiring = false;
+  readonly onOk: (value: unknown) => void;
+  readonly onErr: (error: unknown) => void;
 
   constructor(
     readonly id: string,
     readonly ref: AnyActorRef,
-  ) {}
+    dispatcher: SlotOwner,
+  ) {
+    this.onOk = (value) => dispatcher.finish(this, value, false);
+    this.onErr = (error) => dispatcher.finish(this, error, true);
+  }
 }
 
 /** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
