@@ -1,0 +1,108 @@
+/**
+ * Throughput: N tasks submitted at once, then all awaited, on Troupe, p-queue and p-limit at
+ * equal concurrency. Each library has its own timed loop, so no call site is shared between them.
+ */
+import { createPool } from '@troupe/core';
+import pLimit from 'p-limit';
+import PQueue from 'p-queue';
+import { collectGarbage, median, preallocate, until } from './util.mjs';
+
+export const TASKS = 200_000;
+export const CONCURRENCIES = [1, 8, 64];
+export const LIBRARIES = ['troupe', 'p-queue', 'p-limit'];
+export const CASES = [
+  { id: 'trivial', label: 'trivial async task', task: async (x) => x },
+  {
+    id: 'immediate',
+    label: 'task awaiting one setImmediate',
+    task: (x) => new Promise((r) => setImmediate(() => r(x))),
+  },
+];
+
+/** Each runner sets up its library untimed, times submit-all + await-all, checks, tears down; returns ms. */
+const runners = {
+  async troupe(task, concurrency, n) {
+    const pool = createPool({
+      worker: task,
+      size: concurrency,
+      queue: { capacity: Infinity },
+    }).start();
+    await until(() => pool.getSnapshot().state === 'running');
+    const promises = preallocate(n);
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = pool.submit(i);
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    const { completed } = pool.getSnapshot().metrics;
+    if (completed !== n || results[n - 1]._tag !== 'Right' || results[n - 1].right !== n - 1) {
+      throw new Error(`troupe: ${completed} of ${n} tasks completed`);
+    }
+    await pool.close();
+    return ms;
+  },
+  async 'p-queue'(task, concurrency, n) {
+    const queue = new PQueue({ concurrency });
+    const promises = preallocate(n);
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = queue.add(() => task(i));
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    if (results[n - 1] !== n - 1) throw new Error('p-queue: wrong last result');
+    return ms;
+  },
+  async 'p-limit'(task, concurrency, n) {
+    const limit = pLimit(concurrency);
+    const promises = preallocate(n);
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = limit(() => task(i));
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    if (results[n - 1] !== n - 1) throw new Error('p-limit: wrong last result');
+    return ms;
+  },
+};
+
+/** One pass over every case, concurrency and library; the library order rotates with `round`. */
+async function runRound(round, n, onSample) {
+  for (const { id, task } of CASES) {
+    for (const concurrency of CONCURRENCIES) {
+      for (let k = 0; k < LIBRARIES.length; k++) {
+        const library = LIBRARIES[(round + k) % LIBRARIES.length];
+        const ms = await runners[library](task, concurrency, n);
+        onSample(id, concurrency, library, (n * 1000) / ms);
+      }
+    }
+  }
+}
+
+/**
+ * Runs one untimed warm-up round, then `rounds` timed ones.
+ * Returns rows `{ caseId, label, concurrency, samples: {lib: number[]}, median: {lib: tasks/s} }`.
+ */
+export async function measureThroughput({ rounds, n = TASKS, log = () => {} }) {
+  const rows = CASES.flatMap(({ id, label }) =>
+    CONCURRENCIES.map((concurrency) => ({
+      caseId: id,
+      label,
+      concurrency,
+      samples: Object.fromEntries(LIBRARIES.map((lib) => [lib, []])),
+      median: {},
+    })),
+  );
+  const rowOf = (id, concurrency) =>
+    rows.find((r) => r.caseId === id && r.concurrency === concurrency);
+  log('throughput: warm-up round');
+  await runRound(0, n, () => {});
+  for (let round = 1; round <= rounds; round++) {
+    const t0 = performance.now();
+    await runRound(round, n, (id, concurrency, library, perSecond) =>
+      rowOf(id, concurrency).samples[library].push(perSecond),
+    );
+    log(`throughput: round ${round}/${rounds} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+  for (const row of rows) for (const lib of LIBRARIES) row.median[lib] = median(row.samples[lib]);
+  return rows;
+}
