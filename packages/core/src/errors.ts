@@ -63,8 +63,13 @@ export class WorkerCrashed extends Error {
     override readonly cause: unknown,
     readonly workerId: string,
     readonly taskId?: number,
+    /** `true` when the task crashed its worker too often and went to `deadLetters$` instead of another retry. */
+    readonly quarantined = false,
   ) {
-    super(`worker ${workerId} crashed: ${describe(cause)}`, { cause });
+    super(
+      `worker ${workerId} crashed${quarantined ? ' (task quarantined)' : ''}: ${describe(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -83,6 +88,14 @@ export type TaskError = TaskFailed | TaskTimedOut | TaskCancelled | TaskRejected
  */
 export class WorkerCrashedError extends Error {
   override readonly name = 'WorkerCrashedError';
+}
+
+/**
+ * Thrown by task code to say "retrying cannot help" (bad input, a permanent refusal): the task
+ * fails `TaskFailed` with this as `cause`, whatever its retry policy says.
+ */
+export class UnrecoverableError extends Error {
+  override readonly name = 'UnrecoverableError';
 }
 
 /** A bad option given to a constructor such as `createPool`: a programmer error, thrown at once. */

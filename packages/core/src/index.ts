@@ -6,11 +6,27 @@ export type { CloseOptions, Pool, PoolSnapshot } from './pool/create-pool.js';
 export type { WorkerSnapshot } from './pool/dispatcher.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
-export type { PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
+export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
 export type { PoolMetrics } from './metrics/metrics.js';
 
 export { poolMachine, PoolFailedError } from './pool/pool-machine.js';
-export type { PoolMachineEvent, PoolMachineInput, RestartLimit } from './pool/pool-machine.js';
+export type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool/pool-machine.js';
+export {
+  decideRestart,
+  RestartLimitExceeded,
+  supervisorMachine,
+} from './supervision/supervisor-machine.js';
+export type {
+  RestartType,
+  SupervisionStrategy,
+  SupervisorDecision,
+  SupervisorEvent,
+  SupervisorInput,
+} from './supervision/supervisor-machine.js';
+export type { SupervisionOptions } from './supervision/supervision-options.js';
+export { exponentialBackoff } from './supervision/exponential-backoff.js';
+export type { Backoff, BackoffOptions } from './supervision/exponential-backoff.js';
+export type { RetryOptions } from './supervision/retry-policy.js';
 export { workerMachine } from './worker/worker-machine.js';
 export type {
   WorkerEvent,
@@ -38,6 +54,7 @@ export {
   TaskFailed,
   TaskRejected,
   TaskTimedOut,
+  UnrecoverableError,
   WorkerCrashed,
   WorkerCrashedError,
 } from './errors.js';

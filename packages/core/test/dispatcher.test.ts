@@ -218,6 +218,7 @@ describe('timeouts', () => {
       size: 1,
       timeoutMs: 100,
       clock,
+      supervision: { backoff: { minMs: 0, maxMs: 0 } }, // replace the hung worker at once
     }).start();
     await clock.flush();
     const first = pool.submit(1);

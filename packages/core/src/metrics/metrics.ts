@@ -2,7 +2,7 @@ import { Histogram, type Percentiles } from './histogram.js';
 
 /**
  * A pool's metrics at one moment. The task counters conserve:
- * `submitted = completed + failed + crashed + timedOut + cancelled + dropped + waiting + queued + active`.
+ * `submitted = completed + failed + crashed + timedOut + cancelled + dropped + waiting + queued + retrying + active`.
  */
 export interface PoolMetrics {
   /** Clock time of this snapshot (ms). */
@@ -27,6 +27,8 @@ export interface PoolMetrics {
   readonly waiting: number;
   /** Tasks in the queue. */
   readonly queued: number;
+  /** Tasks waiting out a retry delay. */
+  readonly retrying: number;
   /** Tasks running on a worker. */
   readonly active: number;
   /** Results that arrived after their task had already settled (timed out or cancelled) and were discarded. */
@@ -35,6 +37,12 @@ export interface PoolMetrics {
   readonly crashes: number;
   /** Workers retired because a task ran past its timeout and could not be pre-empted. */
   readonly hangs: number;
+  /** Workers started again by the supervisor after a crash or hang (siblings restarted with them included). */
+  readonly restarts: number;
+  /** Task runs retried after a failure, timeout or crash. */
+  readonly retries: number;
+  /** Tasks sent to `deadLetters$` because they kept crashing their workers. */
+  readonly quarantined: number;
   /** Workers ready to take tasks (idle or busy). */
   readonly workers: number;
   /** Time from start to outcome of tasks that ran, in ms. */
@@ -72,10 +80,14 @@ export class MetricsRecorder {
   rejected = 0;
   waiting = 0;
   queued = 0;
+  retrying = 0;
   active = 0;
   late = 0;
   crashes = 0;
   hangs = 0;
+  restarts = 0;
+  retries = 0;
+  quarantined = 0;
   readonly latency = new Histogram();
   readonly queueWait = new Histogram();
 
@@ -151,10 +163,14 @@ export class MetricsRecorder {
       rejected: this.rejected,
       waiting: this.waiting,
       queued: this.queued,
+      retrying: this.retrying,
       active: this.active,
       late: this.late,
       crashes: this.crashes,
       hangs: this.hangs,
+      restarts: this.restarts,
+      retries: this.retries,
+      quarantined: this.quarantined,
       workers: this.#workers,
       latency: this.latency.percentiles(),
       queueWait: this.queueWait.percentiles(),

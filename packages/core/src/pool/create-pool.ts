@@ -5,7 +5,7 @@ import type { SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
-import type { PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
+import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine, type PoolFailedError } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
 
@@ -51,6 +51,8 @@ export interface Pool<TInput, TOutput> {
   readonly events$: Observable<PoolEvent>;
   /** One outcome per settled task. Costs nothing while nobody subscribes. */
   readonly results$: Observable<TaskOutcome<TOutput>>;
+  /** Tasks quarantined because they kept crashing their workers (see `quarantineAfter`). */
+  readonly deadLetters$: Observable<DeadLetter<TInput>>;
   /** Metric snapshots: one on subscribe, then every `metrics.intervalMs` (each subscriber has its own timer). */
   readonly metrics$: Observable<PoolMetrics>;
   getSnapshot(): PoolSnapshot;
@@ -76,6 +78,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly state$: Observable<PoolState>;
   readonly events$: Observable<PoolEvent>;
   readonly results$: Observable<TaskOutcome<TOutput>>;
+  readonly deadLetters$: Observable<DeadLetter<TInput>>;
   readonly metrics$: Observable<PoolMetrics>;
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #dispatcher: Dispatcher<TInput, TOutput>;
@@ -98,7 +101,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         logic: config.logic as PoolConfig<unknown, unknown>['logic'],
         dispatcher: dispatcher as Dispatcher<unknown, unknown>,
         clock: config.clock,
-        restartLimit: { maxRestarts: 5, withinMs: 10_000 },
+        supervision: config.supervision,
+        random: config.random,
       },
     });
     this.#state = new BehaviorSubject<PoolState>('stopped');
@@ -112,6 +116,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.state$ = this.#state.pipe(distinctUntilChanged());
     this.events$ = dispatcher.events$.asObservable();
     this.results$ = dispatcher.results$.asObservable();
+    this.deadLetters$ = dispatcher.deadLetters$.asObservable();
     this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
       const { clock, intervalMs } = config;
       let handle: unknown;

@@ -9,14 +9,16 @@ import {
   WorkerCrashed,
   WorkerCrashedError,
   type RejectReason,
+  type TaskError,
 } from '../errors.js';
+import { planFailure } from '../supervision/failure-plan.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
 import { MetricsRecorder } from '../metrics/metrics.js';
 import type { PoolConfig } from './options.js';
-import type { PoolEvent, TaskOutcome } from './pool-events.js';
+import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
-import { Task, TaskState, type TaskExtras } from './task.js';
+import { emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
 import type { WorkerState } from '../worker/worker-machine.js';
 import {
   RunContext,
@@ -51,12 +53,15 @@ export class Dispatcher<TInput, TOutput> {
   readonly metrics: MetricsRecorder;
   readonly results$ = new Subject<TaskOutcome<TOutput>>();
   readonly events$ = new Subject<PoolEvent>();
+  readonly deadLetters$ = new Subject<DeadLetter<TInput>>();
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #queue = new FifoQueue<Task>();
   readonly #waitList = new FifoQueue<Task>();
   readonly #slots = new Map<string, Slot>();
   readonly #idle: Slot[] = [];
-  readonly #timers: DeadlineHeap<Slot>;
+  /** Running tasks' deadlines (on their slots) and retry delays, behind one timer. */
+  readonly #timers: DeadlineHeap<Slot | RetryEntry>;
+  readonly #retries = new Map<Task, RetryEntry>();
   #accepting = false;
   #refusal: RejectReason = 'pool-closed';
   #refusalMessage: string;
@@ -71,7 +76,9 @@ export class Dispatcher<TInput, TOutput> {
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.#config = config;
     this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
-    this.#timers = new DeadlineHeap<Slot>(config.clock, (slot) => this.#expire(slot));
+    this.#timers = new DeadlineHeap<Slot | RetryEntry>(config.clock, (item) =>
+      item instanceof Slot ? this.#expire(item) : this.#requeue(item),
+    );
     this.#refusalMessage = `pool '${config.name}' is stopped: call start() first`;
   }
 
@@ -164,7 +171,7 @@ export class Dispatcher<TInput, TOutput> {
       slot.ref.send({ type: 'task.started' });
     }
     slot.task = task;
-    const ctx = new RunContext(slot, task.id);
+    const ctx = new RunContext(slot, task);
     slot.ctx = ctx;
     const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs;
     if (timeoutMs !== undefined && timeoutMs !== Infinity) {
@@ -202,8 +209,10 @@ export class Dispatcher<TInput, TOutput> {
     const m = this.metrics;
     const now = this.#config.clock.now();
     this.#settledAt = now;
-    if (task.state !== TaskState.running) {
-      m.late++; // already settled: timed out or cancelled while running
+    if (task.state !== TaskState.running || slot.status >= SLOT_STOPPING) {
+      // Already dealt with: cancelled, timed out, or its worker was taken out of service
+      // (the task may even be running again elsewhere, as a retry).
+      m.late++;
     } else {
       slot.tasksDone++;
       m.active--;
@@ -212,11 +221,9 @@ export class Dispatcher<TInput, TOutput> {
         m.completed++;
         this.#settle(task, ok(value));
       } else if (value instanceof WorkerCrashedError) {
-        m.crashed++;
-        this.#settle(task, err(new WorkerCrashed(value, slot.id, task.id)));
+        this.#failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
       } else {
-        m.failed++;
-        this.#settle(task, err(new TaskFailed(value, task.id)));
+        this.#failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
       }
     }
     if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
@@ -229,6 +236,78 @@ export class Dispatcher<TInput, TOutput> {
       return false;
     }
     return true;
+  }
+
+  /**
+   * A run ended without a value: retry the task, quarantine it (it keeps breaking workers),
+   * or settle `error`, as its retry policy and history say.
+   */
+  #failRun(
+    task: Task,
+    error: TaskError,
+    workerId: string,
+    brokeWorker: boolean,
+    now: number,
+  ): void {
+    const { retry, quarantineAfter, random } = this.#config;
+    const policy = task.x?.retry ?? retry;
+    if (policy === undefined && (!brokeWorker || quarantineAfter > 1)) {
+      return this.#settleFailure(task, error);
+    }
+    const x = (task.x ??= emptyExtras());
+    if (brokeWorker) x.crashes++;
+    x.causes.push(error._tag === 'TaskTimedOut' ? error : error.cause);
+    const plan = planFailure(error, x, policy, quarantineAfter, random);
+    const m = this.metrics;
+    if (plan.kind === 'settle') return this.#settleFailure(task, error);
+    if (plan.kind === 'quarantine') {
+      m.quarantined++;
+      m.crashed++;
+      if (this.deadLetters$.observed) {
+        const letter = {
+          taskId: task.id,
+          input: task.input as TInput,
+          attempts: x.attempt,
+          causes: [...x.causes],
+        };
+        this.deadLetters$.next(letter);
+      }
+      const cause = error._tag === 'TaskTimedOut' ? error : error.cause;
+      return this.#settle(task, err(new WorkerCrashed(cause, workerId, task.id, true)));
+    }
+    m.retries++;
+    m.retrying++;
+    task.state = TaskState.retrying;
+    const entry = new RetryEntry(task, now + plan.delayMs);
+    this.#retries.set(task, entry);
+    this.#timers.add(entry);
+  }
+
+  /** Settles a run's failure, counted by kind. */
+  #settleFailure(task: Task, error: TaskError): void {
+    const m = this.metrics;
+    if (error._tag === 'TaskFailed') m.failed++;
+    else if (error._tag === 'TaskTimedOut') m.timedOut++;
+    else if (error._tag === 'WorkerCrashed') m.crashed++;
+    else if (error._tag === 'TaskCancelled') m.cancelled++;
+    else m.dropped++;
+    this.#settle(task, err(error));
+  }
+
+  /** A retry delay is over: the task queues again (past `capacity`: it was accepted long ago). */
+  #requeue(entry: RetryEntry): void {
+    const task = entry.task;
+    this.#retries.delete(task);
+    if (task.state !== TaskState.retrying) return;
+    const m = this.metrics;
+    m.retrying--;
+    task.x!.attempt++;
+    task.state = TaskState.queued;
+    task.t = this.#config.clock.now();
+    m.queued++;
+    this.#queue.push(task);
+    const slot = this.#idle.pop();
+    if (slot !== undefined) this.#pump(slot, task.t);
   }
 
   /** Gives a task its one outcome. */
@@ -290,6 +369,15 @@ export class Dispatcher<TInput, TOutput> {
         this.#settle(task, err(new TaskCancelled(reason, task.id)));
         this.#compact();
         return;
+      case TaskState.retrying: {
+        m.retrying--;
+        m.cancelled++;
+        const entry = this.#retries.get(task);
+        this.#retries.delete(task);
+        if (entry !== undefined) this.#timers.remove(entry);
+        this.#settle(task, err(new TaskCancelled(reason, task.id)));
+        return;
+      }
       case TaskState.running: {
         m.active--;
         m.cancelled++;
@@ -315,11 +403,12 @@ export class Dispatcher<TInput, TOutput> {
     const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs ?? 0;
     const error = new TaskTimedOut(timeoutMs, task.id);
     const m = this.metrics;
-    if (task.state === TaskState.running) {
+    const running = task.state === TaskState.running;
+    if (running) {
+      const now = this.#config.clock.now();
       m.active--;
-      m.timedOut++;
-      m.latency.record(this.#config.clock.now() - task.t);
-      this.#settle(task, err(error));
+      m.latency.record(now - task.t);
+      this.#failRun(task, error, slot.id, true, now);
     }
     slot.ctx?.abort(error);
     m.hangs++;
@@ -403,6 +492,7 @@ export class Dispatcher<TInput, TOutput> {
 
   /** Cancels every queued and running task with `reason` (close with abort). */
   abortAll(reason: unknown): void {
+    for (const task of [...this.#retries.keys()]) this.#cancel(task, reason);
     for (const task of this.#queue.drain()) this.#cancel(task, reason);
     this.#deadQueued = 0;
     for (const slot of this.#slots.values())
@@ -411,6 +501,13 @@ export class Dispatcher<TInput, TOutput> {
 
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
   rejectQueued(reason: RejectReason, message: string): void {
+    for (const [task, entry] of this.#retries) {
+      this.#timers.remove(entry);
+      this.metrics.retrying--;
+      this.metrics.dropped++;
+      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
+    }
+    this.#retries.clear();
     for (const task of this.#queue.drain()) {
       if (task.state === TaskState.done) continue;
       this.metrics.queued--;
@@ -428,7 +525,7 @@ export class Dispatcher<TInput, TOutput> {
 
   #isIdle(): boolean {
     const m = this.metrics;
-    return m.queued === 0 && m.active === 0 && m.waiting === 0;
+    return m.queued === 0 && m.active === 0 && m.waiting === 0 && m.retrying === 0;
   }
 
   #checkIdle(): void {
@@ -438,9 +535,10 @@ export class Dispatcher<TInput, TOutput> {
     for (const resolve of waiters) resolve();
   }
 
-  /** A worker actor was spawned. */
-  attach(id: string, ref: AnyActorRef): void {
-    this.#slots.set(id, new Slot(id, ref, this));
+  /** A worker actor was spawned for `seat` (its `generation`-th worker). */
+  attach(id: string, seat: string, generation: number, ref: AnyActorRef): void {
+    this.#slots.set(id, new Slot(id, seat, generation, ref, this));
+    if (generation > 1) this.metrics.restarts++;
   }
 
   /** A worker finished its setup. */
@@ -451,7 +549,12 @@ export class Dispatcher<TInput, TOutput> {
     slot.status = SLOT_IDLE;
     const now = this.#config.clock.now();
     this.metrics.ready(now, 1);
-    if (this.events$.observed) this.events$.next({ type: 'worker.started', workerId: id });
+    if (this.events$.observed) {
+      this.events$.next({ type: 'worker.started', workerId: id });
+      if (slot.generation > 1) {
+        this.events$.next({ type: 'worker.restarted', workerId: id, seat: slot.seat });
+      }
+    }
     if (slot.retiring) this.#stopSlot(slot);
     else this.#pump(slot, now);
   }
@@ -464,11 +567,11 @@ export class Dispatcher<TInput, TOutput> {
     const task = slot.task;
     if (task !== undefined && task.state === TaskState.running) {
       const m = this.metrics;
+      const now = this.#config.clock.now();
       m.active--;
-      m.crashed++;
-      m.latency.record(this.#config.clock.now() - task.t);
+      m.latency.record(now - task.t);
       slot.tasksDone++;
-      this.#settle(task, err(new WorkerCrashed(cause, id, task.id)));
+      this.#failRun(task, new WorkerCrashed(cause, id, task.id), id, true, now);
       // Whatever still runs on the broken resource is told to stop.
       slot.ctx?.abort(cause);
     }
@@ -515,9 +618,35 @@ export class Dispatcher<TInput, TOutput> {
 
   /** Workers that count towards the pool's size: not stopping, crashed or retiring. */
   liveCount(): number {
-    let n = 0;
-    for (const slot of this.#slots.values()) if (slot.status <= SLOT_BUSY && !slot.retiring) n++;
-    return n;
+    return this.liveSeats().size;
+  }
+
+  /** The seats of workers that count towards the pool's size. */
+  liveSeats(): Set<string> {
+    const seats = new Set<string>();
+    for (const slot of this.#slots.values()) {
+      if (slot.status <= SLOT_BUSY && !slot.retiring) seats.add(slot.seat);
+    }
+    return seats;
+  }
+
+  /**
+   * Stops the worker on `seat` because the supervisor restarts it with a crashed sibling
+   * (one-for-all, rest-for-one): its running task fails `WorkerCrashed` (or is retried).
+   */
+  stopSeat(seat: string, cause: unknown): void {
+    for (const slot of this.#slots.values()) {
+      if (slot.seat !== seat || slot.status > SLOT_BUSY) continue;
+      const task = slot.task;
+      if (task !== undefined && task.state === TaskState.running) {
+        const now = this.#config.clock.now();
+        this.metrics.active--;
+        this.metrics.latency.record(now - task.t);
+        this.#failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
+        slot.ctx?.abort(cause);
+      }
+      this.#stopSlot(slot);
+    }
   }
 
   /** Workers ready for tasks. */
@@ -530,19 +659,24 @@ export class Dispatcher<TInput, TOutput> {
     return this.#slots.size;
   }
 
-  /** Shrinks by `count` workers: starting and idle ones stop now, busy ones after their task. */
-  shrink(count: number): void {
+  /**
+   * Shrinks by `count` workers: starting and idle ones stop now, busy ones after their task.
+   * Returns the seats given up.
+   */
+  shrink(count: number): string[] {
+    const seats: string[] = [];
     const order = [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY];
     for (const status of order) {
       for (const slot of this.#slots.values()) {
-        if (count === 0) return;
+        if (seats.length === count) return seats;
         if (slot.status !== status || slot.retiring) continue;
-        count--;
+        seats.push(slot.seat);
         slot.retiring = true;
         if (status === SLOT_IDLE) this.#stopSlot(slot);
         // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
       }
     }
+    return seats;
   }
 
   /** Stops every worker (close): tasks still on them were already settled. */

@@ -2,6 +2,12 @@ import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../time/clock.js';
 import { InvalidOptionError } from '../errors.js';
 import { fromAsync } from '../executors/from-async.js';
+import { resolveRetry, type RetryOptions, type RetryPolicy } from '../supervision/retry-policy.js';
+import {
+  resolveSupervision,
+  type SupervisionConfig,
+  type SupervisionOptions,
+} from '../supervision/supervision-options.js';
 import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
 
 /** What to do with a submit when the queue is full. */
@@ -68,6 +74,24 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
   readonly inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Metric windows and stream interval. */
   readonly metrics?: MetricsOptions;
+  /** How crashed workers are restarted, and when the pool gives up. */
+  readonly supervision?: SupervisionOptions;
+  /**
+   * Retries for failed, timed-out and crashed tasks (a task's own `retry` overrides it).
+   * @default { attempts: 1 } (no retry)
+   */
+  readonly retry?: RetryOptions;
+  /**
+   * A task that crashed (or hung) its worker this many times is not retried again: it goes
+   * to `deadLetters$` and ends `WorkerCrashed` with `quarantined: true`.
+   * @default 2
+   */
+  readonly quarantineAfter?: number;
+  /**
+   * Source of randomness for backoff jitter, numbers in [0, 1).
+   * @default Math.random
+   */
+  readonly random?: () => number;
 }
 
 /** Options after validation and defaults. */
@@ -81,10 +105,27 @@ export interface PoolConfig<TInput, TOutput> {
   readonly clock: Clock;
   readonly windowMs: number;
   readonly intervalMs: number;
+  readonly supervision: SupervisionConfig;
+  readonly retry: RetryPolicy | undefined;
+  readonly quarantineAfter: number;
+  readonly random: () => number;
 }
 
 const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'wait', 'drop-oldest'];
-const KNOWN = ['name', 'worker', 'size', 'queue', 'timeoutMs', 'clock', 'inspect', 'metrics'];
+const KNOWN = [
+  'name',
+  'worker',
+  'size',
+  'queue',
+  'timeoutMs',
+  'clock',
+  'inspect',
+  'metrics',
+  'supervision',
+  'retry',
+  'quarantineAfter',
+  'random',
+];
 
 /** Throws unless `value` is a whole number ≥ 1. */
 export function checkSize(option: string, value: unknown): number {
@@ -203,5 +244,26 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       'an XState inspection observer (function or { next })',
     );
   }
-  return { name, logic, size, capacity, overflow, timeoutMs, clock, windowMs, intervalMs };
+  const supervision = resolveSupervision(options.supervision);
+  const retry = options.retry === undefined ? undefined : resolveRetry(options.retry, 'retry');
+  const quarantineAfter = checkSize('quarantineAfter', options.quarantineAfter ?? 2);
+  const random = options.random ?? Math.random;
+  if (typeof random !== 'function') {
+    throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');
+  }
+  return {
+    name,
+    logic,
+    size,
+    capacity,
+    overflow,
+    timeoutMs,
+    clock,
+    windowMs,
+    intervalMs,
+    supervision,
+    retry,
+    quarantineAfter,
+    random,
+  };
 }

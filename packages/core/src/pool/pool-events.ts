@@ -8,11 +8,29 @@ export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed
 export type PoolEvent =
   | { readonly type: 'pool.state'; readonly state: PoolState }
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
+  | { readonly type: 'pool.failed'; readonly error: Error }
   | { readonly type: 'worker.started'; readonly workerId: string }
   | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
+  | {
+      readonly type: 'worker.restarting';
+      readonly workerId: string;
+      readonly delayMs: number;
+      readonly attempt: number;
+    }
+  | { readonly type: 'worker.restarted'; readonly workerId: string; readonly seat: string }
   | { readonly type: 'worker.stopped'; readonly workerId: string }
   | { readonly type: 'worker.teardown-failed'; readonly workerId: string; readonly error: unknown }
   | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string };
+
+/** A task taken out of circulation because it kept crashing its workers. */
+export interface DeadLetter<TInput> {
+  readonly taskId: number;
+  readonly input: TInput;
+  /** Runs it had. */
+  readonly attempts: number;
+  /** Why each run failed, oldest first. */
+  readonly causes: readonly unknown[];
+}
 
 /** What `results$` carries: one per task, when it settles. */
 export interface TaskOutcome<TOutput> {

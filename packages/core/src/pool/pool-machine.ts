@@ -1,31 +1,32 @@
-import { assign, enqueueActions, fromPromise, setup, stopChild, type ActorRefFrom } from 'xstate';
-import type { Dispatcher } from './dispatcher.js';
+import {
+  assign,
+  enqueueActions,
+  fromPromise,
+  raise,
+  setup,
+  stopChild,
+  type ActorRefFrom,
+} from 'xstate';
+import type { Clock } from '../time/clock.js';
+import { supervisorMachine, type SupervisorDecision } from '../supervision/supervisor-machine.js';
+import type { SupervisionConfig } from '../supervision/supervision-options.js';
 import { workerMachine, type WorkerParentEvent } from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
-import type { Clock } from '../time/clock.js';
+import type { Dispatcher } from './dispatcher.js';
 
-/** Why a pool gave up: its workers crashed more often than its restart limit allows. */
+/** Why a pool gave up: its supervisor's restart limit was exceeded, or no worker was left. */
 export class PoolFailedError extends Error {
   override readonly name = 'PoolFailedError';
   constructor(
     readonly pool: string,
+    /** Restarts counted in the window when the pool gave up. */
     readonly restarts: number,
     readonly withinMs: number,
     override readonly cause: unknown,
+    message = `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms exceed its limit (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
   ) {
-    super(
-      `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
-      { cause },
-    );
+    super(message, { cause });
   }
-}
-
-/** Restart limits: more than `maxRestarts` worker replacements within `withinMs` fail the pool. */
-export interface RestartLimit {
-  /** @default 5 */
-  readonly maxRestarts: number;
-  /** @default 10_000 */
-  readonly withinMs: number;
 }
 
 /** What the pool actor is started with. */
@@ -35,18 +36,22 @@ export interface PoolMachineInput {
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
   readonly dispatcher: Dispatcher<unknown, unknown>;
   readonly clock: Clock;
-  readonly restartLimit: RestartLimit;
+  readonly supervision: SupervisionConfig;
+  readonly random: () => number;
 }
 
-/** Events the pool actor takes: lifecycle calls from the pool handle, and its workers' reports. */
+/** Events the pool actor takes: calls from the pool handle, its workers' and supervisor's reports. */
 export type PoolMachineEvent =
   | { type: 'pool.start' }
   | { type: 'pool.close'; abort: boolean; reason: unknown }
   | { type: 'pool.timeout'; reason: unknown }
   | { type: 'pool.resize'; size: number }
-  | WorkerParentEvent;
+  | { type: 'seats.respawn'; seats: readonly string[]; epoch: number }
+  | WorkerParentEvent
+  | SupervisorDecision;
 
 type WorkerRef = ActorRefFrom<typeof workerMachine>;
+type SupervisorRef = ActorRefFrom<typeof supervisorMachine>;
 
 /** A pool actor's context. */
 export interface PoolContext {
@@ -54,20 +59,34 @@ export interface PoolContext {
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
   readonly dispatcher: Dispatcher<unknown, unknown>;
   readonly clock: Clock;
-  readonly restartLimit: RestartLimit;
+  readonly supervision: SupervisionConfig;
+  readonly random: () => number;
+  /** The number of workers asked for. */
   size: number;
-  nextWorker: number;
+  /** The places the pool keeps a worker in, in start order (the supervisor's children). */
+  seats: string[];
+  nextSeat: number;
+  /** How many workers each seat has had. */
+  generations: Record<string, number>;
+  /** Live worker actors, and the seat each one fills. */
   workers: Record<string, WorkerRef>;
-  /** Clock times of recent restarts, for the restart limit. */
-  restarts: number[];
+  seatOf: Record<string, string>;
+  supervisor: SupervisorRef | undefined;
+  /** Counts starts: a delayed respawn from an earlier life of the pool is ignored. */
+  epoch: number;
   failure: PoolFailedError | undefined;
 }
 
+/** The worker actor id for a seat's `generation`-th worker. */
+const workerId = (seat: string, generation: number): string =>
+  generation === 1 ? seat : `${seat}-r${generation - 1}`;
+
 /**
  * A pool's lifecycle: `stopped → starting → running → closing → stopped`, and `failed` when its
- * workers crash more often than the restart limit allows. The machine spawns and replaces
- * worker actors and drives the dispatcher (the per-task hot path) through open, close, drain
- * and stop; tasks themselves never pass through it.
+ * supervisor gives up. The pool spawns a worker actor per seat and a supervisor actor; a crash
+ * is an event to the pool, which reports it to the supervisor and carries out its decision
+ * (restart seats after a backoff, forget a seat, or fail). The dispatcher (the per-task hot
+ * path) is driven through open, close, drain and stop; tasks never pass through the machine.
  */
 export const poolMachine = setup({
   types: {
@@ -77,16 +96,17 @@ export const poolMachine = setup({
   },
   actors: {
     worker: workerMachine,
+    supervisor: supervisorMachine,
     drain: fromPromise<void, Dispatcher<unknown, unknown>>(({ input }) => input.whenIdle()),
   },
   guards: {
-    allReady: ({ context }) => context.dispatcher.readyCount() >= context.size,
+    allReady: ({ context }) =>
+      context.seats.length > 0 && context.dispatcher.readyCount() >= context.seats.length,
     noWorkers: ({ context }) => Object.keys(context.workers).length === 0,
-    overRestartLimit: ({ context }) => {
-      const { maxRestarts, withinMs } = context.restartLimit;
-      const now = context.clock.now();
-      return context.restarts.filter((t) => t > now - withinMs).length >= maxRestarts;
-    },
+    lastSeat: ({ context, event }) =>
+      event.type === 'supervisor.forget' &&
+      context.seats.length === 1 &&
+      context.seats[0] === event.id,
   },
   actions: {
     open: ({ context }) => context.dispatcher.open(),
@@ -95,49 +115,132 @@ export const poolMachine = setup({
         'pool-closed',
         `pool '${context.name}' is stopped: call start() first`,
       ),
-    /** Spawns workers until `size` of them count towards the pool. */
+    /** A fresh supervisor and seat list for this life of the pool. */
+    begin: enqueueActions(({ context, enqueue }) => {
+      if (context.supervisor !== undefined) enqueue(stopChild(context.supervisor));
+      enqueue.assign(({ spawn }) => ({
+        supervisor: spawn('supervisor', {
+          id: `${context.name}-supervisor`,
+          input: { ...context.supervision, clock: context.clock, random: context.random },
+        }),
+        seats: [],
+        epoch: context.epoch + 1,
+        failure: undefined,
+      }));
+    }),
+    /** Adds seats (each with a new worker) until there are `size` of them. */
     fill: assign(({ context, spawn }) => {
+      const seats = [...context.seats];
       const workers = { ...context.workers };
-      let nextWorker = context.nextWorker;
-      for (let live = context.dispatcher.liveCount(); live < context.size; live++) {
-        const id = `${context.name}-w${++nextWorker}`;
+      const seatOf = { ...context.seatOf };
+      const generations = { ...context.generations };
+      let nextSeat = context.nextSeat;
+      while (seats.length < context.size) {
+        const seat = `${context.name}-w${++nextSeat}`;
+        seats.push(seat);
+        generations[seat] = 1;
+        const id = workerId(seat, 1);
         const ref = spawn('worker', { id, input: { id, logic: context.logic } });
         workers[id] = ref;
-        context.dispatcher.attach(id, ref);
+        seatOf[id] = seat;
+        context.dispatcher.attach(id, seat, 1, ref);
       }
-      return { workers, nextWorker };
+      return { seats, workers, seatOf, generations, nextSeat };
+    }),
+    /** Starts a new worker on each seat the supervisor restarts (still wanted, not already filled). */
+    respawn: assign(({ context, event, spawn }) => {
+      if (event.type !== 'seats.respawn' || event.epoch !== context.epoch) return {};
+      const live = context.dispatcher.liveSeats();
+      const workers = { ...context.workers };
+      const seatOf = { ...context.seatOf };
+      const generations = { ...context.generations };
+      for (const seat of event.seats) {
+        if (!context.seats.includes(seat) || live.has(seat)) continue;
+        const generation = (generations[seat] ?? 0) + 1;
+        generations[seat] = generation;
+        const id = workerId(seat, generation);
+        const ref = spawn('worker', { id, input: { id, logic: context.logic } });
+        workers[id] = ref;
+        seatOf[id] = seat;
+        context.dispatcher.attach(id, seat, generation, ref);
+      }
+      return { workers, seatOf, generations };
     }),
     workerReady: ({ context, event }) => {
-      if (event.type === 'worker.ready') context.dispatcher.ready(event.id, event.resource);
+      if (event.type !== 'worker.ready') return;
+      context.dispatcher.ready(event.id, event.resource);
+      const seat = context.seatOf[event.id];
+      if (seat !== undefined) context.supervisor?.send({ type: 'child.started', id: seat });
     },
     workerCrashed: ({ context, event }) => {
       if (event.type === 'worker.crashed') context.dispatcher.crashed(event.id, event.cause);
     },
-    recordRestart: assign({
-      restarts: ({ context }) => {
-        const now = context.clock.now();
-        return [...context.restarts.filter((t) => t > now - context.restartLimit.withinMs), now];
-      },
-    }),
+    /** Tells the supervisor that a wanted seat lost its worker. */
+    reportExit: ({ context, event }) => {
+      if (event.type !== 'worker.crashed') return;
+      const seat = context.seatOf[event.id];
+      if (seat === undefined || !context.seats.includes(seat)) return;
+      context.supervisor?.send({
+        type: 'child.exited',
+        id: seat,
+        abnormal: true,
+        cause: event.cause,
+      });
+    },
     workerStopped: assign(({ context, event }) => {
       if (event.type !== 'worker.stopped') return {};
       context.dispatcher.stopped(event.id, event.teardownError);
       const workers = { ...context.workers };
+      const seatOf = { ...context.seatOf };
       delete workers[event.id];
-      return { workers };
+      delete seatOf[event.id];
+      return { workers, seatOf };
     }),
-    resize: assign(({ context, event }) => {
-      if (event.type !== 'pool.resize') return {};
-      const live = context.dispatcher.liveCount();
-      if (event.size < live) context.dispatcher.shrink(live - event.size);
-      if (event.size !== context.size) {
-        context.dispatcher.events$.next({
-          type: 'pool.resized',
-          from: context.size,
-          to: event.size,
-        });
+    /** Carries out a restart decision: stop the siblings now, start the seats after the delay. */
+    restart: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'supervisor.restart') return;
+      const d = context.dispatcher;
+      const cause = new Error(`restarted with ${event.id} (${context.supervision.strategy})`, {
+        cause: event.cause,
+      });
+      for (const seat of event.stop) d.stopSeat(seat, cause);
+      if (d.events$.observed) {
+        for (const seat of event.ids) {
+          d.events$.next({
+            type: 'worker.restarting',
+            workerId: seat,
+            delayMs: event.delayMs,
+            attempt: event.attempt,
+          });
+        }
       }
-      return { size: event.size };
+      const respawn = { type: 'seats.respawn' as const, seats: event.ids, epoch: context.epoch };
+      if (event.delayMs > 0) enqueue(raise(respawn, { delay: event.delayMs }));
+      else enqueue(raise(respawn));
+    }),
+    /** The supervisor will not restart a seat (restart type): the pool has one worker less. */
+    forgetSeat: assign(({ context, event }) => {
+      if (event.type !== 'supervisor.forget') return {};
+      return { seats: context.seats.filter((seat) => seat !== event.id) };
+    }),
+    resize: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'pool.resize') return;
+      const d = context.dispatcher;
+      let seats = context.seats;
+      let excess = seats.length - event.size;
+      if (excess > 0) {
+        // Seats waiting for a restart go first (they have no worker), then the dispatcher's picks.
+        const live = d.liveSeats();
+        const idle = seats.filter((seat) => !live.has(seat)).slice(0, excess);
+        excess -= idle.length;
+        const removed = new Set([...idle, ...d.shrink(excess)]);
+        seats = seats.filter((seat) => !removed.has(seat));
+        for (const seat of removed) context.supervisor?.send({ type: 'child.removed', id: seat });
+      }
+      if (event.size !== context.size) {
+        d.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
+      }
+      enqueue.assign({ size: event.size, seats });
     }),
     beginClose: ({ context, event }) => {
       const d = context.dispatcher;
@@ -153,20 +256,29 @@ export const poolMachine = setup({
     forgetWorkers: enqueueActions(({ context, enqueue }) => {
       for (const ref of Object.values(context.workers)) enqueue(stopChild(ref));
       context.dispatcher.forget();
-      enqueue.assign({ workers: {} });
+      enqueue.assign({ workers: {}, seatOf: {} });
     }),
+    /** Gives up: refuse submits, reject what waits, cancel what runs, stop every worker. */
     fail: assign(({ context, event }) => {
-      const cause = event.type === 'worker.crashed' ? event.cause : undefined;
-      const { maxRestarts, withinMs } = context.restartLimit;
-      const failure = new PoolFailedError(context.name, maxRestarts, withinMs, cause);
+      const { name, supervision } = context;
+      const failure =
+        event.type === 'supervisor.escalate'
+          ? new PoolFailedError(name, event.error.restarts, event.error.withinMs, event.error.cause)
+          : new PoolFailedError(
+              name,
+              0,
+              supervision.withinMs,
+              undefined,
+              `pool '${name}' failed: no workers left (restart: '${supervision.restart}')`,
+            );
       const d = context.dispatcher;
       d.refuse('pool-failed', failure.message);
       d.rejectQueued('pool-failed', failure.message);
       d.abortAll(failure);
       d.stopAll();
+      d.events$.next({ type: 'pool.failed', error: failure });
       return { failure };
     }),
-    resetRestarts: assign({ restarts: [], failure: undefined }),
   },
 }).createMachine({
   id: 'pool',
@@ -176,11 +288,16 @@ export const poolMachine = setup({
     logic: input.logic,
     dispatcher: input.dispatcher,
     clock: input.clock,
-    restartLimit: input.restartLimit,
+    supervision: input.supervision,
+    random: input.random,
     size: input.size,
-    nextWorker: 0,
+    seats: [],
+    nextSeat: 0,
+    generations: {},
     workers: {},
-    restarts: [],
+    seatOf: {},
+    supervisor: undefined,
+    epoch: 0,
     failure: undefined,
   }),
   on: {
@@ -191,7 +308,7 @@ export const poolMachine = setup({
   states: {
     stopped: {
       entry: 'refuseStopped',
-      on: { 'pool.start': { target: 'starting', actions: 'resetRestarts' } },
+      on: { 'pool.start': { target: 'starting', actions: 'begin' } },
     },
     starting: {
       entry: ['open', 'fill'],
@@ -199,20 +316,28 @@ export const poolMachine = setup({
       on: {
         'pool.close': 'closing',
         'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': [
-          { guard: 'overRestartLimit', target: 'failed', actions: ['workerCrashed', 'fail'] },
-          { actions: ['workerCrashed', 'recordRestart', 'fill'] },
+        'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+        'supervisor.restart': { actions: 'restart' },
+        'seats.respawn': { actions: 'respawn' },
+        'supervisor.forget': [
+          { guard: 'lastSeat', target: 'failed', actions: ['forgetSeat', 'fail'] },
+          { actions: 'forgetSeat' },
         ],
+        'supervisor.escalate': { target: 'failed', actions: 'fail' },
       },
     },
     running: {
       on: {
         'pool.close': 'closing',
         'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': [
-          { guard: 'overRestartLimit', target: 'failed', actions: ['workerCrashed', 'fail'] },
-          { actions: ['workerCrashed', 'recordRestart', 'fill'] },
+        'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+        'supervisor.restart': { actions: 'restart' },
+        'seats.respawn': { actions: 'respawn' },
+        'supervisor.forget': [
+          { guard: 'lastSeat', target: 'failed', actions: ['forgetSeat', 'fail'] },
+          { actions: 'forgetSeat' },
         ],
+        'supervisor.escalate': { target: 'failed', actions: 'fail' },
       },
     },
     closing: {
@@ -233,11 +358,15 @@ export const poolMachine = setup({
             onDone: 'stopping',
           },
           on: {
-            // Queued tasks still need workers to drain: replace crashed ones, within the limit.
-            'worker.crashed': [
-              { guard: 'overRestartLimit', actions: ['workerCrashed', 'fail'] },
-              { actions: ['workerCrashed', 'recordRestart', 'fill'] },
+            // Queued tasks still need workers to drain: crashed ones restart as supervised.
+            'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+            'supervisor.restart': { actions: 'restart' },
+            'seats.respawn': { actions: 'respawn' },
+            'supervisor.forget': [
+              { guard: 'lastSeat', actions: ['forgetSeat', 'fail'] },
+              { actions: 'forgetSeat' },
             ],
+            'supervisor.escalate': { actions: 'fail' },
           },
         },
         stopping: {
@@ -248,7 +377,7 @@ export const poolMachine = setup({
     },
     failed: {
       on: {
-        'pool.start': { target: 'starting', actions: 'resetRestarts' },
+        'pool.start': { target: 'starting', actions: 'begin' },
         'pool.close': 'closing',
       },
     },

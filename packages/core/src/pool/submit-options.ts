@@ -1,3 +1,5 @@
+import { InvalidOptionError } from '../errors.js';
+import { resolveRetry, type RetryOptions } from '../supervision/retry-policy.js';
 import type { TaskExtras } from './task.js';
 
 /** Per-task options for `submit` and `run`. */
@@ -16,6 +18,11 @@ export interface SubmitOptions {
   readonly priority?: number;
   /** An affinity key, for balancers that route by key. */
   readonly key?: string;
+  /**
+   * Retries for this task, overriding the pool's `retry`.
+   * @default the pool's retry
+   */
+  readonly retry?: RetryOptions;
 }
 
 /**
@@ -25,7 +32,7 @@ export interface SubmitOptions {
 export function checkSubmitOptions(options: SubmitOptions): TaskExtras | undefined | string {
   if (typeof options !== 'object' || options === null)
     return `submit options must be an object (got ${String(options)})`;
-  const { timeoutMs, signal, priority, key } = options;
+  const { timeoutMs, signal, priority, key, retry } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
   }
@@ -36,6 +43,31 @@ export function checkSubmitOptions(options: SubmitOptions): TaskExtras | undefin
     return 'signal must be an AbortSignal';
   if (key !== undefined && typeof key !== 'string')
     return `key must be a string (got ${typeof key})`;
-  if (timeoutMs === undefined && signal === undefined && key === undefined) return undefined;
-  return { signal, timeoutMs, priority: 0, key, onAbort: undefined };
+  let policy;
+  if (retry !== undefined) {
+    try {
+      policy = resolveRetry(retry, 'retry');
+    } catch (error) {
+      return error instanceof InvalidOptionError ? error.message : String(error);
+    }
+  }
+  if (
+    timeoutMs === undefined &&
+    signal === undefined &&
+    key === undefined &&
+    policy === undefined
+  ) {
+    return undefined;
+  }
+  return {
+    signal,
+    timeoutMs,
+    priority: 0,
+    key,
+    retry: policy,
+    onAbort: undefined,
+    attempt: 1,
+    crashes: 0,
+    causes: [],
+  };
 }

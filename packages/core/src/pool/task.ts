@@ -1,4 +1,6 @@
 import type { TaskResult } from '../result.js';
+import type { HasDeadline } from '../time/deadline-heap.js';
+import type { RetryPolicy } from '../supervision/retry-policy.js';
 
 /** Where a task is in its life. Plain numbers: this is the hot path. */
 export const TaskState = {
@@ -6,6 +8,7 @@ export const TaskState = {
   queued: 1,
   running: 2,
   done: 3, // has its one outcome
+  retrying: 4, // failed a run; waits out its retry delay before it queues again
 } as const;
 export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 
@@ -15,7 +18,30 @@ export interface TaskExtras {
   readonly timeoutMs: number | undefined;
   readonly priority: number;
   readonly key: string | undefined;
+  /** This task's own retry policy, overriding the pool's. */
+  readonly retry: RetryPolicy | undefined;
   onAbort: (() => void) | undefined;
+  /** Runs so far (1 while the first runs). */
+  attempt: number;
+  /** Times a run of this task ended with its worker crashed or hung. */
+  crashes: number;
+  /** Why each failed run failed, oldest first (kept for `deadLetters$`). */
+  causes: unknown[];
+}
+
+/** Extras for a task that carried none and now needs them (a retry). */
+export function emptyExtras(): TaskExtras {
+  return {
+    signal: undefined,
+    timeoutMs: undefined,
+    priority: 0,
+    key: undefined,
+    retry: undefined,
+    onAbort: undefined,
+    attempt: 1,
+    crashes: 0,
+    causes: [],
+  };
 }
 
 /**
@@ -32,8 +58,17 @@ export class Task<TInput = unknown, TOutput = unknown> {
     readonly id: number,
     readonly input: TInput,
     now: number,
-    readonly x: TaskExtras | undefined,
+    public x: TaskExtras | undefined,
   ) {
     this.t = now;
   }
+}
+
+/** A task waiting out its retry delay, in the pool's deadline heap. */
+export class RetryEntry implements HasDeadline {
+  heapIndex = -1;
+  constructor(
+    readonly task: Task,
+    public deadline: number,
+  ) {}
 }

@@ -35,6 +35,10 @@ export class Slot implements HasDeadline {
 
   constructor(
     readonly id: string,
+    /** The supervisor's name for this worker's place; stays the same across restarts. */
+    readonly seat: string,
+    /** 1 for the seat's first worker, then one more per restart. */
+    readonly generation: number,
     readonly ref: AnyActorRef,
     dispatcher: SlotOwner,
   ) {
@@ -48,8 +52,11 @@ export class RunContext implements TaskContext<unknown> {
   controller: AbortController | undefined = undefined;
   constructor(
     readonly slot: Slot,
-    readonly taskId: number,
+    readonly task: Task,
   ) {}
+  get taskId(): number {
+    return this.task.id;
+  }
   get signal(): AbortSignal {
     return (this.controller ??= new AbortController()).signal;
   }
@@ -57,7 +64,7 @@ export class RunContext implements TaskContext<unknown> {
     return this.slot.id;
   }
   get attempt(): number {
-    return 1;
+    return this.task.x?.attempt ?? 1;
   }
   get resource(): unknown {
     return this.slot.resource;

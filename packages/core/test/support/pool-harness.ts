@@ -140,6 +140,8 @@ export class Harness {
       },
       size: config.size,
       clock: this.clock,
+      // The model replaces a crashed worker at once: no restart backoff.
+      supervision: { backoff: { minMs: 0, maxMs: 0, jitter: 0 } },
       ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
     });
     this.pool.results$.subscribe(({ taskId, result }) => this.#onResult(taskId, result));

@@ -181,6 +181,8 @@ export class PoolModel {
       `worker ${c.workerId} crashed at ${c.at} without a crashing or timed-out task`,
     ).toBeDefined();
     if (this.state !== 'running' && this.state !== 'closing') return;
+    // A worker the pool already gave up (a shrink) is not restarted, so it does not count.
+    if (h.retiring.has(c.workerId)) return;
     const recent = this.restarts.filter((t) => t > c.at - RESTART_LIMIT.withinMs);
     if (recent.length < RESTART_LIMIT.maxRestarts) {
       this.restarts = [...recent, c.at];

@@ -1,0 +1,93 @@
+import { InvalidOptionError } from '../errors.js';
+import { exponentialBackoff, type Backoff, type BackoffOptions } from './exponential-backoff.js';
+import type { RestartType, SupervisionStrategy } from './supervisor-machine.js';
+
+/** How a pool supervises its workers (OTP's supervisor flags and child restart type). */
+export interface SupervisionOptions {
+  /**
+   * Which workers restart when one crashes: only it (`'one-for-one'`), all of them
+   * (`'one-for-all'`), or it and those started after it (`'rest-for-one'`).
+   * @default 'one-for-one'
+   */
+  readonly strategy?: SupervisionStrategy;
+  /**
+   * When a worker is restarted: after any exit (`'permanent'`), only after a crash
+   * (`'transient'`), or never (`'temporary'`: the pool shrinks instead).
+   * @default 'permanent'
+   */
+  readonly restart?: RestartType;
+  /**
+   * Restart intensity: more than `maxRestarts` restarts within `withinMs` fail the pool.
+   * @default 5
+   */
+  readonly maxRestarts?: number;
+  /** @default 10_000 */
+  readonly withinMs?: number;
+  /**
+   * Delay between consecutive restarts of the same worker.
+   * @default { minMs: 10, maxMs: 5_000, factor: 2, jitter: 0.2 }
+   */
+  readonly backoff?: BackoffOptions;
+  /**
+   * A worker that ran this long without crashing restarts with the shortest delay again.
+   * @default withinMs
+   */
+  readonly resetAfterMs?: number;
+}
+
+/** Supervision options after validation and defaults. */
+export interface SupervisionConfig {
+  readonly strategy: SupervisionStrategy;
+  readonly restart: RestartType;
+  readonly maxRestarts: number;
+  readonly withinMs: number;
+  readonly backoff: Backoff;
+  readonly resetAfterMs: number;
+}
+
+const STRATEGIES: readonly SupervisionStrategy[] = ['one-for-one', 'one-for-all', 'rest-for-one'];
+const RESTARTS: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
+const KNOWN = ['strategy', 'restart', 'maxRestarts', 'withinMs', 'backoff', 'resetAfterMs'];
+
+function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) {
+    throw new InvalidOptionError(option, value, allowed.map((a) => `'${a}'`).join(' | '));
+  }
+  return value as T;
+}
+
+/** Validates `createPool({ supervision })` and applies the defaults. */
+export function resolveSupervision(options: SupervisionOptions = {}): SupervisionConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('supervision', options, 'an object');
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN.includes(key)) {
+      const value = (options as Record<string, unknown>)[key];
+      throw new InvalidOptionError(`supervision.${key}`, value, `one of ${KNOWN.join(', ')}`);
+    }
+  }
+  const strategy = oneOf('supervision.strategy', options.strategy ?? 'one-for-one', STRATEGIES);
+  const restart = oneOf('supervision.restart', options.restart ?? 'permanent', RESTARTS);
+  const maxRestarts = options.maxRestarts ?? 5;
+  if (
+    typeof maxRestarts !== 'number' ||
+    !(maxRestarts === Infinity || (Number.isInteger(maxRestarts) && maxRestarts >= 0))
+  ) {
+    throw new InvalidOptionError(
+      'supervision.maxRestarts',
+      maxRestarts,
+      'a whole number >= 0, or Infinity',
+    );
+  }
+  const withinMs = options.withinMs ?? 10_000;
+  if (typeof withinMs !== 'number' || !(withinMs > 0) || !Number.isFinite(withinMs)) {
+    throw new InvalidOptionError('supervision.withinMs', withinMs, 'a finite number > 0 (ms)');
+  }
+  const resetAfterMs = options.resetAfterMs ?? withinMs;
+  if (typeof resetAfterMs !== 'number' || !(resetAfterMs >= 0)) {
+    throw new InvalidOptionError('supervision.resetAfterMs', resetAfterMs, 'a number >= 0 (ms)');
+  }
+  const backoff = exponentialBackoff(options.backoff ?? {}, 'supervision.backoff');
+  return { strategy, restart, maxRestarts, withinMs, backoff, resetAfterMs };
+}

@@ -1,0 +1,205 @@
+import { assign, sendParent, setup } from 'xstate';
+import type { Clock } from '../time/clock.js';
+import type { Backoff } from './exponential-backoff.js';
+
+/** Which children restart when one exits abnormally (OTP's meaning; order = start order). */
+export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one';
+
+/** When a child is restarted: always, only after an abnormal exit, or never. */
+export type RestartType = 'permanent' | 'transient' | 'temporary';
+
+/** The supervisor gave up: more restarts within the window than its limit allows. */
+export class RestartLimitExceeded extends Error {
+  override readonly name = 'RestartLimitExceeded';
+  constructor(
+    readonly restarts: number,
+    readonly withinMs: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `${restarts} restarts within ${withinMs} ms exceed the limit (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
+      { cause },
+    );
+  }
+}
+
+/** What a supervisor actor is started with. */
+export interface SupervisorInput {
+  readonly strategy: SupervisionStrategy;
+  readonly restart: RestartType;
+  readonly maxRestarts: number;
+  readonly withinMs: number;
+  readonly backoff: Backoff;
+  /** A child that ran this long since its last start has its backoff reset. */
+  readonly resetAfterMs: number;
+  readonly clock: Clock;
+  /** Source of jitter; `Math.random` unless a test fixes it. */
+  readonly random?: () => number;
+}
+
+/** What a supervisor is told about its children. */
+export type SupervisorEvent =
+  | { type: 'child.started'; id: string }
+  | { type: 'child.removed'; id: string }
+  | { type: 'child.exited'; id: string; abnormal: boolean; cause: unknown };
+
+/** A supervisor's decision, sent to its parent. */
+export type SupervisorDecision =
+  | {
+      type: 'supervisor.restart';
+      /** The child that exited. */
+      readonly id: string;
+      /** Every child to restart, in start order (the exited one included). */
+      readonly ids: readonly string[];
+      /** Running siblings to stop first (one-for-all, rest-for-one). */
+      readonly stop: readonly string[];
+      readonly delayMs: number;
+      /** Consecutive restarts of `id`, this one included. */
+      readonly attempt: number;
+      readonly cause: unknown;
+    }
+  | { type: 'supervisor.forget'; readonly id: string }
+  | { type: 'supervisor.escalate'; readonly error: RestartLimitExceeded };
+
+interface ChildRecord {
+  startedAt: number;
+  consecutive: number;
+}
+
+/** A supervisor's context: start order, recent restarts, backoff state per child. */
+export interface SupervisorContext extends SupervisorInput {
+  order: string[];
+  children: Record<string, ChildRecord>;
+  restarts: number[];
+  decision: SupervisorDecision | undefined;
+}
+
+/**
+ * Decides what a child's exit means under OTP rules: nothing (restart type says so), a restart
+ * of one or more children after a backoff delay, or escalation (restart intensity exceeded).
+ * Pure: the supervisor machine only stores what it returns.
+ */
+export function decideRestart(
+  context: SupervisorContext,
+  event: Extract<SupervisorEvent, { type: 'child.exited' }>,
+  now: number,
+): { decision: SupervisorDecision; restarts: number[]; children: Record<string, ChildRecord> } {
+  const { restart, strategy, maxRestarts, withinMs, backoff, resetAfterMs } = context;
+  const wanted = restart === 'permanent' || (restart === 'transient' && event.abnormal);
+  if (!wanted) {
+    const children = { ...context.children };
+    delete children[event.id];
+    return {
+      decision: { type: 'supervisor.forget', id: event.id },
+      restarts: context.restarts,
+      children,
+    };
+  }
+  const recent = context.restarts.filter((t) => t > now - withinMs);
+  if (recent.length >= maxRestarts) {
+    return {
+      decision: {
+        type: 'supervisor.escalate',
+        error: new RestartLimitExceeded(recent.length + 1, withinMs, event.cause),
+      },
+      restarts: recent,
+      children: context.children,
+    };
+  }
+  const record = context.children[event.id];
+  const stable = record === undefined || now - record.startedAt >= resetAfterMs;
+  const attempt = stable ? 1 : record.consecutive + 1;
+  const position = context.order.indexOf(event.id);
+  const affected =
+    strategy === 'one-for-one'
+      ? [event.id]
+      : strategy === 'one-for-all'
+        ? [...context.order]
+        : context.order.slice(Math.max(0, position));
+  if (!affected.includes(event.id)) affected.unshift(event.id);
+  const children = {
+    ...context.children,
+    [event.id]: { startedAt: record?.startedAt ?? now, consecutive: attempt },
+  };
+  return {
+    decision: {
+      type: 'supervisor.restart',
+      id: event.id,
+      ids: affected,
+      stop: affected.filter((id) => id !== event.id),
+      delayMs: backoff.delay(attempt, context.random),
+      attempt,
+      cause: event.cause,
+    },
+    restarts: [...recent, now],
+    children,
+  };
+}
+
+/**
+ * An OTP-style supervisor as an actor: it is told when its children start, exit or are removed,
+ * and answers its parent with a decision: restart (which children, after what delay), forget
+ * (do not restart), or escalate (the restart limit is exceeded; it then stays `escalated`).
+ */
+export const supervisorMachine = setup({
+  types: {
+    input: {} as SupervisorInput,
+    context: {} as SupervisorContext,
+    events: {} as SupervisorEvent,
+  },
+  actions: {
+    track: assign(({ context, event }) => {
+      if (event.type !== 'child.started') return {};
+      const now = context.clock.now();
+      const order = context.order.includes(event.id) ? context.order : [...context.order, event.id];
+      const previous = context.children[event.id];
+      return {
+        order,
+        children: {
+          ...context.children,
+          [event.id]: { startedAt: now, consecutive: previous?.consecutive ?? 0 },
+        },
+      };
+    }),
+    untrack: assign(({ context, event }) => {
+      if (event.type !== 'child.removed') return {};
+      const children = { ...context.children };
+      delete children[event.id];
+      return { order: context.order.filter((id) => id !== event.id), children };
+    }),
+    decide: assign(({ context, event }) => {
+      if (event.type !== 'child.exited') return {};
+      return decideRestart(context, event, context.clock.now());
+    }),
+    report: sendParent(({ context }) => context.decision!),
+  },
+  guards: {
+    escalated: ({ context }) => context.decision?.type === 'supervisor.escalate',
+  },
+}).createMachine({
+  id: 'supervisor',
+  initial: 'supervising',
+  context: ({ input }) => ({
+    ...input,
+    order: [],
+    children: {},
+    restarts: [],
+    decision: undefined,
+  }),
+  states: {
+    supervising: {
+      on: {
+        'child.started': { actions: 'track' },
+        'child.removed': { actions: 'untrack' },
+        'child.exited': { target: 'deciding', actions: 'decide' },
+      },
+    },
+    deciding: {
+      entry: 'report',
+      always: [{ guard: 'escalated', target: 'escalated' }, { target: 'supervising' }],
+    },
+    escalated: {
+      type: 'final',
+    },
+  },
+});
