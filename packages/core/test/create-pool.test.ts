@@ -183,6 +183,7 @@ describe('restart limit', () => {
         },
         run: async (n: number) => n,
       }),
+      supervision: { backoff: { minMs: 0, maxMs: 0 } }, // restart at once: no real waiting
     });
     const events: PoolEvent[] = [];
     pool.events$.subscribe((e) => events.push(e));
@@ -259,6 +260,7 @@ describe('close while workers keep crashing', () => {
         },
         run: async (n: number) => n,
       }),
+      supervision: { backoff: { minMs: 0, maxMs: 0 } }, // restart at once: no real waiting
     }).start();
     const queued = pool.submit(1);
     await pool.close();

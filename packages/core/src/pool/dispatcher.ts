@@ -12,8 +12,8 @@ import {
   type TaskError,
 } from '../errors.js';
 import { planFailure } from '../supervision/failure-plan.js';
-import { FifoQueue } from '../queues/fifo-queue.js';
 import { MetricsRecorder } from '../metrics/metrics.js';
+import { Backlog } from './backlog.js';
 import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
@@ -55,8 +55,7 @@ export class Dispatcher<TInput, TOutput> {
   readonly events$ = new Subject<PoolEvent>();
   readonly deadLetters$ = new Subject<DeadLetter<TInput>>();
   readonly #config: PoolConfig<TInput, TOutput>;
-  readonly #queue = new FifoQueue<Task>();
-  readonly #waitList = new FifoQueue<Task>();
+  readonly #backlog: Backlog;
   readonly #slots = new Map<string, Slot>();
   readonly #idle: Slot[] = [];
   /** Running tasks' deadlines (on their slots) and retry delays, behind one timer. */
@@ -68,14 +67,12 @@ export class Dispatcher<TInput, TOutput> {
   #nextTaskId = 0;
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   #settledAt = 0;
-  /** Settled tasks still in the queue or wait list (removed lazily). */
-  #deadQueued = 0;
-  #deadWaiting = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.#config = config;
     this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
+    this.#backlog = new Backlog(config.capacity, this.metrics);
     this.#timers = new DeadlineHeap<Slot | RetryEntry>(config.clock, (item) =>
       item instanceof Slot ? this.#expire(item) : this.#requeue(item),
     );
@@ -98,9 +95,9 @@ export class Dispatcher<TInput, TOutput> {
       }
       extras = checked;
     }
-    let state: TaskState = TaskState.queued;
+    let wait = false;
     let evict = false;
-    if (m.queued >= this.#config.capacity) {
+    if (this.#backlog.full) {
       const overflow = this.#config.overflow;
       if (overflow === 'reject') {
         return this.#refuse(
@@ -109,7 +106,7 @@ export class Dispatcher<TInput, TOutput> {
         );
       }
       if (overflow === 'drop-oldest') evict = true;
-      else state = TaskState.waiting;
+      else wait = true;
     }
     const now = this.#config.clock.now();
     const task = new Task(++this.#nextTaskId, input, now, extras);
@@ -118,16 +115,13 @@ export class Dispatcher<TInput, TOutput> {
     pending = undefined;
     m.submitted++;
     if (extras?.signal !== undefined) this.#listen(task, extras.signal);
-    if (state === TaskState.waiting) {
-      task.state = state;
-      m.waiting++;
-      this.#waitList.push(task);
+    if (wait) {
+      this.#backlog.wait(task);
     } else if (this.#idle.length > 0) {
       const slot = this.#idle.pop()!;
       if (this.#start(slot, task, now)) this.#pump(slot, this.#settledAt);
     } else {
-      m.queued++;
-      this.#queue.push(task);
+      this.#backlog.enqueue(task);
       // Evict after queueing the newcomer, so that the pool never looks idle in between.
       if (evict) this.#dropOldest();
     }
@@ -137,25 +131,11 @@ export class Dispatcher<TInput, TOutput> {
   /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
   #pump(slot: Slot, now: number): void {
     for (;;) {
-      const task = this.#next();
+      const task = this.#backlog.next();
       if (task === undefined) return this.#park(slot, now);
       if (!this.#start(slot, task, now)) return;
       now = this.#settledAt;
     }
-  }
-
-  /** The next live task from the queue (skipping settled ones), refilled from the wait list. */
-  #next(): Task | undefined {
-    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
-      if (task.state === TaskState.done) {
-        this.#deadQueued--;
-        continue;
-      }
-      this.metrics.queued--;
-      if (this.metrics.waiting > 0) this.#admitWaiting();
-      return task;
-    }
-    return undefined;
   }
 
   /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
@@ -302,10 +282,8 @@ export class Dispatcher<TInput, TOutput> {
     const m = this.metrics;
     m.retrying--;
     task.x!.attempt++;
-    task.state = TaskState.queued;
     task.t = this.#config.clock.now();
-    m.queued++;
-    this.#queue.push(task);
+    this.#backlog.enqueue(task);
     const slot = this.#idle.pop();
     if (slot !== undefined) this.#pump(slot, task.t);
   }
@@ -355,19 +333,10 @@ export class Dispatcher<TInput, TOutput> {
       case TaskState.done:
         return;
       case TaskState.queued:
-        m.queued--;
-        m.cancelled++;
-        this.#deadQueued++;
-        this.#settle(task, err(new TaskCancelled(reason, task.id)));
-        if (m.waiting > 0) this.#admitWaiting();
-        this.#compact();
-        return;
       case TaskState.waiting:
-        m.waiting--;
+        this.#backlog.forget(task);
         m.cancelled++;
-        this.#deadWaiting++;
         this.#settle(task, err(new TaskCancelled(reason, task.id)));
-        this.#compact();
         return;
       case TaskState.retrying: {
         m.retrying--;
@@ -416,56 +385,11 @@ export class Dispatcher<TInput, TOutput> {
   }
 
   #dropOldest(): void {
-    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
-      if (task.state === TaskState.done) {
-        this.#deadQueued--;
-        continue;
-      }
-      this.metrics.queued--;
-      this.metrics.dropped++;
-      this.#settle(
-        task,
-        err(
-          new TaskRejected(
-            'queue-full',
-            `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`,
-            task.id,
-          ),
-        ),
-      );
-      return;
-    }
-  }
-
-  /** Moves waiting submits into the queue while there is room. */
-  #admitWaiting(): void {
-    const m = this.metrics;
-    while (m.waiting > 0 && m.queued < this.#config.capacity) {
-      const task = this.#waitList.shift();
-      if (task === undefined) break;
-      if (task.state === TaskState.done) {
-        this.#deadWaiting--;
-        continue;
-      }
-      m.waiting--;
-      task.state = TaskState.queued;
-      m.queued++;
-      this.#queue.push(task);
-    }
-  }
-
-  /** Drops settled tasks from the queues once they outnumber the live ones (amortised O(1)). */
-  #compact(): void {
-    if (this.#deadQueued > 64 && this.#deadQueued > this.metrics.queued) {
-      for (const task of this.#queue.drain())
-        if (task.state !== TaskState.done) this.#queue.push(task);
-      this.#deadQueued = 0;
-    }
-    if (this.#deadWaiting > 64 && this.#deadWaiting > this.metrics.waiting) {
-      for (const task of this.#waitList.drain())
-        if (task.state !== TaskState.done) this.#waitList.push(task);
-      this.#deadWaiting = 0;
-    }
+    const task = this.#backlog.evictOldest();
+    if (task === undefined) return;
+    this.metrics.dropped++;
+    const message = `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`;
+    this.#settle(task, err(new TaskRejected('queue-full', message, task.id)));
   }
 
   // ---- lifecycle, driven by the pool machine ----------------------------------------------
@@ -481,20 +405,19 @@ export class Dispatcher<TInput, TOutput> {
     this.#refusal = reason;
     this.#refusalMessage = message;
     // Submits that were waiting for room were accepted but never queued: they are dropped.
-    for (const task of this.#waitList.drain()) {
-      if (task.state === TaskState.done) continue;
-      this.metrics.waiting--;
+    for (const task of this.#backlog.drainWaiting()) {
       this.metrics.dropped++;
       this.#settle(task, err(new TaskRejected(reason, message, task.id)));
     }
-    this.#deadWaiting = 0;
   }
 
   /** Cancels every queued and running task with `reason` (close with abort). */
   abortAll(reason: unknown): void {
     for (const task of [...this.#retries.keys()]) this.#cancel(task, reason);
-    for (const task of this.#queue.drain()) this.#cancel(task, reason);
-    this.#deadQueued = 0;
+    for (const task of this.#backlog.drainQueued()) {
+      this.metrics.cancelled++;
+      this.#settle(task, err(new TaskCancelled(reason, task.id)));
+    }
     for (const slot of this.#slots.values())
       if (slot.task !== undefined) this.#cancel(slot.task, reason);
   }
@@ -508,13 +431,10 @@ export class Dispatcher<TInput, TOutput> {
       this.#settle(task, err(new TaskRejected(reason, message, task.id)));
     }
     this.#retries.clear();
-    for (const task of this.#queue.drain()) {
-      if (task.state === TaskState.done) continue;
-      this.metrics.queued--;
+    for (const task of this.#backlog.drainQueued()) {
       this.metrics.dropped++;
       this.#settle(task, err(new TaskRejected(reason, message, task.id)));
     }
-    this.#deadQueued = 0;
   }
 
   /** Resolves when nothing is waiting, queued or running. */

@@ -1,0 +1,132 @@
+import type { MetricsRecorder } from '../metrics/metrics.js';
+import { FifoQueue } from '../queues/fifo-queue.js';
+import { Task, TaskState } from './task.js';
+
+/**
+ * The tasks a pool holds but is not running: the queue, and the wait list of submits that
+ * found it full (overflow `'wait'`). Settled tasks are removed lazily (skipped when reached,
+ * compacted once they outnumber the live ones), so a cancel costs O(1) amortised. Keeps the
+ * `queued` and `waiting` counters; settling tasks is the dispatcher's business.
+ */
+export class Backlog {
+  readonly #queue = new FifoQueue<Task>();
+  readonly #waitList = new FifoQueue<Task>();
+  #deadQueued = 0;
+  #deadWaiting = 0;
+
+  constructor(
+    readonly capacity: number,
+    private readonly metrics: MetricsRecorder,
+  ) {}
+
+  /** `true` when the queue holds `capacity` live tasks. */
+  get full(): boolean {
+    return this.metrics.queued >= this.capacity;
+  }
+
+  /** Queues a task at the tail (retried tasks too, past capacity: they were accepted long ago). */
+  enqueue(task: Task): void {
+    task.state = TaskState.queued;
+    this.metrics.queued++;
+    this.#queue.push(task);
+  }
+
+  /** Puts a submit on the wait list until the queue has room. */
+  wait(task: Task): void {
+    task.state = TaskState.waiting;
+    this.metrics.waiting++;
+    this.#waitList.push(task);
+  }
+
+  /** Removes and returns the next live queued task, refilling the queue from the wait list. */
+  next(): Task | undefined {
+    const task = this.#shiftLive();
+    if (task !== undefined && this.metrics.waiting > 0) this.#admitWaiting();
+    return task;
+  }
+
+  /** Removes the oldest live queued task (to make room under `'drop-oldest'`). */
+  evictOldest(): Task | undefined {
+    return this.#shiftLive();
+  }
+
+  /** A queued or waiting task was settled (cancelled) where it stood: count it out. */
+  forget(task: Task): void {
+    const m = this.metrics;
+    if (task.state === TaskState.queued) {
+      m.queued--;
+      this.#deadQueued++;
+      if (m.waiting > 0) this.#admitWaiting();
+    } else if (task.state === TaskState.waiting) {
+      m.waiting--;
+      this.#deadWaiting++;
+    }
+    this.#compact();
+  }
+
+  /**
+   * Removes every live queued task, oldest first; each is counted out as it is yielded, so the
+   * counters conserve while the caller settles them one by one.
+   */
+  *drainQueued(): Generator<Task> {
+    const tasks = this.#queue.drain();
+    this.#deadQueued = 0;
+    for (const task of tasks) {
+      if (task.state !== TaskState.queued) continue;
+      this.metrics.queued--;
+      yield task;
+    }
+  }
+
+  /** Removes every live waiting submit, oldest first, counted out as it is yielded. */
+  *drainWaiting(): Generator<Task> {
+    const tasks = this.#waitList.drain();
+    this.#deadWaiting = 0;
+    for (const task of tasks) {
+      if (task.state !== TaskState.waiting) continue;
+      this.metrics.waiting--;
+      yield task;
+    }
+  }
+
+  #shiftLive(): Task | undefined {
+    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
+      if (task.state !== TaskState.queued) {
+        this.#deadQueued--;
+        continue;
+      }
+      this.metrics.queued--;
+      return task;
+    }
+    return undefined;
+  }
+
+  /** Moves waiting submits into the queue while there is room. */
+  #admitWaiting(): void {
+    const m = this.metrics;
+    while (m.waiting > 0 && m.queued < this.capacity) {
+      const task = this.#waitList.shift();
+      if (task === undefined) break;
+      if (task.state !== TaskState.waiting) {
+        this.#deadWaiting--;
+        continue;
+      }
+      m.waiting--;
+      this.enqueue(task);
+    }
+  }
+
+  /** Drops settled tasks once they outnumber the live ones (amortised O(1) per cancel). */
+  #compact(): void {
+    if (this.#deadQueued > 64 && this.#deadQueued > this.metrics.queued) {
+      for (const task of this.#queue.drain())
+        if (task.state === TaskState.queued) this.#queue.push(task);
+      this.#deadQueued = 0;
+    }
+    if (this.#deadWaiting > 64 && this.#deadWaiting > this.metrics.waiting) {
+      for (const task of this.#waitList.drain())
+        if (task.state === TaskState.waiting) this.#waitList.push(task);
+      this.#deadWaiting = 0;
+    }
+  }
+}
