@@ -1,6 +1,7 @@
 // Troupe demo: a pool of 8 in-process workers "resizing images" (simulated async work with
-// some failures and a few hangs), with live progress from metrics$ and a metrics summary.
-import { createPool, fromAsync } from '@troupe/core';
+// some failures, a few hangs and a few broken workers), supervised and retried, with live
+// progress from metrics$ and a metrics summary.
+import { createPool, fromAsync, WorkerCrashedError } from '@troupe/core';
 
 const TASKS = Number(process.env.DEMO_TASKS ?? 3_000);
 const tty = process.stdout.isTTY === true;
@@ -18,16 +19,24 @@ const pool = createPool({
   timeoutMs: 200,
   queue: { capacity: 10_000 },
   metrics: { intervalMs: 250, windowMs: 2_000 },
+  supervision: { strategy: 'one-for-one', maxRestarts: 50, withinMs: 10_000 },
+  retry: { attempts: 2, backoff: { minMs: 5 } },
   worker: fromAsync({
     setup: async ({ workerId }) => ({ workerId, scratch: new Uint8Array(1024) }),
     run: async (image, ctx) => {
       if (image.id % 997 === 0) await sleep(10_000, ctx.signal); // a hang: the timeout catches it
       await sleep(1 + (image.id % 7), ctx.signal);
       if (image.id % 50 === 0) throw new Error(`corrupt image ${image.id}`);
+      if (image.id % 401 === 0 && ctx.attempt === 1) {
+        throw new WorkerCrashedError(`codec state corrupted by image ${image.id}`);
+      }
       return { id: image.id, width: image.width / 2, by: ctx.resource.workerId };
     },
   }),
 }).start();
+
+const deadLetters = [];
+pool.deadLetters$.subscribe((letter) => deadLetters.push(letter));
 
 const bar = (done, total, width = 30) => {
   const filled = Math.round((done / total) * width);
@@ -63,7 +72,8 @@ console.log(
   `\nPool '${pool.name}' is ${pool.getSnapshot().state} after ${((performance.now() - started) / 1000).toFixed(2)} s`,
 );
 console.log(
-  `  submitted ${m.submitted}: completed ${m.completed}, failed ${m.failed}, timed out ${m.timedOut}, cancelled ${m.cancelled}, rejected ${m.rejected}`,
+  `  submitted ${m.submitted}: completed ${m.completed}, failed ${m.failed}, timed out ${m.timedOut}, ` +
+    `worker crashed ${m.crashed}, cancelled ${m.cancelled}, rejected ${m.rejected}`,
 );
 const conserved =
   m.submitted ===
@@ -75,6 +85,7 @@ const conserved =
     m.dropped +
     m.waiting +
     m.queued +
+    m.retrying +
     m.active;
 console.log(
   `  outcomes: ${results.length}/${TASKS} (${ok} values); counters conserve: ${conserved ? 'yes' : 'NO'}`,
@@ -82,5 +93,7 @@ console.log(
 console.log(`  latency     ${ms(m.latency)}`);
 console.log(`  queue wait  ${ms(m.queueWait)}`);
 console.log(
-  `  workers replaced after hangs: ${m.hangs}; late results discarded: ${m.late}; workers now: ${workers.length}`,
+  `  supervision: ${m.crashes} crashes and ${m.hangs} hangs → ${m.restarts} restarts; ` +
+    `${m.retries} retries; ${m.quarantined} tasks quarantined (dead letters: ${deadLetters.length})`,
 );
+console.log(`  late results discarded: ${m.late}; workers left after close: ${workers.length}`);
