@@ -138,6 +138,7 @@ export const poolMachine = setup({
       while (seats.length < context.size) {
         const seat = `${context.name}-w${++nextSeat}`;
         seats.push(seat);
+        context.supervisor?.send({ type: 'child.added', id: seat });
         generations[seat] = 1;
         const id = workerId(seat, 1);
         const ref = spawn('worker', { id, input: { id, logic: context.logic } });

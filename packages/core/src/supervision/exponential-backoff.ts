@@ -75,7 +75,9 @@ export function exponentialBackoff(options: BackoffOptions = {}, prefix = 'backo
     'a finite number >= 1',
   );
   const jitter = check(`${prefix}.jitter`, options.jitter ?? 0.2, 0, 1, 'a number from 0 to 1');
-  const base = (k: number): number => Math.min(maxMs, minMs * factor ** Math.max(0, k - 1));
+  // minMs 0 stays 0 (0 × an overflowed factor^k would be NaN).
+  const base = (k: number): number =>
+    minMs === 0 ? 0 : Math.min(maxMs, minMs * factor ** Math.max(0, k - 1));
   const bounds = (k: number): readonly [number, number] => {
     const b = base(k);
     return [b * (1 - jitter), Math.min(maxMs, b * (1 + jitter))];

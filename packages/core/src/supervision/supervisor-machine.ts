@@ -39,6 +39,7 @@ export interface SupervisorInput {
 
 /** What a supervisor is told about its children. */
 export type SupervisorEvent =
+  | { type: 'child.added'; id: string }
   | { type: 'child.started'; id: string }
   | { type: 'child.removed'; id: string }
   | { type: 'child.exited'; id: string; abnormal: boolean; cause: unknown };
@@ -62,7 +63,9 @@ export type SupervisorDecision =
   | { type: 'supervisor.escalate'; readonly error: RestartLimitExceeded };
 
 interface ChildRecord {
-  startedAt: number;
+  /** When it last started running; `undefined` while it is (re)starting. */
+  startedAt: number | undefined;
+  /** Restarts in its current series (reset after a stable run). */
   consecutive: number;
 }
 
@@ -85,6 +88,11 @@ export function decideRestart(
   now: number,
 ): { decision: SupervisorDecision; restarts: number[]; children: Record<string, ChildRecord> } {
   const { restart, strategy, maxRestarts, withinMs, backoff, resetAfterMs } = context;
+  if (!context.order.includes(event.id)) {
+    // Not (or no longer) a child of this supervisor: OTP ignores such exits.
+    const decision: SupervisorDecision = { type: 'supervisor.forget', id: event.id };
+    return { decision, restarts: context.restarts, children: context.children };
+  }
   const wanted = restart === 'permanent' || (restart === 'transient' && event.abnormal);
   if (!wanted) {
     const children = { ...context.children };
@@ -107,20 +115,28 @@ export function decideRestart(
     };
   }
   const record = context.children[event.id];
-  const stable = record === undefined || now - record.startedAt >= resetAfterMs;
-  const attempt = stable ? 1 : record.consecutive + 1;
+  const stable = record?.startedAt !== undefined && now - record.startedAt >= resetAfterMs;
+  const attempt = stable ? 1 : (record?.consecutive ?? 0) + 1;
   const position = context.order.indexOf(event.id);
   const affected =
     strategy === 'one-for-one'
       ? [event.id]
       : strategy === 'one-for-all'
         ? [...context.order]
-        : context.order.slice(Math.max(0, position));
-  if (!affected.includes(event.id)) affected.unshift(event.id);
-  const children = {
-    ...context.children,
-    [event.id]: { startedAt: record?.startedAt ?? now, consecutive: attempt },
-  };
+        : context.order.slice(position);
+  // Every child restarted is not running until it reports `child.started` again; siblings
+  // that had run stably start a fresh backoff series.
+  const children: Record<string, ChildRecord> = { ...context.children };
+  for (const id of affected) {
+    const previous = children[id];
+    const consecutive =
+      id === event.id
+        ? attempt
+        : previous?.startedAt !== undefined && now - previous.startedAt >= resetAfterMs
+          ? 0
+          : (previous?.consecutive ?? 0);
+    children[id] = { startedAt: undefined, consecutive };
+  }
   return {
     decision: {
       type: 'supervisor.restart',
@@ -148,16 +164,17 @@ export const supervisorMachine = setup({
     events: {} as SupervisorEvent,
   },
   actions: {
+    /** A child joins (at the end of the start order) or starts running (now, for backoff resets). */
     track: assign(({ context, event }) => {
-      if (event.type !== 'child.started') return {};
-      const now = context.clock.now();
+      if (event.type !== 'child.started' && event.type !== 'child.added') return {};
       const order = context.order.includes(event.id) ? context.order : [...context.order, event.id];
       const previous = context.children[event.id];
+      const startedAt = event.type === 'child.started' ? context.clock.now() : previous?.startedAt;
       return {
         order,
         children: {
           ...context.children,
-          [event.id]: { startedAt: now, consecutive: previous?.consecutive ?? 0 },
+          [event.id]: { startedAt, consecutive: previous?.consecutive ?? 0 },
         },
       };
     }),
@@ -189,6 +206,7 @@ export const supervisorMachine = setup({
   states: {
     supervising: {
       on: {
+        'child.added': { actions: 'track' },
         'child.started': { actions: 'track' },
         'child.removed': { actions: 'untrack' },
         'child.exited': { target: 'deciding', actions: 'decide' },

@@ -31,11 +31,11 @@ export function supervisorInput(overrides: Partial<SupervisorInput> = {}): Super
   };
 }
 
-/** A fresh context as the machine builds it, with `order` and `children` as given. */
+/** A fresh context with children a, b and c known (started in that order), unless `order` is given. */
 export function supervisorContext(overrides: Partial<SupervisorContext> = {}): SupervisorContext {
   return {
     ...supervisorInput(overrides),
-    order: [],
+    order: ['a', 'b', 'c'],
     children: {},
     restarts: [],
     decision: undefined,
