@@ -360,9 +360,15 @@ export class Dispatcher<TInput, TOutput> {
     }
   }
 
+  /** The slot running `task` now (not an old one still tearing down after a hang). */
   #slotOf(task: Task): Slot | undefined {
-    for (const slot of this.#slots.values()) if (slot.task === task) return slot;
-    return undefined;
+    let found: Slot | undefined;
+    for (const slot of this.#slots.values()) {
+      if (slot.task !== task) continue;
+      if (slot.status <= SLOT_BUSY) return slot;
+      found ??= slot;
+    }
+    return found;
   }
 
   /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
@@ -479,10 +485,15 @@ export class Dispatcher<TInput, TOutput> {
     else this.#pump(slot, now);
   }
 
-  /** A worker crashed (reported by its actor); its running task, if any, ends `WorkerCrashed`. */
-  crashed(id: string, cause: unknown): void {
+  /**
+   * A worker crashed (reported by its actor); its running task, if any, ends `WorkerCrashed`
+   * (or is retried). Returns `false` when the pool had already stopped that worker on purpose
+   * (a shrink, a sibling restart, close): such an exit is not the supervisor's business.
+   */
+  crashed(id: string, cause: unknown): boolean {
     const slot = this.#slots.get(id);
-    if (slot === undefined) return;
+    if (slot === undefined) return false;
+    const unplanned = slot.status !== SLOT_STOPPING && !slot.retiring;
     if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
     const task = slot.task;
     if (task !== undefined && task.state === TaskState.running) {
@@ -497,6 +508,7 @@ export class Dispatcher<TInput, TOutput> {
     }
     this.#retire(slot, SLOT_GONE);
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });
+    return unplanned;
   }
 
   /** A worker actor reached `stopped`. */
@@ -562,6 +574,7 @@ export class Dispatcher<TInput, TOutput> {
         const now = this.#config.clock.now();
         this.metrics.active--;
         this.metrics.latency.record(now - task.t);
+        slot.tasksDone++;
         this.#failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
         slot.ctx?.abort(cause);
       }

@@ -83,7 +83,7 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
   readonly retry?: RetryOptions;
   /**
    * A task that crashed (or hung) its worker this many times is not retried again: it goes
-   * to `deadLetters$` and ends `WorkerCrashed` with `quarantined: true`.
+   * to `deadLetters$` and ends `WorkerCrashed` with `quarantined: true`. `Infinity` turns it off.
    * @default 2
    */
   readonly quarantineAfter?: number;
@@ -246,7 +246,8 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   }
   const supervision = resolveSupervision(options.supervision);
   const retry = options.retry === undefined ? undefined : resolveRetry(options.retry, 'retry');
-  const quarantineAfter = checkSize('quarantineAfter', options.quarantineAfter ?? 2);
+  const quarantineAfter = options.quarantineAfter ?? 2;
+  if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
     throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');

@@ -1,4 +1,5 @@
 import type { RejectReason } from '../errors.js';
+import type { PoolFailedError } from './pool-machine.js';
 import type { TaskResult } from '../result.js';
 
 /** A pool's lifecycle state. */
@@ -8,7 +9,7 @@ export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed
 export type PoolEvent =
   | { readonly type: 'pool.state'; readonly state: PoolState }
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
-  | { readonly type: 'pool.failed'; readonly error: Error }
+  | { readonly type: 'pool.failed'; readonly error: PoolFailedError }
   | { readonly type: 'worker.started'; readonly workerId: string }
   | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
   | {

@@ -176,11 +176,12 @@ export const poolMachine = setup({
     workerCrashed: ({ context, event }) => {
       if (event.type === 'worker.crashed') context.dispatcher.crashed(event.id, event.cause);
     },
-    /** Tells the supervisor that a wanted seat lost its worker. */
-    reportExit: ({ context, event }) => {
+    /** Settles the crash, and tells the supervisor when a wanted seat lost its worker unplanned. */
+    workerCrashedSupervised: ({ context, event }) => {
       if (event.type !== 'worker.crashed') return;
+      const unplanned = context.dispatcher.crashed(event.id, event.cause);
       const seat = context.seatOf[event.id];
-      if (seat === undefined || !context.seats.includes(seat)) return;
+      if (!unplanned || seat === undefined || !context.seats.includes(seat)) return;
       context.supervisor?.send({
         type: 'child.exited',
         id: seat,
@@ -221,8 +222,9 @@ export const poolMachine = setup({
     }),
     /** The supervisor will not restart a seat (restart type): the pool has one worker less. */
     forgetSeat: assign(({ context, event }) => {
-      if (event.type !== 'supervisor.forget') return {};
-      return { seats: context.seats.filter((seat) => seat !== event.id) };
+      if (event.type !== 'supervisor.forget' || !context.seats.includes(event.id)) return {};
+      const seats = context.seats.filter((seat) => seat !== event.id);
+      return { seats, size: seats.length };
     }),
     resize: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'pool.resize') return;
@@ -317,7 +319,7 @@ export const poolMachine = setup({
       on: {
         'pool.close': 'closing',
         'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+        'worker.crashed': { actions: 'workerCrashedSupervised' },
         'supervisor.restart': { actions: 'restart' },
         'seats.respawn': { actions: 'respawn' },
         'supervisor.forget': [
@@ -331,7 +333,7 @@ export const poolMachine = setup({
       on: {
         'pool.close': 'closing',
         'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+        'worker.crashed': { actions: 'workerCrashedSupervised' },
         'supervisor.restart': { actions: 'restart' },
         'seats.respawn': { actions: 'respawn' },
         'supervisor.forget': [
@@ -360,7 +362,7 @@ export const poolMachine = setup({
           },
           on: {
             // Queued tasks still need workers to drain: crashed ones restart as supervised.
-            'worker.crashed': { actions: ['workerCrashed', 'reportExit'] },
+            'worker.crashed': { actions: 'workerCrashedSupervised' },
             'supervisor.restart': { actions: 'restart' },
             'seats.respawn': { actions: 'respawn' },
             'supervisor.forget': [

@@ -53,6 +53,19 @@ function check(option: string, value: unknown, min: number, max: number, allowed
  * backoff.delay(3); // ≈ 400 ms ± 20%
  */
 export function exponentialBackoff(options: BackoffOptions = {}, prefix = 'backoff'): Backoff {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(prefix, options, 'an object { minMs?, maxMs?, factor?, jitter? }');
+  }
+  for (const key of Object.keys(options)) {
+    if (!['minMs', 'maxMs', 'factor', 'jitter'].includes(key)) {
+      const value = (options as Record<string, unknown>)[key];
+      throw new InvalidOptionError(
+        `${prefix}.${key}`,
+        value,
+        'one of minMs, maxMs, factor, jitter',
+      );
+    }
+  }
   const minMs = check(
     `${prefix}.minMs`,
     options.minMs ?? 10,

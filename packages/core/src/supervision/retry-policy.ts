@@ -26,6 +26,12 @@ export function resolveRetry(options: RetryOptions, prefix: string): RetryPolicy
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(prefix, options, 'an object { attempts?, backoff? }');
   }
+  for (const key of Object.keys(options)) {
+    if (key !== 'attempts' && key !== 'backoff') {
+      const value = (options as Record<string, unknown>)[key];
+      throw new InvalidOptionError(`${prefix}.${key}`, value, 'one of attempts, backoff');
+    }
+  }
   const attempts = options.attempts ?? 1;
   if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1) {
     throw new InvalidOptionError(
