@@ -65,12 +65,15 @@ export class Dispatcher<TInput, TOutput> {
   #refusal: RejectReason = 'pool-closed';
   #refusalMessage: string;
   #nextTaskId = 0;
+  /** Clock time that task timestamps count from. */
+  readonly #epoch: number;
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   #settledAt = 0;
   #idleWaiters: (() => void)[] = [];
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.#config = config;
+    this.#epoch = config.clock.now();
     this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
     this.#backlog = new Backlog(config.capacity, this.metrics);
     this.#timers = new DeadlineHeap<Slot | RetryEntry>(config.clock, (item) =>
@@ -80,6 +83,20 @@ export class Dispatcher<TInput, TOutput> {
   }
 
   // ---- the hot path ----------------------------------------------------------------------
+
+  /**
+   * A clock time as a task timestamp: 1/1024 ms since the pool was made. Small integers stay
+   * unboxed in the task object (a double would cost a 16-byte box per queued task) for the
+   * first ~24 days; past that they are doubles, still exact.
+   */
+  #tick(now: number): number {
+    return Math.round((now - this.#epoch) * 1024);
+  }
+
+  /** A task timestamp back as clock time. */
+  #time(ticks: number): number {
+    return ticks / 1024 + this.#epoch;
+  }
 
   /** Admits a task; resolves with its one outcome. Never throws, never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
@@ -109,7 +126,7 @@ export class Dispatcher<TInput, TOutput> {
       else wait = true;
     }
     const now = this.#config.clock.now();
-    const task = new Task(++this.#nextTaskId, input, now, extras);
+    const task = new Task(++this.#nextTaskId, input, this.#tick(now), extras);
     pending = task;
     const promise = new Promise<TaskResult<unknown>>(capture);
     pending = undefined;
@@ -141,8 +158,8 @@ export class Dispatcher<TInput, TOutput> {
   /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
   #start(slot: Slot, task: Task, now: number): boolean {
     const m = this.metrics;
-    m.queueWait.record(now - task.t);
-    task.t = now;
+    m.queueWait.record(now - this.#time(task.t));
+    task.t = this.#tick(now);
     task.state = TaskState.running;
     m.active++;
     if (slot.status === SLOT_IDLE) {
@@ -196,7 +213,7 @@ export class Dispatcher<TInput, TOutput> {
     } else {
       slot.tasksDone++;
       m.active--;
-      m.latency.record(now - task.t);
+      m.latency.record(now - this.#time(task.t));
       if (!failed) {
         m.completed++;
         this.#settle(task, ok(value));
@@ -282,10 +299,11 @@ export class Dispatcher<TInput, TOutput> {
     const m = this.metrics;
     m.retrying--;
     task.x!.attempt++;
-    task.t = this.#config.clock.now();
+    const now = this.#config.clock.now();
+    task.t = this.#tick(now);
     this.#backlog.enqueue(task);
     const slot = this.#idle.pop();
-    if (slot !== undefined) this.#pump(slot, task.t);
+    if (slot !== undefined) this.#pump(slot, now);
   }
 
   /** Gives a task its one outcome. */
@@ -382,7 +400,7 @@ export class Dispatcher<TInput, TOutput> {
     if (running) {
       const now = this.#config.clock.now();
       m.active--;
-      m.latency.record(now - task.t);
+      m.latency.record(now - this.#time(task.t));
       this.#failRun(task, error, slot.id, true, now);
     }
     slot.ctx?.abort(error);
@@ -500,7 +518,7 @@ export class Dispatcher<TInput, TOutput> {
       const m = this.metrics;
       const now = this.#config.clock.now();
       m.active--;
-      m.latency.record(now - task.t);
+      m.latency.record(now - this.#time(task.t));
       slot.tasksDone++;
       this.#failRun(task, new WorkerCrashed(cause, id, task.id), id, true, now);
       // Whatever still runs on the broken resource is told to stop.
@@ -573,7 +591,7 @@ export class Dispatcher<TInput, TOutput> {
       if (task !== undefined && task.state === TaskState.running) {
         const now = this.#config.clock.now();
         this.metrics.active--;
-        this.metrics.latency.record(now - task.t);
+        this.metrics.latency.record(now - this.#time(task.t));
         slot.tasksDone++;
         this.#failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
         slot.ctx?.abort(cause);

@@ -50,7 +50,7 @@ export function emptyExtras(): TaskExtras {
  */
 export class Task<TInput = unknown, TOutput = unknown> {
   state: TaskState = TaskState.queued;
-  /** Submit time while queued; start time once running. */
+  /** Submit time while queued, start time once running: in the dispatcher's ticks (1/1024 ms). */
   t: number;
   resolve!: (result: TaskResult<TOutput>) => void;
 
