@@ -3,7 +3,7 @@
  */
 export { createPool } from './pool/create-pool.js';
 export type { CloseOptions, Pool, PoolSnapshot } from './pool/create-pool.js';
-export type { WorkerSnapshot } from './pool/dispatcher.js';
+export type { WorkerSnapshot } from './pool/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';

@@ -1,6 +1,7 @@
 import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
-import { Dispatcher, type WorkerSnapshot } from './dispatcher.js';
+import { Dispatcher } from './dispatcher.js';
+import type { WorkerSnapshot } from './worker-roster.js';
 import type { SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';

@@ -1,497 +1,91 @@
-import { Subject } from 'rxjs';
 import type { AnyActorRef } from 'xstate';
-import { DeadlineHeap } from '../time/deadline-heap.js';
 import {
   TaskCancelled,
-  TaskFailed,
   TaskRejected,
   TaskTimedOut,
   WorkerCrashed,
-  WorkerCrashedError,
   type RejectReason,
-  type TaskError,
 } from '../errors.js';
-import { planFailure } from '../supervision/failure-plan.js';
-import { MetricsRecorder } from '../metrics/metrics.js';
-import { Backlog } from './backlog.js';
-import type { PoolConfig } from './options.js';
-import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
-import { err, ok, type TaskResult } from '../result.js';
-import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
-import { emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
-import type { WorkerState } from '../worker/worker-machine.js';
+import type { WorkerSnapshot } from './worker-roster.js';
+import { err } from '../result.js';
+import { TaskState } from './task.js';
 import {
-  RunContext,
   Slot,
   SLOT_BUSY,
   SLOT_GONE,
   SLOT_IDLE,
   SLOT_STARTING,
   SLOT_STOPPING,
-  type SlotStatus,
 } from './worker-slot.js';
-
-/** A worker as `getSnapshot()` shows it. */
-export interface WorkerSnapshot {
-  readonly id: string;
-  readonly state: WorkerState;
-  readonly tasksDone: number;
-}
-
-// A shared promise executor: no closure per submit.
-let pending: Task | undefined;
-const capture = (resolve: (result: TaskResult<unknown>) => void): void => {
-  pending!.resolve = resolve;
-};
+import { TaskFlow } from './task-flow.js';
 
 /**
- * The hot path of a pool: admission, the queue, hand-off to idle workers, outcomes, timeouts
- * and counters. It never sends an actor event per task; the pool machine drives its
- * lifecycle (open, close, workers joining and leaving) through the methods below.
+ * A pool's dispatcher: the task flow, plus the lifecycle the pool machine drives through it
+ * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink).
  */
-export class Dispatcher<TInput, TOutput> {
-  readonly metrics: MetricsRecorder;
-  readonly results$ = new Subject<TaskOutcome<TOutput>>();
-  readonly events$ = new Subject<PoolEvent>();
-  readonly deadLetters$ = new Subject<DeadLetter<TInput>>();
-  readonly #config: PoolConfig<TInput, TOutput>;
-  readonly #backlog: Backlog;
-  readonly #slots = new Map<string, Slot>();
-  readonly #idle: Slot[] = [];
-  /** Running tasks' deadlines (on their slots) and retry delays, behind one timer. */
-  readonly #timers: DeadlineHeap<Slot | RetryEntry>;
-  readonly #retries = new Map<Task, RetryEntry>();
-  #accepting = false;
-  #refusal: RejectReason = 'pool-closed';
-  #refusalMessage: string;
-  #nextTaskId = 0;
-  /** Clock time that task timestamps count from. */
-  readonly #epoch: number;
-  /** Clock time of the last run outcome: the start time of the next task on that worker. */
-  #settledAt = 0;
-  #idleWaiters: (() => void)[] = [];
-
-  constructor(config: PoolConfig<TInput, TOutput>) {
-    this.#config = config;
-    this.#epoch = config.clock.now();
-    this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
-    this.#backlog = new Backlog(config.capacity, this.metrics);
-    this.#timers = new DeadlineHeap<Slot | RetryEntry>(config.clock, (item) =>
-      item instanceof Slot ? this.#expire(item) : this.#requeue(item),
-    );
-    this.#refusalMessage = `pool '${config.name}' is stopped: call start() first`;
-  }
-
-  // ---- the hot path ----------------------------------------------------------------------
-
-  /**
-   * A clock time as a task timestamp: 1/1024 ms since the pool was made. Small integers stay
-   * unboxed in the task object (a double would cost a 16-byte box per queued task) for the
-   * first ~24 days; past that they are doubles, still exact.
-   */
-  #tick(now: number): number {
-    return Math.round((now - this.#epoch) * 1024);
-  }
-
-  /** A task timestamp back as clock time. */
-  #time(ticks: number): number {
-    return ticks / 1024 + this.#epoch;
-  }
-
-  /** Admits a task; resolves with its one outcome. Never throws, never rejects. */
-  submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
-    const m = this.metrics;
-    if (!this.#accepting) return this.#refuse(this.#refusal, this.#refusalMessage);
-    let extras: TaskExtras | undefined;
-    if (options !== undefined) {
-      const checked = checkSubmitOptions(options);
-      if (typeof checked === 'string') return this.#refuse('invalid-input', checked);
-      if (checked !== undefined && checked.signal?.aborted === true) {
-        m.rejected++;
-        return Promise.resolve(err(new TaskCancelled(checked.signal.reason)));
-      }
-      extras = checked;
-    }
-    let wait = false;
-    let evict = false;
-    if (this.#backlog.full) {
-      const overflow = this.#config.overflow;
-      if (overflow === 'reject') {
-        return this.#refuse(
-          'queue-full',
-          `queue of pool '${this.#config.name}' is full (capacity ${this.#config.capacity})`,
-        );
-      }
-      if (overflow === 'drop-oldest') evict = true;
-      else wait = true;
-    }
-    const now = this.#config.clock.now();
-    const task = new Task(++this.#nextTaskId, input, this.#tick(now), extras);
-    pending = task;
-    const promise = new Promise<TaskResult<unknown>>(capture);
-    pending = undefined;
-    m.submitted++;
-    if (extras?.signal !== undefined) this.#listen(task, extras.signal);
-    if (wait) {
-      this.#backlog.wait(task);
-    } else if (this.#idle.length > 0) {
-      const slot = this.#idle.pop()!;
-      if (this.#start(slot, task, now)) this.#pump(slot, this.#settledAt);
-    } else {
-      this.#backlog.enqueue(task);
-      // Evict after queueing the newcomer, so that the pool never looks idle in between.
-      if (evict) this.#dropOldest();
-    }
-    return promise as Promise<TaskResult<TOutput>>;
-  }
-
-  /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
-  #pump(slot: Slot, now: number): void {
-    for (;;) {
-      const task = this.#backlog.next();
-      if (task === undefined) return this.#park(slot, now);
-      if (!this.#start(slot, task, now)) return;
-      now = this.#settledAt;
-    }
-  }
-
-  /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
-  #start(slot: Slot, task: Task, now: number): boolean {
-    const m = this.metrics;
-    m.queueWait.record(now - this.#time(task.t));
-    task.t = this.#tick(now);
-    task.state = TaskState.running;
-    m.active++;
-    if (slot.status === SLOT_IDLE) {
-      slot.status = SLOT_BUSY;
-      m.busy(now, 1);
-      slot.ref.send({ type: 'task.started' });
-    }
-    slot.task = task;
-    const ctx = new RunContext(slot, task);
-    slot.ctx = ctx;
-    const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs;
-    if (timeoutMs !== undefined && timeoutMs !== Infinity) {
-      slot.deadline = now + timeoutMs;
-      this.#timers.add(slot);
-    }
-    let result: unknown;
-    try {
-      result = this.#config.logic.run(task.input as TInput, ctx);
-    } catch (error) {
-      return this.#settleRun(slot, error, true);
-    }
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
-      return false;
-    }
-    return this.#settleRun(slot, result, false);
-  }
-
-  /** A run's promise settled: record the outcome, then keep the worker going. */
-  finish(slot: Slot, value: unknown, failed: boolean): void {
-    if (this.#settleRun(slot, value, failed)) this.#pump(slot, this.#settledAt);
-  }
-
-  /** Records a run's outcome. Returns `true` when the slot may take the next task. */
-  #settleRun(slot: Slot, value: unknown, failed: boolean): boolean {
-    const task = slot.task!;
-    slot.task = undefined;
-    slot.ctx = undefined;
-    if (slot.heapIndex >= 0) this.#timers.remove(slot);
-    const m = this.metrics;
-    const now = this.#config.clock.now();
-    this.#settledAt = now;
-    if (task.state !== TaskState.running || slot.status >= SLOT_STOPPING) {
-      // Already dealt with: cancelled, timed out, or its worker was taken out of service
-      // (the task may even be running again elsewhere, as a retry).
-      m.late++;
-    } else {
-      slot.tasksDone++;
-      m.active--;
-      m.latency.record(now - this.#time(task.t));
-      if (!failed) {
-        m.completed++;
-        this.#settle(task, ok(value));
-      } else if (value instanceof WorkerCrashedError) {
-        this.#failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
-      } else {
-        this.#failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
-      }
-    }
-    if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
-    if (failed && value instanceof WorkerCrashedError) {
-      this.#crash(slot, value);
-      return false;
-    }
-    if (slot.retiring) {
-      this.#stopSlot(slot);
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * A run ended without a value: retry the task, quarantine it (it keeps breaking workers),
-   * or settle `error`, as its retry policy and history say.
-   */
-  #failRun(
-    task: Task,
-    error: TaskError,
-    workerId: string,
-    brokeWorker: boolean,
-    now: number,
-  ): void {
-    const { retry, quarantineAfter, random } = this.#config;
-    const policy = task.x?.retry ?? retry;
-    if (policy === undefined && (!brokeWorker || quarantineAfter > 1)) {
-      return this.#settleFailure(task, error);
-    }
-    const x = (task.x ??= emptyExtras());
-    if (brokeWorker) x.crashes++;
-    x.causes.push(error._tag === 'TaskTimedOut' ? error : error.cause);
-    const plan = planFailure(error, x, policy, quarantineAfter, random);
-    const m = this.metrics;
-    if (plan.kind === 'settle') return this.#settleFailure(task, error);
-    if (plan.kind === 'quarantine') {
-      m.quarantined++;
-      m.crashed++;
-      if (this.deadLetters$.observed) {
-        const letter = {
-          taskId: task.id,
-          input: task.input as TInput,
-          attempts: x.attempt,
-          causes: [...x.causes],
-        };
-        this.deadLetters$.next(letter);
-      }
-      const cause = error._tag === 'TaskTimedOut' ? error : error.cause;
-      return this.#settle(task, err(new WorkerCrashed(cause, workerId, task.id, true)));
-    }
-    m.retries++;
-    m.retrying++;
-    task.state = TaskState.retrying;
-    const entry = new RetryEntry(task, now + plan.delayMs);
-    this.#retries.set(task, entry);
-    this.#timers.add(entry);
-  }
-
-  /** Settles a run's failure, counted by kind. */
-  #settleFailure(task: Task, error: TaskError): void {
-    const m = this.metrics;
-    if (error._tag === 'TaskFailed') m.failed++;
-    else if (error._tag === 'TaskTimedOut') m.timedOut++;
-    else if (error._tag === 'WorkerCrashed') m.crashed++;
-    else if (error._tag === 'TaskCancelled') m.cancelled++;
-    else m.dropped++;
-    this.#settle(task, err(error));
-  }
-
-  /** A retry delay is over: the task queues again (past `capacity`: it was accepted long ago). */
-  #requeue(entry: RetryEntry): void {
-    const task = entry.task;
-    this.#retries.delete(task);
-    if (task.state !== TaskState.retrying) return;
-    const m = this.metrics;
-    m.retrying--;
-    task.x!.attempt++;
-    const now = this.#config.clock.now();
-    task.t = this.#tick(now);
-    this.#backlog.enqueue(task);
-    const slot = this.#idle.pop();
-    if (slot !== undefined) this.#pump(slot, now);
-  }
-
-  /** Gives a task its one outcome. */
-  #settle(task: Task, result: TaskResult<unknown>): void {
-    task.state = TaskState.done;
-    const x = task.x;
-    if (x?.onAbort !== undefined) {
-      x.signal!.removeEventListener('abort', x.onAbort);
-      x.onAbort = undefined;
-    }
-    task.resolve(result);
-    if (this.results$.observed)
-      this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
-    if (this.#idleWaiters.length > 0) this.#checkIdle();
-  }
-
-  /** A slot has nothing to do: it waits in the idle stack. */
-  #park(slot: Slot, now: number): void {
-    if (slot.status === SLOT_BUSY) {
-      slot.status = SLOT_IDLE;
-      this.metrics.busy(now, -1);
-      slot.ref.send({ type: 'task.finished' });
-    }
-    this.#idle.push(slot);
-  }
-
-  #refuse(reason: RejectReason, message: string): Promise<TaskResult<TOutput>> {
-    this.metrics.rejected++;
-    const error = new TaskRejected(reason, message);
-    if (this.events$.observed) this.events$.next({ type: 'task.rejected', reason, message });
-    return Promise.resolve(err(error));
-  }
-
-  // ---- cancellation, timeouts, overflow ---------------------------------------------------
-
-  #listen(task: Task, signal: AbortSignal): void {
-    const x = task.x!;
-    x.onAbort = () => this.#cancel(task, signal.reason);
-    signal.addEventListener('abort', x.onAbort, { once: true });
-  }
-
-  #cancel(task: Task, reason: unknown): void {
-    const m = this.metrics;
-    switch (task.state) {
-      case TaskState.done:
-        return;
-      case TaskState.queued:
-      case TaskState.waiting:
-        this.#backlog.forget(task);
-        m.cancelled++;
-        this.#settle(task, err(new TaskCancelled(reason, task.id)));
-        return;
-      case TaskState.retrying: {
-        m.retrying--;
-        m.cancelled++;
-        const entry = this.#retries.get(task);
-        this.#retries.delete(task);
-        if (entry !== undefined) this.#timers.remove(entry);
-        this.#settle(task, err(new TaskCancelled(reason, task.id)));
-        return;
-      }
-      case TaskState.running: {
-        m.active--;
-        m.cancelled++;
-        const slot = this.#slotOf(task);
-        this.#settle(task, err(new TaskCancelled(reason, task.id)));
-        // The run cannot be pre-empted: its worker stays busy until the promise settles
-        // (or its deadline passes); its signal tells cooperative code to stop.
-        slot?.ctx?.abort(reason);
-        return;
-      }
-    }
-  }
-
-  /** The slot running `task` now (not an old one still tearing down after a hang). */
-  #slotOf(task: Task): Slot | undefined {
-    let found: Slot | undefined;
-    for (const slot of this.#slots.values()) {
-      if (slot.task !== task) continue;
-      if (slot.status <= SLOT_BUSY) return slot;
-      found ??= slot;
-    }
-    return found;
-  }
-
-  /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
-  #expire(slot: Slot): void {
-    const task = slot.task;
-    if (task === undefined) return;
-    const timeoutMs = task.x?.timeoutMs ?? this.#config.timeoutMs ?? 0;
-    const error = new TaskTimedOut(timeoutMs, task.id);
-    const m = this.metrics;
-    const running = task.state === TaskState.running;
-    if (running) {
-      const now = this.#config.clock.now();
-      m.active--;
-      m.latency.record(now - this.#time(task.t));
-      this.#failRun(task, error, slot.id, true, now);
-    }
-    slot.ctx?.abort(error);
-    m.hangs++;
-    this.#crash(slot, error);
-  }
-
-  #dropOldest(): void {
-    const task = this.#backlog.evictOldest();
-    if (task === undefined) return;
-    this.metrics.dropped++;
-    const message = `dropped from the full queue of pool '${this.#config.name}' to make room (overflow 'drop-oldest')`;
-    this.#settle(task, err(new TaskRejected('queue-full', message, task.id)));
-  }
-
-  // ---- lifecycle, driven by the pool machine ----------------------------------------------
-
+export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   /** Starts taking submits. */
   open(): void {
-    this.#accepting = true;
+    this.accepting = true;
   }
 
   /** Stops taking submits; later ones get `TaskRejected` with `reason`. */
   refuse(reason: RejectReason, message: string): void {
-    this.#accepting = false;
-    this.#refusal = reason;
-    this.#refusalMessage = message;
+    this.accepting = false;
+    this.refusal = reason;
+    this.refusalMessage = message;
     // Submits that were waiting for room were accepted but never queued: they are dropped.
-    for (const task of this.#backlog.drainWaiting()) {
+    for (const task of this.backlog.drainWaiting()) {
       this.metrics.dropped++;
-      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
+      this.settle(task, err(new TaskRejected(reason, message, task.id)));
     }
   }
 
   /** Cancels every queued and running task with `reason` (close with abort). */
   abortAll(reason: unknown): void {
-    for (const task of [...this.#retries.keys()]) this.#cancel(task, reason);
-    for (const task of this.#backlog.drainQueued()) {
+    for (const task of [...this.retries.keys()]) this.cancel(task, reason);
+    for (const task of this.backlog.drainQueued()) {
       this.metrics.cancelled++;
-      this.#settle(task, err(new TaskCancelled(reason, task.id)));
+      this.settle(task, err(new TaskCancelled(reason, task.id)));
     }
-    for (const slot of this.#slots.values())
-      if (slot.task !== undefined) this.#cancel(slot.task, reason);
+    for (const slot of this.roster.values())
+      if (slot.task !== undefined) this.cancel(slot.task, reason);
   }
 
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
   rejectQueued(reason: RejectReason, message: string): void {
-    for (const [task, entry] of this.#retries) {
-      this.#timers.remove(entry);
+    for (const [task, entry] of this.retries) {
+      this.timers.remove(entry);
       this.metrics.retrying--;
       this.metrics.dropped++;
-      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
+      this.settle(task, err(new TaskRejected(reason, message, task.id)));
     }
-    this.#retries.clear();
-    for (const task of this.#backlog.drainQueued()) {
+    this.retries.clear();
+    for (const task of this.backlog.drainQueued()) {
       this.metrics.dropped++;
-      this.#settle(task, err(new TaskRejected(reason, message, task.id)));
+      this.settle(task, err(new TaskRejected(reason, message, task.id)));
     }
   }
 
   /** Resolves when nothing is waiting, queued or running. */
   whenIdle(): Promise<void> {
-    if (this.#isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
-  }
-
-  #isIdle(): boolean {
-    const m = this.metrics;
-    return m.queued === 0 && m.active === 0 && m.waiting === 0 && m.retrying === 0;
-  }
-
-  #checkIdle(): void {
-    if (!this.#isIdle()) return;
-    const waiters = this.#idleWaiters;
-    this.#idleWaiters = [];
-    for (const resolve of waiters) resolve();
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** A worker actor was spawned for `seat` (its `generation`-th worker). */
   attach(id: string, seat: string, generation: number, ref: AnyActorRef): void {
-    this.#slots.set(id, new Slot(id, seat, generation, ref, this));
+    this.roster.add(new Slot(id, seat, generation, ref, this));
     if (generation > 1) this.metrics.restarts++;
   }
 
   /** A worker finished its setup. */
   ready(id: string, resource: unknown): void {
-    const slot = this.#slots.get(id);
+    const slot = this.roster.get(id);
     if (slot === undefined || slot.status !== SLOT_STARTING) return;
     slot.resource = resource;
     slot.status = SLOT_IDLE;
-    const now = this.#config.clock.now();
+    const now = this.config.clock.now();
     this.metrics.ready(now, 1);
     if (this.events$.observed) {
       this.events$.next({ type: 'worker.started', workerId: id });
@@ -499,8 +93,8 @@ export class Dispatcher<TInput, TOutput> {
         this.events$.next({ type: 'worker.restarted', workerId: id, seat: slot.seat });
       }
     }
-    if (slot.retiring) this.#stopSlot(slot);
-    else this.#pump(slot, now);
+    if (slot.retiring) this.stopSlot(slot);
+    else this.pump(slot, now);
   }
 
   /**
@@ -509,32 +103,32 @@ export class Dispatcher<TInput, TOutput> {
    * (a shrink, a sibling restart, close): such an exit is not the supervisor's business.
    */
   crashed(id: string, cause: unknown): boolean {
-    const slot = this.#slots.get(id);
+    const slot = this.roster.get(id);
     if (slot === undefined) return false;
     const unplanned = slot.status !== SLOT_STOPPING && !slot.retiring;
     if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
     const task = slot.task;
     if (task !== undefined && task.state === TaskState.running) {
       const m = this.metrics;
-      const now = this.#config.clock.now();
+      const now = this.config.clock.now();
       m.active--;
-      m.latency.record(now - this.#time(task.t));
+      m.latency.record(now - this.time(task.t));
       slot.tasksDone++;
-      this.#failRun(task, new WorkerCrashed(cause, id, task.id), id, true, now);
+      this.failRun(task, new WorkerCrashed(cause, id, task.id), id, true, now);
       // Whatever still runs on the broken resource is told to stop.
       slot.ctx?.abort(cause);
     }
-    this.#retire(slot, SLOT_GONE);
+    this.roster.retire(slot, SLOT_GONE);
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });
     return unplanned;
   }
 
   /** A worker actor reached `stopped`. */
   stopped(id: string, teardownError: unknown): void {
-    const slot = this.#slots.get(id);
+    const slot = this.roster.get(id);
     if (slot === undefined) return;
-    this.#retire(slot, SLOT_GONE);
-    this.#slots.delete(id);
+    this.roster.retire(slot, SLOT_GONE);
+    this.roster.delete(id);
     if (this.events$.observed) {
       this.events$.next({ type: 'worker.stopped', workerId: id });
       if (teardownError !== undefined)
@@ -542,42 +136,14 @@ export class Dispatcher<TInput, TOutput> {
     }
   }
 
-  #crash(slot: Slot, cause: unknown): void {
-    this.#retire(slot, SLOT_GONE);
-    slot.ref.send({ type: 'worker.crash', cause });
-  }
-
-  #stopSlot(slot: Slot): void {
-    this.#retire(slot, SLOT_STOPPING);
-    slot.ref.send({ type: 'worker.stop' });
-  }
-
-  /** Takes a slot out of service: off the idle stack, its timer cleared, counted out. */
-  #retire(slot: Slot, status: SlotStatus): void {
-    if (slot.status === SLOT_GONE || slot.status === status) return;
-    const now = this.#config.clock.now();
-    if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.metrics.ready(now, -1);
-    if (slot.status === SLOT_BUSY) this.metrics.busy(now, -1);
-    if (slot.status === SLOT_IDLE) {
-      const i = this.#idle.indexOf(slot);
-      if (i >= 0) this.#idle.splice(i, 1);
-    }
-    if (slot.heapIndex >= 0) this.#timers.remove(slot);
-    slot.status = status;
-  }
-
   /** Workers that count towards the pool's size: not stopping, crashed or retiring. */
   liveCount(): number {
-    return this.liveSeats().size;
+    return this.roster.liveSeats().size;
   }
 
   /** The seats of workers that count towards the pool's size. */
   liveSeats(): Set<string> {
-    const seats = new Set<string>();
-    for (const slot of this.#slots.values()) {
-      if (slot.status <= SLOT_BUSY && !slot.retiring) seats.add(slot.seat);
-    }
-    return seats;
+    return this.roster.liveSeats();
   }
 
   /**
@@ -585,18 +151,18 @@ export class Dispatcher<TInput, TOutput> {
    * (one-for-all, rest-for-one): its running task fails `WorkerCrashed` (or is retried).
    */
   stopSeat(seat: string, cause: unknown): void {
-    for (const slot of this.#slots.values()) {
+    for (const slot of this.roster.values()) {
       if (slot.seat !== seat || slot.status > SLOT_BUSY) continue;
       const task = slot.task;
       if (task !== undefined && task.state === TaskState.running) {
-        const now = this.#config.clock.now();
+        const now = this.config.clock.now();
         this.metrics.active--;
-        this.metrics.latency.record(now - this.#time(task.t));
+        this.metrics.latency.record(now - this.time(task.t));
         slot.tasksDone++;
-        this.#failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
+        this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
         slot.ctx?.abort(cause);
       }
-      this.#stopSlot(slot);
+      this.stopSlot(slot);
     }
   }
 
@@ -607,7 +173,7 @@ export class Dispatcher<TInput, TOutput> {
 
   /** Actors not yet stopped. */
   slotCount(): number {
-    return this.#slots.size;
+    return this.roster.size;
   }
 
   /**
@@ -615,45 +181,32 @@ export class Dispatcher<TInput, TOutput> {
    * Returns the seats given up.
    */
   shrink(count: number): string[] {
-    const seats: string[] = [];
-    const order = [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY];
-    for (const status of order) {
-      for (const slot of this.#slots.values()) {
-        if (seats.length === count) return seats;
-        if (slot.status !== status || slot.retiring) continue;
-        seats.push(slot.seat);
-        slot.retiring = true;
-        if (status === SLOT_IDLE) this.#stopSlot(slot);
-        // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
-      }
+    const picked = this.roster.pickForShrink(count);
+    for (const slot of picked) {
+      slot.retiring = true;
+      // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
+      if (slot.status === SLOT_IDLE) this.stopSlot(slot);
     }
-    return seats;
+    return picked.map((slot) => slot.seat);
   }
 
   /** Stops every worker (close): tasks still on them were already settled. */
   stopAll(): void {
-    for (const slot of this.#slots.values()) {
+    for (const slot of this.roster.values()) {
       if (slot.status === SLOT_STARTING) slot.retiring = true;
-      else if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.#stopSlot(slot);
+      else if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.stopSlot(slot);
     }
-    this.#timers.clear();
+    this.timers.clear();
   }
 
   /** Forgets every worker at once (a close whose teardowns outlived its deadline). */
   forget(): void {
-    for (const slot of this.#slots.values()) this.#retire(slot, SLOT_GONE);
-    this.#slots.clear();
-    this.#idle.length = 0;
-    this.#timers.clear();
+    this.roster.clear();
+    this.timers.clear();
   }
 
   /** Each worker's state and task count. */
   workers(): WorkerSnapshot[] {
-    const out: WorkerSnapshot[] = [];
-    for (const slot of this.#slots.values()) {
-      const value = (slot.ref.getSnapshot() as { value: unknown }).value;
-      out.push({ id: slot.id, state: value as WorkerState, tasksDone: slot.tasksDone });
-    }
-    return out;
+    return this.roster.snapshot();
   }
 }

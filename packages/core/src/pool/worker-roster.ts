@@ -1,0 +1,119 @@
+import type { MetricsRecorder } from '../metrics/metrics.js';
+import type { Clock } from '../time/clock.js';
+import type { WorkerState } from '../worker/worker-machine.js';
+import type { Task } from './task.js';
+import {
+  SLOT_BUSY,
+  SLOT_GONE,
+  SLOT_IDLE,
+  SLOT_STARTING,
+  type Slot,
+  type SlotStatus,
+} from './worker-slot.js';
+
+/** A worker as `getSnapshot()` shows it. */
+export interface WorkerSnapshot {
+  readonly id: string;
+  readonly state: WorkerState;
+  readonly tasksDone: number;
+}
+
+/**
+ * The dispatcher's workers: every slot by worker id, and the stack of idle ones that a submit
+ * hands its task to. Keeps the ready/busy worker counts (for utilisation) as slots leave service.
+ */
+export class WorkerRoster {
+  readonly #slots = new Map<string, Slot>();
+  /** Idle slots; the last one parked is the first one used. */
+  readonly idle: Slot[] = [];
+
+  constructor(
+    private readonly metrics: MetricsRecorder,
+    private readonly clock: Clock,
+    private readonly timers: { remove(slot: Slot): void },
+  ) {}
+
+  add(slot: Slot): void {
+    this.#slots.set(slot.id, slot);
+  }
+
+  get(id: string): Slot | undefined {
+    return this.#slots.get(id);
+  }
+
+  delete(id: string): void {
+    this.#slots.delete(id);
+  }
+
+  values(): IterableIterator<Slot> {
+    return this.#slots.values();
+  }
+
+  /** Worker actors not yet stopped. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Takes a slot out of service: off the idle stack, its timer cleared, counted out. */
+  retire(slot: Slot, status: SlotStatus): void {
+    if (slot.status === SLOT_GONE || slot.status === status) return;
+    const now = this.clock.now();
+    if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.metrics.ready(now, -1);
+    if (slot.status === SLOT_BUSY) this.metrics.busy(now, -1);
+    if (slot.status === SLOT_IDLE) {
+      const i = this.idle.indexOf(slot);
+      if (i >= 0) this.idle.splice(i, 1);
+    }
+    if (slot.heapIndex >= 0) this.timers.remove(slot);
+    slot.status = status;
+  }
+
+  /** Takes every slot out of service and forgets them all. */
+  clear(): void {
+    for (const slot of this.#slots.values()) this.retire(slot, SLOT_GONE);
+    this.#slots.clear();
+    this.idle.length = 0;
+  }
+
+  /** The seats of workers that count towards the pool's size: not stopping, gone or retiring. */
+  liveSeats(): Set<string> {
+    const seats = new Set<string>();
+    for (const slot of this.#slots.values()) {
+      if (slot.status <= SLOT_BUSY && !slot.retiring) seats.add(slot.seat);
+    }
+    return seats;
+  }
+
+  /** The slot running `task` now (not an old one still tearing down after a hang). */
+  running(task: Task): Slot | undefined {
+    let found: Slot | undefined;
+    for (const slot of this.#slots.values()) {
+      if (slot.task !== task) continue;
+      if (slot.status <= SLOT_BUSY) return slot;
+      found ??= slot;
+    }
+    return found;
+  }
+
+  /** The `count` slots a shrink gives up: starting ones first, then idle, then busy. */
+  pickForShrink(count: number): Slot[] {
+    const picked: Slot[] = [];
+    for (const status of [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY]) {
+      for (const slot of this.#slots.values()) {
+        if (picked.length === count) return picked;
+        if (slot.status === status && !slot.retiring) picked.push(slot);
+      }
+    }
+    return picked;
+  }
+
+  /** Each worker's state and task count. */
+  snapshot(): WorkerSnapshot[] {
+    const out: WorkerSnapshot[] = [];
+    for (const slot of this.#slots.values()) {
+      const value = (slot.ref.getSnapshot() as { value: unknown }).value;
+      out.push({ id: slot.id, state: value as WorkerState, tasksDone: slot.tasksDone });
+    }
+    return out;
+  }
+}
