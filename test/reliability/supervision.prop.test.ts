@@ -31,9 +31,6 @@ const cmd = (name: string, run: (r: SupervisedPool) => Promise<void>): Cmd => ({
 });
 
 const start = cmd('start()', async (r) => {
-  // Skipped while a known bug stands (its repro is kept out of the tree): a 'temporary' pool that
-  // lost its last worker has size 0, and start() then hangs in `starting`. Remove once fixed.
-  if (r.pool.getSnapshot().size === 0) return;
   const before = r.state;
   if (before === 'closing') return expect(() => r.pool.start()).toThrow(PoolStateError);
   r.pool.start();

@@ -8,7 +8,11 @@ import {
   type ActorRefFrom,
 } from 'xstate';
 import type { Clock } from '../time/clock.js';
-import { supervisorMachine, type SupervisorDecision } from '../supervision/supervisor-machine.js';
+import {
+  supervisorMachine,
+  type SupervisorDecision,
+  type SupervisorEvent,
+} from '../supervision/supervisor-machine.js';
 import type { SupervisionConfig } from '../supervision/supervision-options.js';
 import { workerMachine, type WorkerParentEvent } from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
@@ -63,6 +67,8 @@ export interface PoolContext {
   readonly random: () => number;
   /** The number of workers asked for. */
   size: number;
+  /** The size last asked for (option or resize): a new start begins with it. */
+  requestedSize: number;
   /** The places the pool keeps a worker in, in start order (the supervisor's children). */
   seats: string[];
   nextSeat: number;
@@ -75,6 +81,13 @@ export interface PoolContext {
   /** Counts starts: a delayed respawn from an earlier life of the pool is ignored. */
   epoch: number;
   failure: PoolFailedError | undefined;
+}
+
+/** Reports to the supervisor, unless it has already given up (escalated: a final state). */
+function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
+  const supervisor = context.supervisor;
+  if (supervisor !== undefined && supervisor.getSnapshot().status === 'active')
+    supervisor.send(event);
 }
 
 /** The worker actor id for a seat's `generation`-th worker. */
@@ -124,6 +137,7 @@ export const poolMachine = setup({
           input: { ...context.supervision, clock: context.clock, random: context.random },
         }),
         seats: [],
+        size: context.requestedSize,
         epoch: context.epoch + 1,
         failure: undefined,
       }));
@@ -138,7 +152,7 @@ export const poolMachine = setup({
       while (seats.length < context.size) {
         const seat = `${context.name}-w${++nextSeat}`;
         seats.push(seat);
-        context.supervisor?.send({ type: 'child.added', id: seat });
+        tellSupervisor(context, { type: 'child.added', id: seat });
         generations[seat] = 1;
         const id = workerId(seat, 1);
         const ref = spawn('worker', { id, input: { id, logic: context.logic } });
@@ -171,7 +185,10 @@ export const poolMachine = setup({
       if (event.type !== 'worker.ready') return;
       context.dispatcher.ready(event.id, event.resource);
       const seat = context.seatOf[event.id];
-      if (seat !== undefined) context.supervisor?.send({ type: 'child.started', id: seat });
+      // A worker whose seat a shrink gave up is stopping: it is no child of the supervisor.
+      if (seat !== undefined && context.seats.includes(seat)) {
+        tellSupervisor(context, { type: 'child.started', id: seat });
+      }
     },
     workerCrashed: ({ context, event }) => {
       if (event.type === 'worker.crashed') context.dispatcher.crashed(event.id, event.cause);
@@ -182,21 +199,24 @@ export const poolMachine = setup({
       const unplanned = context.dispatcher.crashed(event.id, event.cause);
       const seat = context.seatOf[event.id];
       if (!unplanned || seat === undefined || !context.seats.includes(seat)) return;
-      context.supervisor?.send({
+      tellSupervisor(context, {
         type: 'child.exited',
         id: seat,
         abnormal: true,
         cause: event.cause,
       });
     },
-    workerStopped: assign(({ context, event }) => {
-      if (event.type !== 'worker.stopped') return {};
+    workerStopped: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'worker.stopped') return;
       context.dispatcher.stopped(event.id, event.teardownError);
       const workers = { ...context.workers };
       const seatOf = { ...context.seatOf };
       delete workers[event.id];
       delete seatOf[event.id];
-      return { workers, seatOf };
+      // A stopped child stays in the actor's children until stopped explicitly: without this
+      // every restart would leave one behind.
+      enqueue(stopChild(event.id));
+      enqueue.assign({ workers, seatOf });
     }),
     /** Carries out a restart decision: stop the siblings now, start the seats after the delay. */
     restart: enqueueActions(({ context, event, enqueue }) => {
@@ -238,12 +258,12 @@ export const poolMachine = setup({
         excess -= idle.length;
         const removed = new Set([...idle, ...d.shrink(excess)]);
         seats = seats.filter((seat) => !removed.has(seat));
-        for (const seat of removed) context.supervisor?.send({ type: 'child.removed', id: seat });
+        for (const seat of removed) tellSupervisor(context, { type: 'child.removed', id: seat });
       }
       if (event.size !== context.size) {
         d.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
       }
-      enqueue.assign({ size: event.size, seats });
+      enqueue.assign({ size: event.size, requestedSize: event.size, seats });
     }),
     beginClose: ({ context, event }) => {
       const d = context.dispatcher;
@@ -294,6 +314,7 @@ export const poolMachine = setup({
     supervision: input.supervision,
     random: input.random,
     size: input.size,
+    requestedSize: input.size,
     seats: [],
     nextSeat: 0,
     generations: {},

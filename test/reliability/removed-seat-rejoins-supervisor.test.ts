@@ -1,0 +1,47 @@
+// Regression: a seat given up by a shrink while its worker was still in setup must not rejoin the
+// supervisor's start order when that retiring worker finishes its setup, so a later one-for-all /
+// rest-for-one crash restarts only seats the pool still has.
+import { expect, it } from 'vitest';
+import {
+  createPool,
+  createVirtualClock,
+  fromAsync,
+  WorkerCrashedError,
+  type PoolEvent,
+} from '@troupe/core';
+
+for (const strategy of ['rest-for-one', 'one-for-all'] as const) {
+  it(`${strategy}: a crash after a shrink restarts only seats the pool still has`, async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: fromAsync({
+        setup: () => new Promise<string>((resolve) => clock.setTimeout(() => resolve('db'), 30)),
+        run: (job: 'ok' | 'crash') => {
+          if (job === 'crash') throw new WorkerCrashedError('broken');
+          return job;
+        },
+      }),
+      size: 2,
+      clock,
+      supervision: { strategy, backoff: { minMs: 0, maxMs: 0 } },
+    });
+    const restarting: string[] = [];
+    pool.events$.subscribe(
+      (e: PoolEvent) => e.type === 'worker.restarting' && restarting.push(e.workerId),
+    );
+    pool.start();
+    const resized = pool.resize(1); // both workers still in setup: pool-w1 is given up
+    await clock.advance(30);
+    await resized;
+    expect(pool.getSnapshot().workers.map((w) => w.id)).toEqual(['pool-w2']);
+    const supervisor = pool.actor.getSnapshot().context.supervisor!;
+    // The removed seat must not re-join when its retiring worker becomes ready.
+    expect((supervisor.getSnapshot().context as { order: string[] }).order).toEqual(['pool-w2']);
+    void pool.submit('crash');
+    await clock.advance(10);
+    expect(restarting).toEqual(['pool-w2']);
+    const closed = pool.close(); // the restarted worker finishes its 30 ms setup, then stops
+    await clock.advance(30);
+    await closed;
+  });
+}
