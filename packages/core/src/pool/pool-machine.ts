@@ -94,6 +94,20 @@ function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
 const workerId = (seat: string, generation: number): string =>
   generation === 1 ? seat : `${seat}-r${generation - 1}`;
 
+/** What `starting` and `running` both do: take submits, resize, and supervise their workers. */
+const accepting = {
+  'pool.close': 'closing',
+  'pool.resize': { actions: ['resize', 'fill'] },
+  'worker.crashed': { actions: 'workerCrashedSupervised' },
+  'supervisor.restart': { actions: 'restart' },
+  'seats.respawn': { actions: 'respawn' },
+  'supervisor.forget': [
+    { guard: 'lastSeat', target: 'failed', actions: ['forgetSeat', 'fail'] },
+    { actions: 'forgetSeat' },
+  ],
+  'supervisor.escalate': { target: 'failed', actions: 'fail' },
+} as const;
+
 /**
  * A pool's lifecycle: `stopped → starting → running → closing → stopped`, and `failed` when its
  * supervisor gives up. The pool spawns a worker actor per seat and a supervisor actor; a crash
@@ -337,32 +351,10 @@ export const poolMachine = setup({
     starting: {
       entry: ['open', 'fill'],
       always: { guard: 'allReady', target: 'running' },
-      on: {
-        'pool.close': 'closing',
-        'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': { actions: 'workerCrashedSupervised' },
-        'supervisor.restart': { actions: 'restart' },
-        'seats.respawn': { actions: 'respawn' },
-        'supervisor.forget': [
-          { guard: 'lastSeat', target: 'failed', actions: ['forgetSeat', 'fail'] },
-          { actions: 'forgetSeat' },
-        ],
-        'supervisor.escalate': { target: 'failed', actions: 'fail' },
-      },
+      on: accepting,
     },
     running: {
-      on: {
-        'pool.close': 'closing',
-        'pool.resize': { actions: ['resize', 'fill'] },
-        'worker.crashed': { actions: 'workerCrashedSupervised' },
-        'supervisor.restart': { actions: 'restart' },
-        'seats.respawn': { actions: 'respawn' },
-        'supervisor.forget': [
-          { guard: 'lastSeat', target: 'failed', actions: ['forgetSeat', 'fail'] },
-          { actions: 'forgetSeat' },
-        ],
-        'supervisor.escalate': { target: 'failed', actions: 'fail' },
-      },
+      on: accepting,
     },
     closing: {
       entry: 'beginClose',
