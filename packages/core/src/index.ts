@@ -7,7 +7,7 @@ export type { WorkerSnapshot } from './pool/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
-export type { PoolMetrics } from './metrics/metrics.js';
+export type { LevelMetrics, PoolMetrics } from './metrics/metrics.js';
 
 export { poolMachine, PoolFailedError } from './pool/pool-machine.js';
 export type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool/pool-machine.js';
@@ -68,3 +68,9 @@ export { Histogram } from './metrics/histogram.js';
 export type { Percentiles } from './metrics/histogram.js';
 export { FifoQueue } from './queues/fifo-queue.js';
 export type { TaskQueue } from './queues/task-queue.js';
+export { PriorityQueue } from './queues/priority-queue.js';
+export type { AgingOptions } from './queues/priority-queue.js';
+
+export { through, ThroughUnsubscribed } from './streams/through.js';
+export type { ThroughOptions } from './streams/through.js';
+export type { RateOptions } from './scheduling/rate-limiter.js';

@@ -1,5 +1,14 @@
 import { Histogram, type Percentiles } from './histogram.js';
 
+/** One priority level's share of the queue (priority pools only). */
+export interface LevelMetrics {
+  readonly level: number;
+  /** Tasks of this base level in the queue now. */
+  readonly queued: number;
+  /** Time from submit to start of tasks of this level (their level when they started), in ms. */
+  readonly wait: Percentiles;
+}
+
 /**
  * A pool's metrics at one moment. The task counters conserve:
  * `submitted = completed + failed + crashed + timedOut + cancelled + dropped + waiting + queued + retrying + active`.
@@ -55,6 +64,10 @@ export interface PoolMetrics {
   readonly utilisation: number;
   /** The span the windowed figures cover (ms). */
   readonly windowMs: number;
+  /** Time spent throttled by the rate limit (work waiting, a worker free, no start allowed), in ms; 0 without `rate`. */
+  readonly throttledMs: number;
+  /** Per priority level, lowest first; present for `queue: { kind: 'priority' }` pools only. */
+  readonly levels?: readonly LevelMetrics[];
 }
 
 interface Sample {
@@ -90,6 +103,12 @@ export class MetricsRecorder {
   quarantined = 0;
   readonly latency = new Histogram();
   readonly queueWait = new Histogram();
+  /** Queue wait per priority level (priority pools only). */
+  levelWait: Histogram[] | undefined;
+  /** Queued tasks per priority level (priority pools only). */
+  levelSizes: (() => number[]) | undefined;
+  /** Time throttled by the rate limit so far (pools with `rate` only). */
+  throttled: ((now: number) => number) | undefined;
 
   #busyWorkers = 0;
   #workers = 0;
@@ -151,7 +170,7 @@ export class MetricsRecorder {
     const base = samples[0]!;
     const span = now - base.t;
     const capacity = current.capacity - base.capacity;
-    return {
+    const snapshot: PoolMetrics = {
       at: now,
       submitted: this.submitted,
       completed: this.completed,
@@ -177,6 +196,16 @@ export class MetricsRecorder {
       throughput: span > 0 ? ((current.finished - base.finished) * 1000) / span : 0,
       utilisation: capacity > 0 ? Math.min(1, (current.busy - base.busy) / capacity) : 0,
       windowMs: span,
+      throttledMs: this.throttled === undefined ? 0 : this.throttled(now),
     };
+    const { levelWait, levelSizes } = this;
+    if (levelWait === undefined || levelSizes === undefined) return snapshot;
+    const sizes = levelSizes();
+    const levels = levelWait.map((histogram, level) => ({
+      level,
+      queued: sizes[level] ?? 0,
+      wait: histogram.percentiles(),
+    }));
+    return { ...snapshot, levels };
   }
 }

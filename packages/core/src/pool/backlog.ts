@@ -1,23 +1,44 @@
 import type { MetricsRecorder } from '../metrics/metrics.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
+import { PriorityQueue } from '../queues/priority-queue.js';
+import type { Clock } from '../time/clock.js';
+import type { PoolConfig } from './options.js';
 import { Task, TaskState } from './task.js';
 
+const levelOf = (task: Task): number => task.x?.priority ?? 0;
+const keyOf = (task: Task): number => task.id;
+
 /**
- * The tasks a pool holds but is not running: the queue, and the wait list of submits that
- * found it full (overflow `'wait'`). Settled tasks are removed lazily (skipped when reached,
- * compacted once they outnumber the live ones), so a cancel costs O(1) amortised. Keeps the
+ * The tasks a pool holds but is not running: the queue (FIFO, or by priority with aging), and
+ * the wait list of submits that found it full (overflow `'wait'`, always FIFO). Settled tasks
+ * are removed lazily from FIFOs (skipped when reached, compacted once they outnumber the live
+ * ones) and by key from the priority queue, so a cancel costs O(1) amortised. Keeps the
  * `queued` and `waiting` counters; settling tasks is the dispatcher's business.
  */
 export class Backlog {
-  readonly #queue = new FifoQueue<Task>();
+  readonly #queue: FifoQueue<Task> | PriorityQueue<Task>;
+  /** The queue, when it orders by priority. */
+  readonly priority: PriorityQueue<Task> | undefined;
   readonly #waitList = new FifoQueue<Task>();
   #deadQueued = 0;
   #deadWaiting = 0;
+  readonly capacity: number;
 
   constructor(
-    readonly capacity: number,
+    config: Pick<PoolConfig<unknown, unknown>, 'capacity' | 'priority'>,
+    clock: Clock,
     private readonly metrics: MetricsRecorder,
-  ) {}
+  ) {
+    this.capacity = config.capacity;
+    const { priority } = config;
+    if (priority === undefined) {
+      this.#queue = new FifoQueue<Task>();
+      this.priority = undefined;
+    } else {
+      this.priority = new PriorityQueue(priority.levels, priority.aging, clock, levelOf, keyOf);
+      this.#queue = this.priority;
+    }
+  }
 
   /** `true` when the queue holds `capacity` live tasks. */
   get full(): boolean {
@@ -45,9 +66,25 @@ export class Backlog {
     return task;
   }
 
-  /** Removes the oldest live queued task (to make room under `'drop-oldest'`). */
+  /**
+   * Removes the task to drop under `'drop-oldest'`: the oldest queued one, or with priorities
+   * the oldest of the lowest non-empty level.
+   */
   evictOldest(): Task | undefined {
-    return this.#shiftLive();
+    if (this.priority === undefined) return this.#shiftLive();
+    const task = this.priority.evict();
+    if (task !== undefined) this.metrics.queued--;
+    return task;
+  }
+
+  /** Gives a queued task another base priority, keeping its place in arrival order. */
+  reprioritise(task: Task, level: number): void {
+    this.priority?.setLevel(task.id, level);
+  }
+
+  /** The queued task with this id (priority queues only; FIFOs are not searched). */
+  queuedTask(id: number): Task | undefined {
+    return this.priority?.get(id);
   }
 
   /** A queued or waiting task was settled (cancelled) where it stood: count it out. */
@@ -55,7 +92,8 @@ export class Backlog {
     const m = this.metrics;
     if (task.state === TaskState.queued) {
       m.queued--;
-      this.#deadQueued++;
+      if (this.priority === undefined) this.#deadQueued++;
+      else this.priority.remove(task.id);
       if (m.waiting > 0) this.#admitWaiting();
     } else if (task.state === TaskState.waiting) {
       m.waiting--;

@@ -44,6 +44,21 @@ export interface Pool<TInput, TOutput> {
   start(): this;
   /** Runs `input` on a worker; resolves with `Right(output)` or `Left(TaskError)`. Never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>>;
+  /**
+   * Changes the priority of the task submitted with `{ id }` while it is queued (or waiting
+   * out a retry delay), keeping its place in arrival order: it runs by its new level from now
+   * on. Returns `false` when no such task is queued (unknown id, already running or settled,
+   * still waiting for room). Throws `InvalidOptionError` for a priority that is not a level.
+   */
+  setPriority(id: string, priority: number): boolean;
+  /**
+   * Submits many inputs with the same options in one call; resolves with their results in input
+   * order once every one has settled. Never rejects. Cheaper per task than `submit` (one promise
+   * for the lot). Options may not carry an `id`.
+   */
+  submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]>;
+  /** Most tasks the queue holds (`queue.capacity`). */
+  readonly capacity: number;
   /** Like `submit`, but resolves with the output and rejects with the `TaskError`. */
   run(input: TInput, options?: SubmitOptions): Promise<TOutput>;
   /** The lifecycle state; emits the current one on subscribe. */
@@ -145,6 +160,18 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
 
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
     return this.#dispatcher.submit(input, options);
+  }
+
+  submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
+    return this.#dispatcher.submitMany(inputs, options);
+  }
+
+  get capacity(): number {
+    return this.#config.capacity;
+  }
+
+  setPriority(id: string, priority: number): boolean {
+    return this.#dispatcher.setPriority(id, priority);
   }
 
   async run(input: TInput, options?: SubmitOptions): Promise<TOutput> {

@@ -1,5 +1,6 @@
 import type { AnyActorRef } from 'xstate';
 import {
+  InvalidOptionError,
   TaskCancelled,
   TaskRejected,
   TaskTimedOut,
@@ -8,7 +9,8 @@ import {
 } from '../errors.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 import { err } from '../result.js';
-import { TaskState } from './task.js';
+import { emptyExtras, TaskState } from './task.js';
+import { checkPriority, priorityRange } from './submit-options.js';
 import {
   Slot,
   SLOT_BUSY,
@@ -43,6 +45,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** Cancels every queued and running task with `reason` (close with abort). */
   abortAll(reason: unknown): void {
+    this.stopThrottling();
     for (const task of [...this.retries.keys()]) this.cancel(task, reason);
     for (const task of this.backlog.drainQueued()) {
       this.metrics.cancelled++;
@@ -54,6 +57,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
   rejectQueued(reason: RejectReason, message: string): void {
+    this.stopThrottling();
     for (const [task, entry] of this.retries) {
       this.timers.remove(entry);
       this.metrics.retrying--;
@@ -65,6 +69,33 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       this.metrics.dropped++;
       this.settle(task, err(new TaskRejected(reason, message, task.id)));
     }
+  }
+
+  /**
+   * Gives the task submitted with `id`, if it is queued or waiting out a retry delay, another
+   * priority; `false` otherwise. Throws `InvalidOptionError` for a priority that is not a level.
+   */
+  setPriority(id: string, priority: number): boolean {
+    const levels = this.config.priority?.levels;
+    if (checkPriority(priority, levels) !== undefined)
+      throw new InvalidOptionError('priority', priority, priorityRange(levels));
+    const task = this.named.get(id);
+    if (task === undefined) return false;
+    if (task.state !== TaskState.queued && task.state !== TaskState.retrying) return false;
+    const x = (task.x ??= emptyExtras());
+    if (x.priority !== priority && task.state === TaskState.queued) {
+      this.backlog.reprioritise(task, priority);
+    }
+    x.priority = priority;
+    return true;
+  }
+
+  /** The queue is being emptied: no wake-up for the rate limit is needed (nor a timer left behind). */
+  protected stopThrottling(): void {
+    const limiter = this.limiter;
+    if (limiter === undefined) return;
+    if (limiter.heapIndex >= 0) this.timers.remove(limiter);
+    limiter.unthrottled(this.config.clock.now());
   }
 
   /** Resolves when nothing is waiting, queued or running. */

@@ -9,12 +9,32 @@ import {
   type SupervisionOptions,
 } from '../supervision/supervision-options.js';
 import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
+import type { AgingOptions } from '../queues/priority-queue.js';
+import type { RateOptions } from '../scheduling/rate-limiter.js';
 
 /** What to do with a submit when the queue is full. */
 export type OverflowPolicy = 'reject' | 'wait' | 'drop-oldest';
 
 /** The pool's queue. */
 export interface QueueOptions {
+  /**
+   * `'fifo'`: first in, first out. `'priority'`: integer priorities `0 … levels-1`, higher runs
+   * first, FIFO within a level, with optional aging (see the scheduling guide).
+   * @default 'fifo'
+   */
+  readonly kind?: 'fifo' | 'priority';
+  /**
+   * Number of priority levels (`kind: 'priority'` only); a task's `priority` is `0 … levels-1`.
+   * @default 3
+   */
+  readonly levels?: number;
+  /**
+   * Aging (`kind: 'priority'` only): a waiting task's effective level rises one level every
+   * `everyMs`, up to the top, so no task waits more than `(levels - 1) × everyMs` plus the
+   * top-level tasks that arrived before it.
+   * @default undefined (strict priority: low levels may starve under sustained high-level load)
+   */
+  readonly aging?: AgingOptions;
   /**
    * Most tasks the queue holds (running tasks not counted). `Infinity` for unbounded.
    * @default 10_000
@@ -88,6 +108,14 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
    */
   readonly quarantineAfter?: number;
   /**
+   * A limit on task starts, alongside the concurrency limit: at most `limit` starts in any
+   * window of `intervalMs` (a token bucket whose tokens return `intervalMs` after use, so a quiet
+   * pool may start `limit` at once). Tasks wait in the queue meanwhile;
+   * `metrics.throttledMs` counts the time spent throttled.
+   * @default undefined (no limit)
+   */
+  readonly rate?: RateOptions;
+  /**
    * Source of randomness for backoff jitter, numbers in [0, 1).
    * @default Math.random
    */
@@ -101,6 +129,9 @@ export interface PoolConfig<TInput, TOutput> {
   readonly size: number;
   readonly capacity: number;
   readonly overflow: OverflowPolicy;
+  /** `undefined` for a FIFO queue. */
+  readonly priority:
+    { readonly levels: number; readonly aging: AgingOptions | undefined } | undefined;
   readonly timeoutMs: number | undefined;
   readonly clock: Clock;
   readonly windowMs: number;
@@ -108,6 +139,7 @@ export interface PoolConfig<TInput, TOutput> {
   readonly supervision: SupervisionConfig;
   readonly retry: RetryPolicy | undefined;
   readonly quarantineAfter: number;
+  readonly rate: RateOptions | undefined;
   readonly random: () => number;
 }
 
@@ -124,6 +156,7 @@ const KNOWN = [
   'supervision',
   'retry',
   'quarantineAfter',
+  'rate',
   'random',
 ];
 
@@ -157,6 +190,51 @@ function checkObject(option: string, value: unknown): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new InvalidOptionError(option, value, 'an object');
   }
+}
+
+/** Most priority levels a queue may have (each `shift` looks at every level's head). */
+export const MAX_LEVELS = 256;
+
+function resolvePriority(
+  queue: QueueOptions | undefined,
+): PoolConfig<unknown, unknown>['priority'] {
+  const kind = queue?.kind ?? 'fifo';
+  if (kind !== 'fifo' && kind !== 'priority') {
+    throw new InvalidOptionError('queue.kind', kind, "'fifo' | 'priority'");
+  }
+  if (kind === 'fifo') {
+    for (const option of ['levels', 'aging'] as const) {
+      if (queue?.[option] !== undefined) {
+        throw new InvalidOptionError(
+          `queue.${option}`,
+          queue[option],
+          "nothing unless queue.kind is 'priority'",
+        );
+      }
+    }
+    return undefined;
+  }
+  const levels = queue?.levels ?? 3;
+  if (
+    typeof levels !== 'number' ||
+    !Number.isInteger(levels) ||
+    levels < 1 ||
+    levels > MAX_LEVELS
+  ) {
+    throw new InvalidOptionError('queue.levels', levels, `a whole number from 1 to ${MAX_LEVELS}`);
+  }
+  const aging = queue?.aging;
+  if (aging === undefined) return { levels, aging: undefined };
+  checkObject('queue.aging', aging);
+  return { levels, aging: { everyMs: checkPositive('queue.aging.everyMs', aging.everyMs, false) } };
+}
+
+function resolveRate(rate: RateOptions | undefined): RateOptions | undefined {
+  if (rate === undefined) return undefined;
+  checkObject('rate', rate);
+  const limit = checkSize('rate.limit', rate.limit);
+  const intervalMs = checkPositive('rate.intervalMs', rate.intervalMs, false);
+  return { limit, intervalMs };
 }
 
 /** Validates `createPool` options and applies the defaults; throws `InvalidOptionError` naming the first bad one. */
@@ -207,6 +285,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       OVERFLOWS.map((o) => `'${o}'`).join(' | '),
     );
   }
+  const priority = resolvePriority(options.queue);
   const timeoutMs =
     options.timeoutMs === undefined
       ? undefined
@@ -248,6 +327,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   const retry = options.retry === undefined ? undefined : resolveRetry(options.retry, 'retry');
   const quarantineAfter = options.quarantineAfter ?? 2;
   if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
+  const rate = resolveRate(options.rate);
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
     throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');
@@ -258,6 +338,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     size,
     capacity,
     overflow,
+    priority,
     timeoutMs,
     clock,
     windowMs,
@@ -265,6 +346,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     supervision,
     retry,
     quarantineAfter,
+    rate,
     random,
   };
 }

@@ -12,10 +12,16 @@ export interface SubmitOptions {
   /** Cancels the task: while queued it never runs; while running it settles at once and `ctx.signal` aborts. */
   readonly signal?: AbortSignal;
   /**
-   * Priority level; a FIFO queue has the single level 0.
+   * Priority level, a whole number `0 … levels-1` (higher runs first); a FIFO queue has the
+   * single level 0. Out of range or not an integer: `TaskRejected('invalid-input')`.
    * @default 0
    */
   readonly priority?: number;
+  /**
+   * The caller's id for this task, unique among the pool's unsettled tasks: `setPriority(id, p)`
+   * finds the task by it. A duplicate is `TaskRejected('invalid-input')`.
+   */
+  readonly id?: string;
   /** An affinity key, for balancers that route by key. */
   readonly key?: string;
   /**
@@ -29,20 +35,26 @@ export interface SubmitOptions {
  * Checks per-task options. Returns the task's extras (`undefined` when it needs none), or a
  * message naming the bad option: the submit then resolves `TaskRejected('invalid-input')`.
  */
-export function checkSubmitOptions(options: SubmitOptions): TaskExtras | undefined | string {
+export function checkSubmitOptions(
+  options: SubmitOptions,
+  levels: number | undefined,
+): TaskExtras | undefined | string {
   if (typeof options !== 'object' || options === null)
     return `submit options must be an object (got ${String(options)})`;
-  const { timeoutMs, signal, priority, key, retry } = options;
+  const { timeoutMs, signal, priority, key, id, retry } = options;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
   }
   if (priority !== undefined && priority !== 0) {
-    return `priority ${String(priority)} is out of range: a FIFO queue has the single level 0`;
+    const problem = checkPriority(priority, levels);
+    if (problem !== undefined) return problem;
   }
   if (signal !== undefined && !(signal instanceof AbortSignal))
     return 'signal must be an AbortSignal';
   if (key !== undefined && typeof key !== 'string')
     return `key must be a string (got ${typeof key})`;
+  if (id !== undefined && (typeof id !== 'string' || id.length === 0))
+    return `id must be a non-empty string (got ${typeof id === 'string' ? "''" : typeof id})`;
   let policy;
   if (retry !== undefined) {
     try {
@@ -55,19 +67,41 @@ export function checkSubmitOptions(options: SubmitOptions): TaskExtras | undefin
     timeoutMs === undefined &&
     signal === undefined &&
     key === undefined &&
-    policy === undefined
+    id === undefined &&
+    policy === undefined &&
+    (priority === undefined || priority === 0)
   ) {
     return undefined;
   }
   return {
     signal,
     timeoutMs,
-    priority: 0,
+    priority: priority ?? 0,
     key,
+    id,
     retry: policy,
     onAbort: undefined,
     attempt: 1,
     crashes: 0,
     causes: [],
   };
+}
+
+/** What `priority` may be in a priority queue with `levels` levels (`undefined`: a FIFO queue). */
+export function priorityRange(levels: number | undefined): string {
+  return levels === undefined
+    ? "0 (a FIFO queue has the single level 0; use queue: { kind: 'priority', levels })"
+    : `a whole number from 0 to ${levels - 1} (queue.levels is ${levels})`;
+}
+
+/** A message when `priority` is not a level of a queue with `levels` levels (`undefined`: FIFO). */
+export function checkPriority(priority: unknown, levels: number | undefined): string | undefined {
+  if (
+    typeof priority === 'number' &&
+    Number.isInteger(priority) &&
+    priority >= 0 &&
+    priority < (levels ?? 1)
+  )
+    return undefined;
+  return `priority ${String(priority)} is out of range: allowed is ${priorityRange(levels)}`;
 }

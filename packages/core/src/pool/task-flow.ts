@@ -1,6 +1,8 @@
 import { Subject } from 'rxjs';
 import { DeadlineHeap } from '../time/deadline-heap.js';
+import { RateLimiter } from '../scheduling/rate-limiter.js';
 import {
+  InvalidOptionError,
   TaskCancelled,
   TaskFailed,
   TaskRejected,
@@ -12,6 +14,7 @@ import {
 } from '../errors.js';
 import { planFailure } from '../supervision/failure-plan.js';
 import { MetricsRecorder } from '../metrics/metrics.js';
+import { Histogram } from '../metrics/histogram.js';
 import { Backlog } from './backlog.js';
 import { WorkerRoster } from './worker-roster.js';
 import type { PoolConfig } from './options.js';
@@ -20,6 +23,18 @@ import { err, ok, type TaskResult } from '../result.js';
 import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import { emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
+
+/** How a new task fits: see `TaskFlow.room`. */
+type Room = 0 | 1 | 2 | 3;
+const HAS_ROOM: Room = 0;
+const NO_ROOM: Room = 1;
+const WAIT: Room = 2;
+const EVICT: Room = 3;
+
+/** A refusal found while reading submit options (a class, so it cannot be mistaken for extras). */
+class TaskErrorResult {
+  constructor(readonly result: TaskResult<never>) {}
+}
 
 // A shared promise executor: no closure per submit.
 let pending: Task | undefined;
@@ -41,7 +56,9 @@ export class TaskFlow<TInput, TOutput> {
   protected readonly backlog: Backlog;
   protected readonly roster: WorkerRoster;
   /** Running tasks' deadlines (on their slots) and retry delays, behind one timer. */
-  protected readonly timers: DeadlineHeap<Slot | RetryEntry>;
+  protected readonly timers: DeadlineHeap<Slot | RetryEntry | RateLimiter>;
+  /** The limit on task starts (`rate`), if any. */
+  protected readonly limiter: RateLimiter | undefined;
   protected readonly retries = new Map<Task, RetryEntry>();
   protected accepting = false;
   protected refusal: RejectReason = 'pool-closed';
@@ -52,15 +69,32 @@ export class TaskFlow<TInput, TOutput> {
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   protected settledAt = 0;
   protected idleWaiters: (() => void)[] = [];
+  /** Unsettled tasks that carry a caller's id. */
+  protected readonly named = new Map<string, Task>();
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.config = config;
     this.epoch = config.clock.now();
     this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
-    this.backlog = new Backlog(config.capacity, this.metrics);
-    this.timers = new DeadlineHeap<Slot | RetryEntry>(config.clock, (item) =>
-      item instanceof Slot ? this.expire(item) : this.requeue(item),
+    this.backlog = new Backlog(config, config.clock, this.metrics);
+    const queue = this.backlog.priority;
+    if (queue !== undefined) {
+      this.metrics.levelWait = Array.from({ length: queue.levels }, () => new Histogram());
+      this.metrics.levelSizes = () => queue.sizes();
+    }
+    this.timers = new DeadlineHeap<Slot | RetryEntry | RateLimiter>(config.clock, (item) =>
+      item instanceof Slot
+        ? this.expire(item)
+        : item instanceof RetryEntry
+          ? this.requeue(item)
+          : this.wake(),
     );
+    if (config.rate === undefined) this.limiter = undefined;
+    else {
+      const limiter = new RateLimiter(config.rate);
+      this.limiter = limiter;
+      this.metrics.throttled = (now) => limiter.throttledMs(now);
+    }
     this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
     this.refusalMessage = `pool '${config.name}' is stopped: call start() first`;
   }
@@ -83,54 +117,160 @@ export class TaskFlow<TInput, TOutput> {
 
   /** Admits a task; resolves with its one outcome. Never throws, never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
-    const m = this.metrics;
-    if (!this.accepting) return this.refuseAtDoor(this.refusal, this.refusalMessage);
+    if (!this.accepting)
+      return Promise.resolve(this.refuseAtDoor(this.refusal, this.refusalMessage));
     let extras: TaskExtras | undefined;
     if (options !== undefined) {
-      const checked = checkSubmitOptions(options);
-      if (typeof checked === 'string') return this.refuseAtDoor('invalid-input', checked);
-      if (checked !== undefined && checked.signal?.aborted === true) {
-        m.rejected++;
-        return Promise.resolve(err(new TaskCancelled(checked.signal.reason)));
-      }
+      const checked = this.readOptions(options);
+      if (checked instanceof TaskErrorResult) return Promise.resolve(checked.result);
       extras = checked;
     }
-    let wait = false;
-    let evict = false;
-    if (this.backlog.full) {
-      const overflow = this.config.overflow;
-      if (overflow === 'reject') {
-        return this.refuseAtDoor(
-          'queue-full',
-          `queue of pool '${this.config.name}' is full (capacity ${this.config.capacity})`,
-        );
-      }
-      if (overflow === 'drop-oldest') evict = true;
-      else wait = true;
-    }
+    const room = this.room();
+    if (room === NO_ROOM) return Promise.resolve(this.refuseFull());
     const now = this.config.clock.now();
     const task = new Task(++this.nextTaskId, input, this.tick(now), extras);
     pending = task;
     const promise = new Promise<TaskResult<unknown>>(capture);
     pending = undefined;
-    m.submitted++;
-    if (extras?.signal !== undefined) this.listen(task, extras.signal);
-    if (wait) {
+    this.place(task, room, now);
+    return promise as Promise<TaskResult<TOutput>>;
+  }
+
+  /**
+   * Admits many tasks with the same options in one call; resolves with their outcomes in input
+   * order, once all have settled. Costs one promise for the lot, not one per task. Each input is
+   * admitted as `submit` would (a full queue refuses, waits or evicts per item). Throws only
+   * for `inputs` that is not iterable (or whose iterator throws).
+   */
+  submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
+    if (
+      inputs === null ||
+      typeof (inputs as Partial<Iterable<TInput>>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new InvalidOptionError(
+        'inputs',
+        inputs,
+        'an iterable of inputs (an array, a Set, a generator)',
+      );
+    }
+    const list = Array.isArray(inputs) ? (inputs as TInput[]) : [...inputs];
+    const n = list.length;
+    const results = new Array<TaskResult<TOutput>>(n);
+    if (n === 0) return Promise.resolve(results);
+    let extras: TaskExtras | undefined;
+    if (options !== undefined) {
+      const checked =
+        options.id !== undefined
+          ? new TaskErrorResult(
+              this.refuseAtDoor(
+                'invalid-input',
+                'submitMany takes no id (an id names one task): submit those tasks one by one',
+              ),
+            )
+          : this.readOptions(options);
+      if (checked instanceof TaskErrorResult) {
+        results.fill(checked.result);
+        this.metrics.rejected += n - 1;
+        return Promise.resolve(results);
+      }
+      extras = checked;
+    }
+    // Ids are reserved up front, so a task's index is its id minus the first: one shared
+    // resolve function (called as a method of the task) serves every task of the call.
+    const first = this.nextTaskId + 1;
+    this.nextTaskId += n;
+    let remaining = n;
+    let done!: (results: TaskResult<TOutput>[]) => void;
+    const promise = new Promise<TaskResult<TOutput>[]>((resolve) => (done = resolve));
+    function resolveOne(this: Task, result: TaskResult<unknown>): void {
+      results[this.id - first] = result as TaskResult<TOutput>;
+      if (--remaining === 0) done(results);
+    }
+    for (let i = 0; i < n; i++) {
+      let refusal: TaskResult<never> | undefined;
+      let room: Room = HAS_ROOM;
+      if (!this.accepting) refusal = this.refuseAtDoor(this.refusal, this.refusalMessage);
+      else if (extras?.signal?.aborted === true) {
+        // Aborted while the call admits its items (by a task that ran inline, or a subscriber).
+        this.metrics.rejected++;
+        refusal = err(new TaskCancelled(extras.signal.reason));
+      } else if ((room = this.room()) === NO_ROOM) refusal = this.refuseFull();
+      if (refusal !== undefined) {
+        results[i] = refusal;
+        if (--remaining === 0) done(results);
+        continue;
+      }
+      const now = this.config.clock.now();
+      const x = extras === undefined ? undefined : { ...extras, causes: [] };
+      const task = new Task(first + i, list[i], this.tick(now), x);
+      task.resolve = resolveOne;
+      this.place(task, room, now);
+    }
+    return promise;
+  }
+
+  /** Checks per-task options: the task's extras, or the refusal to resolve with. */
+  protected readOptions(options: SubmitOptions): TaskExtras | undefined | TaskErrorResult {
+    const checked = checkSubmitOptions(options, this.config.priority?.levels);
+    if (typeof checked === 'string')
+      return new TaskErrorResult(this.refuseAtDoor('invalid-input', checked));
+    if (checked !== undefined && checked.signal?.aborted === true) {
+      this.metrics.rejected++;
+      return new TaskErrorResult(err(new TaskCancelled(checked.signal.reason)));
+    }
+    if (checked?.id !== undefined && this.named.has(checked.id)) {
+      return new TaskErrorResult(
+        this.refuseAtDoor(
+          'invalid-input',
+          `id '${checked.id}' is already used by an unsettled task of pool '${this.config.name}'`,
+        ),
+      );
+    }
+    return checked;
+  }
+
+  /** Whether a new task fits: `HAS_ROOM`, or the overflow policy's answer when the queue is full. */
+  protected room(): Room {
+    if (!this.backlog.full) return HAS_ROOM;
+    const overflow = this.config.overflow;
+    return overflow === 'reject' ? NO_ROOM : overflow === 'drop-oldest' ? EVICT : WAIT;
+  }
+
+  protected refuseFull(): TaskResult<never> {
+    return this.refuseAtDoor(
+      'queue-full',
+      `queue of pool '${this.config.name}' is full (capacity ${this.config.capacity})`,
+    );
+  }
+
+  /** An admitted task goes to an idle worker, the queue, or the wait list. */
+  protected place(task: Task, room: Room, now: number): void {
+    this.metrics.submitted++;
+    const extras = task.x;
+    if (extras !== undefined) {
+      if (extras.signal !== undefined) this.listen(task, extras.signal);
+      if (extras.id !== undefined) this.named.set(extras.id, task);
+    }
+    if (room === WAIT) {
       this.backlog.wait(task);
-    } else if (this.roster.idle.length > 0) {
+    } else if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
       const slot = this.roster.idle.pop()!;
       if (this.start(slot, task, now)) this.pump(slot, this.settledAt);
     } else {
+      // (Free workers beside queued tasks means the rate limit holds them: queue behind them.)
       this.backlog.enqueue(task);
       // Evict after queueing the newcomer, so that the pool never looks idle in between.
-      if (evict) this.dropOldest();
+      if (room === EVICT) this.dropOldest();
     }
-    return promise as Promise<TaskResult<TOutput>>;
   }
 
   /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
   protected pump(slot: Slot, now: number): void {
+    const limiter = this.limiter;
     for (;;) {
+      if (limiter !== undefined && this.metrics.queued > 0 && !this.mayStart(now)) {
+        return this.park(slot, now);
+      }
       const task = this.backlog.next();
       if (task === undefined) return this.park(slot, now);
       if (!this.start(slot, task, now)) return;
@@ -141,7 +281,9 @@ export class TaskFlow<TInput, TOutput> {
   /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
   protected start(slot: Slot, task: Task, now: number): boolean {
     const m = this.metrics;
-    m.queueWait.record(now - this.time(task.t));
+    const wait = now - this.time(task.t);
+    m.queueWait.record(wait);
+    if (m.levelWait !== undefined) m.levelWait[task.x?.priority ?? 0]!.record(wait);
     task.t = this.tick(now);
     task.state = TaskState.running;
     m.active++;
@@ -289,13 +431,44 @@ export class TaskFlow<TInput, TOutput> {
     if (slot !== undefined) this.pump(slot, now);
   }
 
+  /**
+   * Whether the rate limit allows a start at `now` (taking it). When it does not, work waits:
+   * the pool wakes up when the next start is allowed.
+   */
+  protected mayStart(now: number): boolean {
+    const limiter = this.limiter;
+    if (limiter === undefined || limiter.tryTake(now)) return true;
+    const at = limiter.throttled(now);
+    if (limiter.heapIndex < 0) {
+      limiter.deadline = at;
+      this.timers.add(limiter);
+    }
+    return false;
+  }
+
+  /** The rate limit allows starts again: free workers take queued tasks. */
+  protected wake(): void {
+    const now = this.config.clock.now();
+    if (this.metrics.queued === 0) {
+      this.limiter!.unthrottled(now);
+      return;
+    }
+    const idle = this.roster.idle;
+    while (idle.length > 0 && this.metrics.queued > 0 && this.limiter!.heapIndex < 0) {
+      this.pump(idle.pop()!, now);
+    }
+  }
+
   /** Gives a task its one outcome. */
   protected settle(task: Task, result: TaskResult<unknown>): void {
     task.state = TaskState.done;
     const x = task.x;
-    if (x?.onAbort !== undefined) {
-      x.signal!.removeEventListener('abort', x.onAbort);
-      x.onAbort = undefined;
+    if (x !== undefined) {
+      if (x.onAbort !== undefined) {
+        x.signal!.removeEventListener('abort', x.onAbort);
+        x.onAbort = undefined;
+      }
+      if (x.id !== undefined) this.named.delete(x.id);
     }
     task.resolve(result);
     if (this.results$.observed)
@@ -313,11 +486,12 @@ export class TaskFlow<TInput, TOutput> {
     this.roster.idle.push(slot);
   }
 
-  protected refuseAtDoor(reason: RejectReason, message: string): Promise<TaskResult<TOutput>> {
+  /** A refusal at the door: counted in `rejected`, told on `events$`. */
+  protected refuseAtDoor(reason: RejectReason, message: string): TaskResult<never> {
     this.metrics.rejected++;
     const error = new TaskRejected(reason, message);
     if (this.events$.observed) this.events$.next({ type: 'task.rejected', reason, message });
-    return Promise.resolve(err(error));
+    return err(error);
   }
 
   // ---- cancellation, timeouts, overflow ---------------------------------------------------

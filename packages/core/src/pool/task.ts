@@ -16,8 +16,11 @@ export type TaskState = (typeof TaskState)[keyof typeof TaskState];
 export interface TaskExtras {
   readonly signal: AbortSignal | undefined;
   readonly timeoutMs: number | undefined;
-  readonly priority: number;
+  /** Base priority level (`setPriority` changes it). */
+  priority: number;
   readonly key: string | undefined;
+  /** The caller's id for the task (for `setPriority`). */
+  readonly id: string | undefined;
   /** This task's own retry policy, overriding the pool's. */
   readonly retry: RetryPolicy | undefined;
   onAbort: (() => void) | undefined;
@@ -36,6 +39,7 @@ export function emptyExtras(): TaskExtras {
     timeoutMs: undefined,
     priority: 0,
     key: undefined,
+    id: undefined,
     retry: undefined,
     onAbort: undefined,
     attempt: 1,

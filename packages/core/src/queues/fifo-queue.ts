@@ -26,6 +26,14 @@ export class FifoQueue<T> implements TaskQueue<T> {
     this.#size++;
   }
 
+  /** Puts an item back at the head (it goes out next). */
+  unshift(item: T): void {
+    if (this.#size === this.#ring.length) this.#resize(this.#ring.length * 2);
+    this.#head = (this.#head - 1) & (this.#ring.length - 1);
+    this.#ring[this.#head] = item;
+    this.#size++;
+  }
+
   /** Removes and returns the item at the head, or `undefined` when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
