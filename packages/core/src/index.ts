@@ -74,3 +74,12 @@ export type { AgingOptions } from './queues/priority-queue.js';
 export { through, ThroughUnsubscribed } from './streams/through.js';
 export type { ThroughOptions } from './streams/through.js';
 export type { RateOptions } from './scheduling/rate-limiter.js';
+export { autoscalerMachine, decideTarget } from './scaling/autoscaler-machine.js';
+export type {
+  AutoscalerEvent,
+  AutoscalerInput,
+  ScaleDecision,
+  ScaleReason,
+  ScaleView,
+} from './scaling/autoscaler-machine.js';
+export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';

@@ -107,6 +107,8 @@ export class MetricsRecorder {
   levelWait: Histogram[] | undefined;
   /** Queued tasks per priority level (priority pools only). */
   levelSizes: (() => number[]) | undefined;
+  /** Queue waits since the autoscaler last looked (pools scaling by queue wait only). */
+  recentWait: Histogram | undefined;
   /** Time throttled by the rate limit so far (pools with `rate` only). */
   throttled: ((now: number) => number) | undefined;
 

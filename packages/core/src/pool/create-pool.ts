@@ -6,6 +6,8 @@ import type { SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
+import { checkBounds } from '../scaling/sizing-options.js';
+import { Autoscaler } from '../scaling/autoscaler.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine, type PoolFailedError } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
@@ -76,9 +78,11 @@ export interface Pool<TInput, TOutput> {
   onIdle(): Promise<void>;
   /**
    * Changes the number of workers; resolves when the pool has the latest requested number ready
-   * (shrinking waits for busy workers' tasks). Rejects with `PoolStateError` unless starting or running.
+   * (shrinking waits for busy workers' tasks). Rejects with `PoolStateError` unless starting or
+   * running. On a dynamic pool `n` must lie within its bounds (the autoscaler carries on from
+   * there), and `resize({ min, max })` sets new bounds (the size moves into them at once).
    */
-  resize(size: number): Promise<void>;
+  resize(size: number | { readonly min?: number; readonly max?: number }): Promise<void>;
   /** Drains (or aborts) and stops every worker; calling it again returns the same promise. */
   close(options?: CloseOptions): Promise<void>;
   /** The pool's XState actor, for inspection. */
@@ -100,6 +104,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #dispatcher: Dispatcher<TInput, TOutput>;
   readonly #state: BehaviorSubject<PoolState>;
   #closing: Promise<void> | undefined;
+  readonly #autoscaler: Autoscaler | undefined;
 
   constructor(options: PoolOptions<TInput, TOutput, unknown>) {
     const config = resolvePoolOptions(options);
@@ -122,12 +127,31 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       },
     });
     this.#state = new BehaviorSubject<PoolState>('stopped');
+    if (config.sizing !== undefined) {
+      dispatcher.onScale = ({ to, because, detail, retire }) =>
+        this.actor.send({
+          type: 'pool.resize',
+          size: to,
+          because,
+          detail,
+          ...(retire === undefined ? {} : { retire }),
+        });
+    }
     this.actor.subscribe((snapshot) => {
+      dispatcher.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);
       if (state === this.#state.value) return;
       this.#state.next(state);
       dispatcher.events$.next({ type: 'pool.state', state });
+      this.#autoscaler?.follow(state);
     });
+    this.#autoscaler =
+      config.sizing !== undefined && (config.sizing.target !== undefined || config.sizing.dryRun)
+        ? new Autoscaler(
+            config as unknown as PoolConfig<unknown, unknown>,
+            dispatcher as Dispatcher<unknown, unknown>,
+          )
+        : undefined;
     this.actor.start();
     this.state$ = this.#state.pipe(distinctUntilChanged());
     this.events$ = dispatcher.events$.asObservable();
@@ -194,8 +218,28 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     return this.#dispatcher.whenIdle();
   }
 
-  resize(size: number): Promise<void> {
-    checkSize('size', size);
+  resize(size: number | { readonly min?: number; readonly max?: number }): Promise<void> {
+    const sizing = this.#config.sizing;
+    let bounds: [number, number] | undefined;
+    if (typeof size === 'object' && size !== null) {
+      if (sizing === undefined) {
+        throw new InvalidOptionError(
+          'size',
+          size,
+          `a number: pool '${this.name}' has a fixed size (create it with size: { min, max } to give it bounds)`,
+        );
+      }
+      bounds = checkBounds(size.min ?? sizing.min, size.max ?? sizing.max, 'resize.');
+    } else {
+      checkSize('size', size);
+      if (sizing !== undefined && (size < sizing.min || size > sizing.max)) {
+        throw new InvalidOptionError(
+          'size',
+          size,
+          `a whole number from ${sizing.min} to ${sizing.max} (the pool's bounds; resize({ min, max }) moves them)`,
+        );
+      }
+    }
     const state = this.#state.value;
     if (state !== 'starting' && state !== 'running') {
       return Promise.reject(
@@ -206,13 +250,18 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         ),
       );
     }
+    let to: number;
+    if (bounds !== undefined && sizing !== undefined) {
+      [sizing.min, sizing.max] = bounds;
+      to = Math.min(bounds[1], Math.max(bounds[0], this.actor.getSnapshot().context.size));
+    } else to = size as number;
     const d = this.#dispatcher;
     // Every pending resize settles when the pool reaches the latest requested size.
     const done = (): boolean => {
       const target = this.actor.getSnapshot().context.size;
       return d.liveCount() === target && d.readyCount() === target;
     };
-    this.actor.send({ type: 'pool.resize', size });
+    this.actor.send({ type: 'pool.resize', size: to });
     return this.#until(done, 'resize');
   }
 

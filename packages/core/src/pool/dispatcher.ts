@@ -208,6 +208,20 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   }
 
   /**
+   * Gives up the live worker on `seat` (an idle worker retiring): it stops now if idle, after
+   * its task if busy. `false` when no live worker fills the seat.
+   */
+  retireSeat(seat: string): boolean {
+    for (const slot of this.roster.values()) {
+      if (slot.seat !== seat || slot.retiring || slot.status > SLOT_BUSY) continue;
+      slot.retiring = true;
+      if (slot.status === SLOT_IDLE) this.stopSlot(slot);
+      return true;
+    }
+    return false;
+  }
+
+  /**
    * Shrinks by `count` workers: starting and idle ones stop now, busy ones after their task.
    * Returns the seats given up.
    */

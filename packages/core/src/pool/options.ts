@@ -11,6 +11,7 @@ import {
 import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
 import type { AgingOptions } from '../queues/priority-queue.js';
 import type { RateOptions } from '../scheduling/rate-limiter.js';
+import { resolveSizing, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
 
 /** What to do with a submit when the queue is full. */
 export type OverflowPolicy = 'reject' | 'wait' | 'drop-oldest';
@@ -73,10 +74,13 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
   /** What a worker does: an (async) function, or logic from an executor such as `fromAsync`. */
   readonly worker: WorkerSpec<TInput, TOutput, TResource>;
   /**
-   * Number of workers (each runs one task at a time).
+   * Number of workers (each runs one task at a time), or a dynamic size: `{ min, max,
+   * idleTimeoutMs, target, cooldownMs, dryRun }` — the pool starts `min` workers, starts one
+   * more at once whenever work waits (up to `max`), retires workers idle for `idleTimeoutMs`
+   * (down to `min`), and resizes towards `target` on each metrics tick.
    * @default 1
    */
-  readonly size?: number;
+  readonly size?: number | DynamicSize;
   /** The queue in front of the workers. */
   readonly queue?: QueueOptions;
   /**
@@ -126,7 +130,10 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
 export interface PoolConfig<TInput, TOutput> {
   readonly name: string;
   readonly logic: WorkerLogic<TInput, TOutput, unknown>;
+  /** Workers to start with (`min` for a dynamic pool). */
   readonly size: number;
+  /** Dynamic sizing; `undefined` for a fixed size. */
+  readonly sizing: SizingConfig | undefined;
   readonly capacity: number;
   readonly overflow: OverflowPolicy;
   /** `undefined` for a FIFO queue. */
@@ -268,7 +275,10 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
-  const size = checkSize('size', options.size ?? 1);
+  const sizeOption = options.size ?? 1;
+  const sizing =
+    typeof sizeOption === 'object' && sizeOption !== null ? resolveSizing(sizeOption) : undefined;
+  const size = sizing === undefined ? checkSize('size', sizeOption) : sizing.min;
   checkObject('queue', options.queue);
   const capacity = options.queue?.capacity ?? 10_000;
   if (
@@ -336,6 +346,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     name,
     logic,
     size,
+    sizing,
     capacity,
     overflow,
     priority,

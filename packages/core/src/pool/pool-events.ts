@@ -1,6 +1,7 @@
 import type { RejectReason } from '../errors.js';
 import type { PoolFailedError } from './pool-machine.js';
 import type { TaskResult } from '../result.js';
+import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
 /** A pool's lifecycle state. */
 export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed';
@@ -10,6 +11,16 @@ export type PoolEvent =
   | { readonly type: 'pool.state'; readonly state: PoolState }
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
   | { readonly type: 'pool.failed'; readonly error: PoolFailedError }
+  | {
+      /** The pool sized itself (autoscaling): why, and with what figures. */
+      readonly type: 'scale.up' | 'scale.down';
+      readonly from: number;
+      readonly to: number;
+      readonly because: ScaleReason;
+      readonly detail: string;
+      /** `true` when the decision was only reported (`size.dryRun`). */
+      readonly dryRun: boolean;
+    }
   | { readonly type: 'worker.started'; readonly workerId: string }
   | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
   | {

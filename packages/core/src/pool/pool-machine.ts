@@ -17,6 +17,7 @@ import type { SupervisionConfig } from '../supervision/supervision-options.js';
 import { workerMachine, type WorkerParentEvent } from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
 /** Why a pool gave up: its supervisor's restart limit was exceeded, or no worker was left. */
 export class PoolFailedError extends Error {
@@ -49,7 +50,15 @@ export type PoolMachineEvent =
   | { type: 'pool.start' }
   | { type: 'pool.close'; abort: boolean; reason: unknown }
   | { type: 'pool.timeout'; reason: unknown }
-  | { type: 'pool.resize'; size: number }
+  | {
+      type: 'pool.resize';
+      size: number;
+      /** Set when the pool sizes itself (autoscaling); absent for `resize(n)`. */
+      because?: ScaleReason;
+      detail?: string;
+      /** The seat to give up first (an idle worker retiring). */
+      retire?: string;
+    }
   | { type: 'seats.respawn'; seats: readonly string[]; epoch: number }
   | WorkerParentEvent
   | SupervisorDecision;
@@ -266,18 +275,39 @@ export const poolMachine = setup({
       let seats = context.seats;
       let excess = seats.length - event.size;
       if (excess > 0) {
-        // Seats waiting for a restart go first (they have no worker), then the dispatcher's picks.
+        // A retiring idle worker's seat goes first, then seats waiting for a restart (they have
+        // no worker), then the dispatcher's picks.
+        const retired =
+          event.retire !== undefined && seats.includes(event.retire) && d.retireSeat(event.retire)
+            ? [event.retire]
+            : [];
+        excess -= retired.length;
         const live = d.liveSeats();
-        const idle = seats.filter((seat) => !live.has(seat)).slice(0, excess);
+        const idle = seats
+          .filter((seat) => !live.has(seat) && !retired.includes(seat))
+          .slice(0, excess);
         excess -= idle.length;
-        const removed = new Set([...idle, ...d.shrink(excess)]);
+        const removed = new Set([...retired, ...idle, ...d.shrink(excess)]);
         seats = seats.filter((seat) => !removed.has(seat));
         for (const seat of removed) tellSupervisor(context, { type: 'child.removed', id: seat });
       }
-      if (event.size !== context.size) {
-        d.events$.next({ type: 'pool.resized', from: context.size, to: event.size });
+      const from = context.size;
+      if (event.size !== from) {
+        d.events$.next({ type: 'pool.resized', from, to: event.size });
+        if (event.because !== undefined) {
+          d.events$.next({
+            type: event.size > from ? 'scale.up' : 'scale.down',
+            from,
+            to: event.size,
+            because: event.because,
+            detail: event.detail ?? '',
+            dryRun: false,
+          });
+        }
       }
-      enqueue.assign({ size: event.size, requestedSize: event.size, seats });
+      // The pool's own sizing does not move the size a new start begins with.
+      const requestedSize = event.because === undefined ? event.size : context.requestedSize;
+      enqueue.assign({ size: event.size, requestedSize, seats });
     }),
     beginClose: ({ context, event }) => {
       const d = context.dispatcher;

@@ -1,6 +1,8 @@
 import { Subject } from 'rxjs';
 import { DeadlineHeap } from '../time/deadline-heap.js';
 import { RateLimiter } from '../scheduling/rate-limiter.js';
+import type { SizingConfig } from '../scaling/sizing-options.js';
+import type { ScaleDecision } from '../scaling/autoscaler-machine.js';
 import {
   InvalidOptionError,
   TaskCancelled,
@@ -23,6 +25,12 @@ import { err, ok, type TaskResult } from '../result.js';
 import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import { emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
+
+/** A resize the pool asks of its machine when it sizes itself. */
+export interface ScaleRequest extends ScaleDecision {
+  /** The seat of the idle worker to retire. */
+  readonly retire?: string;
+}
 
 /** How a new task fits: see `TaskFlow.room`. */
 type Room = 0 | 1 | 2 | 3;
@@ -69,6 +77,12 @@ export class TaskFlow<TInput, TOutput> {
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   protected settledAt = 0;
   protected idleWaiters: (() => void)[] = [];
+  /** Dynamic size (`size: { min, max, … }`), or `undefined` for a fixed pool. */
+  readonly sizing: SizingConfig | undefined;
+  /** The number of workers the pool machine aims for (kept in step by the pool handle). */
+  sizeTarget: number;
+  /** Asks the pool machine to resize (set by the pool handle for dynamic pools). */
+  onScale: ((decision: ScaleRequest) => void) | undefined = undefined;
   /** Unsettled tasks that carry a caller's id. */
   protected readonly named = new Map<string, Task>();
 
@@ -96,6 +110,11 @@ export class TaskFlow<TInput, TOutput> {
       this.metrics.throttled = (now) => limiter.throttledMs(now);
     }
     this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
+    this.sizing = config.sizing;
+    this.sizeTarget = config.size;
+    if (config.sizing?.target !== undefined && 'queueWaitP99Ms' in config.sizing.target) {
+      this.metrics.recentWait = new Histogram();
+    }
     this.refusalMessage = `pool '${config.name}' is stopped: call start() first`;
   }
 
@@ -261,6 +280,7 @@ export class TaskFlow<TInput, TOutput> {
       this.backlog.enqueue(task);
       // Evict after queueing the newcomer, so that the pool never looks idle in between.
       if (room === EVICT) this.dropOldest();
+      else if (this.sizing !== undefined) this.demand();
     }
   }
 
@@ -284,6 +304,9 @@ export class TaskFlow<TInput, TOutput> {
     const wait = now - this.time(task.t);
     m.queueWait.record(wait);
     if (m.levelWait !== undefined) m.levelWait[task.x?.priority ?? 0]!.record(wait);
+    if (m.recentWait !== undefined) m.recentWait.record(wait);
+    // An idle worker of a dynamic pool is in the timer heap for its idle timeout.
+    if (slot.heapIndex >= 0) this.timers.remove(slot);
     task.t = this.tick(now);
     task.state = TaskState.running;
     m.active++;
@@ -429,6 +452,7 @@ export class TaskFlow<TInput, TOutput> {
     this.backlog.enqueue(task);
     const slot = this.roster.idle.pop();
     if (slot !== undefined) this.pump(slot, now);
+    else if (this.sizing !== undefined) this.demand();
   }
 
   /**
@@ -484,6 +508,46 @@ export class TaskFlow<TInput, TOutput> {
       slot.ref.send({ type: 'task.finished' });
     }
     this.roster.idle.push(slot);
+    const sizing = this.sizing;
+    if (sizing !== undefined && sizing.idleTimeoutMs !== Infinity && slot.heapIndex < 0) {
+      slot.deadline = now + sizing.idleTimeoutMs;
+      this.timers.add(slot);
+    }
+  }
+
+  /**
+   * Work waits in the queue of a dynamic pool: if more tasks wait than workers are on their way
+   * and the pool is below `max`, one more worker starts now (not on the next metrics tick).
+   */
+  protected demand(): void {
+    const sizing = this.sizing!;
+    const m = this.metrics;
+    if (sizing.dryRun || this.onScale === undefined || !this.accepting) return;
+    if (this.sizeTarget >= sizing.max || m.queued <= this.sizeTarget - m.workers) return;
+    const from = this.sizeTarget;
+    this.sizeTarget = from + 1;
+    this.onScale({
+      from,
+      to: from + 1,
+      because: 'demand',
+      detail: `${m.queued} tasks waiting, ${m.workers} workers ready`,
+    });
+  }
+
+  /** An idle worker of a dynamic pool reached its idle timeout: above `min`, it retires. */
+  protected idleTimeout(slot: Slot): void {
+    const sizing = this.sizing;
+    if (sizing === undefined || sizing.dryRun || this.onScale === undefined) return;
+    if (slot.status !== SLOT_IDLE || slot.retiring || this.sizeTarget <= sizing.min) return;
+    const from = this.sizeTarget;
+    this.sizeTarget = from - 1;
+    this.onScale({
+      from,
+      to: from - 1,
+      because: 'idle',
+      detail: `worker ${slot.id} idle for ${sizing.idleTimeoutMs} ms`,
+      retire: slot.seat,
+    });
   }
 
   /** A refusal at the door: counted in `rejected`, told on `events$`. */
@@ -538,7 +602,7 @@ export class TaskFlow<TInput, TOutput> {
   /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
   protected expire(slot: Slot): void {
     const task = slot.task;
-    if (task === undefined) return;
+    if (task === undefined) return this.idleTimeout(slot);
     const timeoutMs = task.x?.timeoutMs ?? this.config.timeoutMs ?? 0;
     const error = new TaskTimedOut(timeoutMs, task.id);
     const m = this.metrics;
