@@ -2,7 +2,14 @@
  * @troupe/core — worker pools as XState actors, with RxJS streams and fp-ts results.
  */
 export { createPool } from './pool/create-pool.js';
-export type { CloseOptions, Pool, PoolSnapshot } from './pool/create-pool.js';
+export { batchPool, dynamicPool, fixedPool, priorityPool } from './pool/presets.js';
+export type {
+  BatchOutput,
+  BatchPoolOptions,
+  CloseOptions,
+  Pool,
+  PoolSnapshot,
+} from './pool/create-pool.js';
 export type { WorkerSnapshot } from './pool/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
@@ -83,3 +90,5 @@ export type {
   ScaleView,
 } from './scaling/autoscaler-machine.js';
 export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';
+export { BatchResultError } from './batching/batcher.js';
+export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batcher.js';

@@ -1,4 +1,5 @@
 import { Histogram, type Percentiles } from './histogram.js';
+import type { BatchMetrics } from '../batching/batcher.js';
 
 /** One priority level's share of the queue (priority pools only). */
 export interface LevelMetrics {
@@ -66,6 +67,8 @@ export interface PoolMetrics {
   readonly windowMs: number;
   /** Time spent throttled by the rate limit (work waiting, a worker free, no start allowed), in ms; 0 without `rate`. */
   readonly throttledMs: number;
+  /** Item-level figures of a batch pool (its task counters count batches); batch pools only. */
+  readonly batch?: BatchMetrics;
   /** Per priority level, lowest first; present for `queue: { kind: 'priority' }` pools only. */
   readonly levels?: readonly LevelMetrics[];
 }

@@ -8,6 +8,8 @@ import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
 import { checkBounds } from '../scaling/sizing-options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
+import { Batcher, type BatchOptions } from '../batching/batcher.js';
+import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine, type PoolFailedError } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
@@ -105,6 +107,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #state: BehaviorSubject<PoolState>;
   #closing: Promise<void> | undefined;
   readonly #autoscaler: Autoscaler | undefined;
+  /** Gathers items into batches (batch pools only). */
+  readonly #batcher: Batcher<TInput, TOutput> | undefined;
 
   constructor(options: PoolOptions<TInput, TOutput, unknown>) {
     const config = resolvePoolOptions(options);
@@ -155,13 +159,22 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.actor.start();
     this.state$ = this.#state.pipe(distinctUntilChanged());
     this.events$ = dispatcher.events$.asObservable();
-    this.results$ = dispatcher.results$.asObservable();
+    this.#batcher =
+      config.batch === undefined
+        ? undefined
+        : new Batcher<TInput, TOutput>(
+            config.batch,
+            dispatcher as unknown as Dispatcher<TInput[], readonly unknown[]>,
+            config.clock,
+            config.name,
+          );
+    this.results$ = (this.#batcher?.results$ ?? dispatcher.results$).asObservable();
     this.deadLetters$ = dispatcher.deadLetters$.asObservable();
     this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
       const { clock, intervalMs } = config;
       let handle: unknown;
       const tick = (): void => {
-        subscriber.next(dispatcher.metrics.snapshot(clock.now()));
+        subscriber.next(this.#metrics());
         handle = clock.setTimeout(tick, intervalMs);
       };
       tick();
@@ -183,11 +196,25 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
+    const batcher = this.#batcher;
+    if (batcher !== undefined) return batcher.add(input, options);
     return this.#dispatcher.submit(input, options);
   }
 
   submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
-    return this.#dispatcher.submitMany(inputs, options);
+    const batcher = this.#batcher;
+    if (batcher === undefined) return this.#dispatcher.submitMany(inputs, options);
+    if (
+      inputs === null ||
+      typeof (inputs as Partial<Iterable<TInput>>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new InvalidOptionError(
+        'inputs',
+        inputs,
+        'an iterable of inputs (an array, a Set, a generator)',
+      );
+    }
+    return Promise.all(Array.from(inputs, (input) => batcher.add(input, options)));
   }
 
   get capacity(): number {
@@ -199,7 +226,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   async run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
-    return unwrap(await this.#dispatcher.submit(input, options));
+    return unwrap(await this.submit(input, options));
   }
 
   getSnapshot(): PoolSnapshot {
@@ -209,13 +236,18 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       state: this.#state.value,
       size: context.size,
       workers: this.#dispatcher.workers(),
-      metrics: this.#dispatcher.metrics.snapshot(this.#config.clock.now()),
+      metrics: this.#metrics(),
     };
     return context.failure === undefined ? snapshot : { ...snapshot, failure: context.failure };
   }
 
   onIdle(): Promise<void> {
-    return this.#dispatcher.whenIdle();
+    return this.#batcher?.whenIdle() ?? this.#dispatcher.whenIdle();
+  }
+
+  #metrics(): PoolMetrics {
+    const metrics = this.#dispatcher.metrics.snapshot(this.#config.clock.now());
+    return this.#batcher === undefined ? metrics : { ...metrics, batch: this.#batcher.metrics() };
   }
 
   resize(size: number | { readonly min?: number; readonly max?: number }): Promise<void> {
@@ -288,6 +320,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       return this.#closing;
     }
     if (this.#state.value === 'stopped') return Promise.resolve();
+    // The batch being filled goes to the workers, not to waste.
+    this.#batcher?.flush('close');
     const { clock } = this.#config;
     let timer: unknown;
     if (timeoutMs !== undefined && timeoutMs !== Infinity) {
@@ -340,6 +374,20 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 }
 
+/** What a batch worker returns: one result per item, in order — a value, or an `Either` for that item. */
+export type BatchOutput<TOutput> = readonly (TOutput | Either<unknown, TOutput>)[];
+
+/**
+ * Options of a batch pool: the worker takes an array of up to `batch.size` inputs and returns
+ * one result per item. Submits still take and give single items.
+ */
+export interface BatchPoolOptions<TInput, TOutput, TResource = unknown> extends Omit<
+  PoolOptions<TInput[], BatchOutput<TOutput>, TResource>,
+  'batch'
+> {
+  readonly batch: BatchOptions;
+}
+
 /**
  * Creates a pool (in `stopped`); call `.start()` to start its workers.
  *
@@ -349,7 +397,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
  * await pool.close();
  */
 export function createPool<TInput, TOutput, TResource = unknown>(
-  options: PoolOptions<TInput, TOutput, TResource>,
+  options: BatchPoolOptions<TInput, TOutput, TResource>,
+): Pool<TInput, TOutput>;
+export function createPool<TInput, TOutput, TResource = unknown>(
+  options: PoolOptions<TInput, TOutput, TResource> & { readonly batch?: undefined },
+): Pool<TInput, TOutput>;
+export function createPool<TInput, TOutput, TResource = unknown>(
+  options: PoolOptions<TInput, TOutput, TResource> | BatchPoolOptions<TInput, TOutput, TResource>,
 ): Pool<TInput, TOutput> {
   return new PoolHandle<TInput, TOutput>(options as PoolOptions<TInput, TOutput, unknown>);
 }

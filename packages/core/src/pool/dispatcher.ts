@@ -8,7 +8,7 @@ import {
   type RejectReason,
 } from '../errors.js';
 import type { WorkerSnapshot } from './worker-roster.js';
-import { err } from '../result.js';
+import { err, type TaskResult } from '../result.js';
 import { emptyExtras, TaskState } from './task.js';
 import { checkPriority, priorityRange } from './submit-options.js';
 import {
@@ -26,6 +26,16 @@ import { TaskFlow } from './task-flow.js';
  * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink).
  */
 export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
+  /** Whether submits are taken now. */
+  get isAccepting(): boolean {
+    return this.accepting;
+  }
+
+  /** Refuses a submit at the door (counted in `rejected`, told on `events$`). */
+  rejectAtDoor(reason: RejectReason, message: string): TaskResult<never> {
+    return this.refuseAtDoor(reason, message);
+  }
+
   /** Starts taking submits. */
   open(): void {
     this.accepting = true;

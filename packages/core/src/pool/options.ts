@@ -11,6 +11,7 @@ import {
 import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
 import type { AgingOptions } from '../queues/priority-queue.js';
 import type { RateOptions } from '../scheduling/rate-limiter.js';
+import type { BatchOptions } from '../batching/batcher.js';
 import { resolveSizing, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
 
 /** What to do with a submit when the queue is full. */
@@ -124,6 +125,12 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
    * @default Math.random
    */
   readonly random?: () => number;
+  /**
+   * Batching (see `BatchPoolOptions`): the worker takes an array of inputs and returns one
+   * result per item.
+   * @default undefined (one task per run)
+   */
+  readonly batch?: BatchOptions;
 }
 
 /** Options after validation and defaults. */
@@ -147,6 +154,7 @@ export interface PoolConfig<TInput, TOutput> {
   readonly retry: RetryPolicy | undefined;
   readonly quarantineAfter: number;
   readonly rate: RateOptions | undefined;
+  readonly batch: BatchOptions | undefined;
   readonly random: () => number;
 }
 
@@ -165,6 +173,7 @@ const KNOWN = [
   'quarantineAfter',
   'rate',
   'random',
+  'batch',
 ];
 
 /** Throws unless `value` is a whole number ≥ 1. */
@@ -234,6 +243,14 @@ function resolvePriority(
   if (aging === undefined) return { levels, aging: undefined };
   checkObject('queue.aging', aging);
   return { levels, aging: { everyMs: checkPositive('queue.aging.everyMs', aging.everyMs, false) } };
+}
+
+function resolveBatch(batch: BatchOptions | undefined): BatchOptions | undefined {
+  if (batch === undefined) return undefined;
+  checkObject('batch', batch);
+  const size = checkSize('batch.size', batch.size);
+  const maxWaitMs = checkPositive('batch.maxWaitMs', batch.maxWaitMs, false);
+  return { size, maxWaitMs };
 }
 
 function resolveRate(rate: RateOptions | undefined): RateOptions | undefined {
@@ -338,6 +355,14 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   const quarantineAfter = options.quarantineAfter ?? 2;
   if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
   const rate = resolveRate(options.rate);
+  const batch = resolveBatch(options.batch);
+  if (batch !== undefined && priority !== undefined) {
+    throw new InvalidOptionError(
+      'queue.kind',
+      'priority',
+      "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
+    );
+  }
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
     throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');
@@ -358,6 +383,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     retry,
     quarantineAfter,
     rate,
+    batch,
     random,
   };
 }
