@@ -272,6 +272,7 @@ export class TaskFlow<TInput, TOutput> {
     }
     if (room === WAIT) {
       this.backlog.wait(task);
+      if (this.sizing !== undefined) this.demand();
     } else if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
       const slot = this.roster.idle.pop()!;
       if (this.start(slot, task, now)) this.pump(slot, this.settledAt);
@@ -280,7 +281,7 @@ export class TaskFlow<TInput, TOutput> {
       this.backlog.enqueue(task);
       // Evict after queueing the newcomer, so that the pool never looks idle in between.
       if (room === EVICT) this.dropOldest();
-      else if (this.sizing !== undefined) this.demand();
+      if (this.sizing !== undefined) this.demand();
     }
   }
 
@@ -523,14 +524,15 @@ export class TaskFlow<TInput, TOutput> {
     const sizing = this.sizing!;
     const m = this.metrics;
     if (sizing.dryRun || this.onScale === undefined || !this.accepting) return;
-    if (this.sizeTarget >= sizing.max || m.queued <= this.sizeTarget - m.workers) return;
+    const waiting = m.queued + m.waiting;
+    if (this.sizeTarget >= sizing.max || waiting <= this.sizeTarget - m.workers) return;
     const from = this.sizeTarget;
     this.sizeTarget = from + 1;
     this.onScale({
       from,
       to: from + 1,
       because: 'demand',
-      detail: `${m.queued} tasks waiting, ${m.workers} workers ready`,
+      detail: `${waiting} tasks waiting, ${m.workers} workers ready`,
     });
   }
 

@@ -11,34 +11,35 @@ import { autoscalerMachine, type ScaleDecision } from './autoscaler-machine.js';
  * the process alive.
  */
 export class Autoscaler {
-  readonly actor: Actor<typeof autoscalerMachine>;
+  /** The autoscaler actor of the pool's current life (a new one each start). */
+  actor: Actor<typeof autoscalerMachine> | undefined = undefined;
   #timer: unknown = undefined;
 
   constructor(
     private readonly config: PoolConfig<unknown, unknown>,
     private readonly dispatcher: Dispatcher<unknown, unknown>,
-  ) {
-    const sizing = config.sizing!;
-    this.actor = createActor(autoscalerMachine, {
-      id: `${config.name}-autoscaler`,
-      clock: config.clock,
-      input: {
-        sizing,
-        sizeOf: () => dispatcher.sizeTarget,
-        apply: (decision) => this.#apply(decision),
-      },
-    });
-  }
+  ) {}
 
-  /** Starts or stops with the pool's lifecycle. */
+  /** Starts with the pool (starting, running) and stops with it, cooldown timer and all. */
   follow(state: PoolState): void {
     const active = state === 'starting' || state === 'running';
-    if (active && this.#timer === undefined) {
-      if (this.actor.getSnapshot().status !== 'active') this.actor.start();
+    if (active && this.actor === undefined) {
+      const { config, dispatcher } = this;
+      this.actor = createActor(autoscalerMachine, {
+        id: `${config.name}-autoscaler`,
+        clock: config.clock,
+        input: {
+          sizing: config.sizing!,
+          sizeOf: () => dispatcher.sizeTarget,
+          apply: (decision) => this.#apply(decision),
+        },
+      }).start();
       this.#schedule();
-    } else if (!active && this.#timer !== undefined) {
+    } else if (!active && this.actor !== undefined) {
       this.config.clock.clearTimeout(this.#timer);
       this.#timer = undefined;
+      this.actor.stop();
+      this.actor = undefined;
     }
   }
 
@@ -60,7 +61,7 @@ export class Autoscaler {
       recentWaitP99 = p.count === 0 ? undefined : p.p99;
       recent.reset();
     }
-    this.actor.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
+    this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
     this.#schedule();
   }
 
