@@ -397,10 +397,10 @@ export interface BatchPoolOptions<TInput, TOutput, TResource = unknown> extends 
  * await pool.close();
  */
 export function createPool<TInput, TOutput, TResource = unknown>(
-  options: BatchPoolOptions<TInput, TOutput, TResource>,
+  options: PoolOptions<TInput, TOutput, TResource>,
 ): Pool<TInput, TOutput>;
 export function createPool<TInput, TOutput, TResource = unknown>(
-  options: PoolOptions<TInput, TOutput, TResource> & { readonly batch?: undefined },
+  options: BatchPoolOptions<TInput, TOutput, TResource>,
 ): Pool<TInput, TOutput>;
 export function createPool<TInput, TOutput, TResource = unknown>(
   options: PoolOptions<TInput, TOutput, TResource> | BatchPoolOptions<TInput, TOutput, TResource>,

@@ -125,12 +125,8 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
    * @default Math.random
    */
   readonly random?: () => number;
-  /**
-   * Batching (see `BatchPoolOptions`): the worker takes an array of inputs and returns one
-   * result per item.
-   * @default undefined (one task per run)
-   */
-  readonly batch?: BatchOptions;
+  /** Only in `BatchPoolOptions`, whose worker takes arrays. */
+  readonly batch?: never;
 }
 
 /** Options after validation and defaults. */
@@ -355,7 +351,8 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   const quarantineAfter = options.quarantineAfter ?? 2;
   if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
   const rate = resolveRate(options.rate);
-  const batch = resolveBatch(options.batch);
+  // Batch pools come in through `BatchPoolOptions` (their worker takes arrays).
+  const batch = resolveBatch((options as { readonly batch?: BatchOptions }).batch);
   if (batch !== undefined && priority !== undefined) {
     throw new InvalidOptionError(
       'queue.kind',

@@ -9,7 +9,7 @@ import type { OverflowPolicy, PoolOptions } from './options.js';
 
 /** A pool of exactly `size` workers (the default kind). */
 export function fixedPool<TInput, TOutput, TResource = unknown>(
-  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'size' | 'batch'> & {
+  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'size'> & {
     readonly size: number;
   },
 ): Pool<TInput, TOutput> {
@@ -18,7 +18,7 @@ export function fixedPool<TInput, TOutput, TResource = unknown>(
 
 /** A pool that sizes itself between `min` and `max` (see `DynamicSize`). */
 export function dynamicPool<TInput, TOutput, TResource = unknown>(
-  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'size' | 'batch'> & DynamicSize,
+  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'size'> & DynamicSize,
 ): Pool<TInput, TOutput> {
   const { min, max, idleTimeoutMs, target, cooldownMs, dryRun, ...rest } = options;
   const size: DynamicSize = {
@@ -34,7 +34,7 @@ export function dynamicPool<TInput, TOutput, TResource = unknown>(
 
 /** A pool whose queue orders by priority (`0 … levels-1`, higher first), with optional aging. */
 export function priorityPool<TInput, TOutput, TResource = unknown>(
-  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'queue' | 'batch'> & {
+  options: Omit<PoolOptions<TInput, TOutput, TResource>, 'queue'> & {
     readonly levels?: number;
     readonly aging?: AgingOptions;
     readonly capacity?: number;
