@@ -150,7 +150,7 @@ export class Batcher<TInput, TOutput> {
       this.#timer = undefined;
     }
     const items = this.#open;
-    if (items.length === 0) return;
+    if (items.length === 0) return this.#wakeIdleWaiters();
     this.#open = [];
     this.#batches++;
     this.#sizes[items.length]!++;
@@ -158,6 +158,11 @@ export class Batcher<TInput, TOutput> {
     void this.flow
       .submit(items.map((item) => item.input))
       .then((result) => this.#share(items, result));
+    this.#wakeIdleWaiters();
+  }
+
+  /** No batch is open any more: `whenIdle` goes on to wait for the pool. */
+  #wakeIdleWaiters(): void {
     const waiters = this.#idleWaiters;
     this.#idleWaiters = [];
     for (const wake of waiters) wake();
@@ -248,9 +253,10 @@ export class Batcher<TInput, TOutput> {
     const index = this.#open.indexOf(item);
     if (index >= 0) {
       this.#open.splice(index, 1);
-      if (this.#open.length === 0 && this.#timer !== undefined) {
-        this.clock.clearTimeout(this.#timer);
+      if (this.#open.length === 0) {
+        if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
         this.#timer = undefined;
+        this.#wakeIdleWaiters();
       }
     }
     this.#settle(item, err(new TaskCancelled(reason, item.id)));
