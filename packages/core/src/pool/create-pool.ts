@@ -294,6 +294,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       return d.liveCount() === target && d.readyCount() === target;
     };
     this.actor.send({ type: 'pool.resize', size: to });
+    if (bounds !== undefined) d.boundsChanged();
     return this.#until(done, 'resize');
   }
 

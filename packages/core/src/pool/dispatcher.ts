@@ -207,6 +207,24 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     }
   }
 
+  /** Whether another worker actor may start: a dynamic pool never has more than `max`. */
+  mayAddWorker(): boolean {
+    return this.sizing === undefined || this.roster.size < this.sizing.max;
+  }
+
+  /**
+   * The bounds of a dynamic pool moved: idle workers whose idle timeout already passed (they
+   * stayed because the pool was at `min`) retire now if the pool is above the new `min`.
+   */
+  boundsChanged(): void {
+    // An idle worker out of the timer heap has had its idle timeout (it never has one with
+    // idleTimeoutMs Infinity).
+    if (this.sizing === undefined || this.sizing.idleTimeoutMs === Infinity) return;
+    for (const slot of [...this.roster.idle]) {
+      if (slot.heapIndex < 0) this.idleTimeout(slot);
+    }
+  }
+
   /** Workers ready for tasks. */
   readyCount(): number {
     return this.metrics.workers;

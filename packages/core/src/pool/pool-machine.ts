@@ -107,6 +107,7 @@ const workerId = (seat: string, generation: number): string =>
 const accepting = {
   'pool.close': 'closing',
   'pool.resize': { actions: ['resize', 'fill'] },
+  'worker.stopped': { actions: ['workerStopped', 'fill'] },
   'worker.crashed': { actions: 'workerCrashedSupervised' },
   'supervisor.restart': { actions: 'restart' },
   'seats.respawn': { actions: 'respawn' },
@@ -165,14 +166,18 @@ export const poolMachine = setup({
         failure: undefined,
       }));
     }),
-    /** Adds seats (each with a new worker) until there are `size` of them. */
+    /**
+     * Adds seats (each with a new worker) until there are `size` of them — for a dynamic pool,
+     * only while fewer than `max` worker actors exist (a worker given up by a shrink may still
+     * be finishing its task): the rest come when such a worker stops.
+     */
     fill: assign(({ context, spawn }) => {
       const seats = [...context.seats];
       const workers = { ...context.workers };
       const seatOf = { ...context.seatOf };
       const generations = { ...context.generations };
       let nextSeat = context.nextSeat;
-      while (seats.length < context.size) {
+      while (seats.length < context.size && context.dispatcher.mayAddWorker()) {
         const seat = `${context.name}-w${++nextSeat}`;
         seats.push(seat);
         tellSupervisor(context, { type: 'child.added', id: seat });

@@ -65,7 +65,12 @@ export class Autoscaler {
     this.#schedule();
   }
 
+  /** Called from within the autoscaler's action: the pool actor is told once that has run. */
   #apply(decision: ScaleDecision): void {
+    queueMicrotask(() => this.#carryOut(decision));
+  }
+
+  #carryOut(decision: ScaleDecision): void {
     if (this.config.sizing!.dryRun) {
       const { from, to, because, detail } = decision;
       this.dispatcher.events$.next({
