@@ -35,6 +35,8 @@ export interface PoolSnapshot {
   readonly state: PoolState;
   /** The number of workers the pool aims for. */
   readonly size: number;
+  /** A dynamic pool's bounds now (absent for a fixed size). */
+  readonly bounds?: { readonly min: number; readonly max: number };
   readonly workers: readonly WorkerSnapshot[];
   readonly metrics: PoolMetrics;
   /** Why the pool is `failed`, when it is. */
@@ -154,6 +156,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         ? new Autoscaler(
             config as unknown as PoolConfig<unknown, unknown>,
             dispatcher as Dispatcher<unknown, unknown>,
+            options.inspect,
           )
         : undefined;
     this.actor.start();
@@ -238,7 +241,12 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       workers: this.#dispatcher.workers(),
       metrics: this.#metrics(),
     };
-    return context.failure === undefined ? snapshot : { ...snapshot, failure: context.failure };
+    const sizing = this.#config.sizing;
+    const withBounds =
+      sizing === undefined
+        ? snapshot
+        : { ...snapshot, bounds: { min: sizing.min, max: sizing.max } };
+    return context.failure === undefined ? withBounds : { ...withBounds, failure: context.failure };
   }
 
   onIdle(): Promise<void> {

@@ -213,15 +213,21 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   }
 
   /**
-   * The bounds of a dynamic pool moved: idle workers whose idle timeout already passed (they
-   * stayed because the pool was at `min`) retire now if the pool is above the new `min`.
+   * The bounds of a dynamic pool moved: idle workers without an idle timer (the pool was at
+   * `min`) retire now if they have been idle long enough, or get their timer.
    */
   boundsChanged(): void {
-    // An idle worker out of the timer heap has had its idle timeout (it never has one with
-    // idleTimeoutMs Infinity).
-    if (this.sizing === undefined || this.sizing.idleTimeoutMs === Infinity) return;
+    const sizing = this.sizing;
+    if (sizing === undefined || sizing.idleTimeoutMs === Infinity) return;
+    const now = this.config.clock.now();
     for (const slot of [...this.roster.idle]) {
-      if (slot.heapIndex < 0) this.idleTimeout(slot);
+      if (slot.heapIndex >= 0) continue;
+      const due = slot.idleSince + sizing.idleTimeoutMs;
+      if (due <= now) this.idleTimeout(slot);
+      else {
+        slot.deadline = due;
+        this.timers.add(slot);
+      }
     }
   }
 

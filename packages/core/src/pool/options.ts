@@ -198,9 +198,19 @@ function checkPositive(option: string, value: unknown, allowInfinity: boolean): 
   return value;
 }
 
-function checkObject(option: string, value: unknown): void {
+function checkObject(option: string, value: unknown, known?: readonly string[]): void {
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new InvalidOptionError(option, value, 'an object');
+  }
+  if (known === undefined || value === undefined) return;
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new InvalidOptionError(
+        `${option}.${key}`,
+        (value as Record<string, unknown>)[key],
+        `one of the known options of ${option}: ${known.join(', ')}`,
+      );
+    }
   }
 }
 
@@ -237,13 +247,13 @@ function resolvePriority(
   }
   const aging = queue?.aging;
   if (aging === undefined) return { levels, aging: undefined };
-  checkObject('queue.aging', aging);
+  checkObject('queue.aging', aging, ['everyMs']);
   return { levels, aging: { everyMs: checkPositive('queue.aging.everyMs', aging.everyMs, false) } };
 }
 
 function resolveBatch(batch: BatchOptions | undefined): BatchOptions | undefined {
   if (batch === undefined) return undefined;
-  checkObject('batch', batch);
+  checkObject('batch', batch, ['size', 'maxWaitMs']);
   const size = checkSize('batch.size', batch.size);
   const maxWaitMs = checkPositive('batch.maxWaitMs', batch.maxWaitMs, false);
   return { size, maxWaitMs };
@@ -251,7 +261,7 @@ function resolveBatch(batch: BatchOptions | undefined): BatchOptions | undefined
 
 function resolveRate(rate: RateOptions | undefined): RateOptions | undefined {
   if (rate === undefined) return undefined;
-  checkObject('rate', rate);
+  checkObject('rate', rate, ['limit', 'intervalMs']);
   const limit = checkSize('rate.limit', rate.limit);
   const intervalMs = checkPositive('rate.intervalMs', rate.intervalMs, false);
   return { limit, intervalMs };
@@ -292,7 +302,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   const sizing =
     typeof sizeOption === 'object' && sizeOption !== null ? resolveSizing(sizeOption) : undefined;
   const size = sizing === undefined ? checkSize('size', sizeOption) : sizing.min;
-  checkObject('queue', options.queue);
+  checkObject('queue', options.queue, ['kind', 'levels', 'aging', 'capacity', 'overflow']);
   const capacity = options.queue?.capacity ?? 10_000;
   if (
     typeof capacity !== 'number' ||
@@ -327,7 +337,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       'an object with now(), setTimeout() and clearTimeout()',
     );
   }
-  checkObject('metrics', options.metrics);
+  checkObject('metrics', options.metrics, ['windowMs', 'intervalMs']);
   const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
   const intervalMs = checkPositive(
     'metrics.intervalMs',

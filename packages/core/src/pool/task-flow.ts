@@ -462,7 +462,11 @@ export class TaskFlow<TInput, TOutput> {
    */
   protected mayStart(now: number): boolean {
     const limiter = this.limiter;
-    if (limiter === undefined || limiter.tryTake(now)) return true;
+    if (limiter === undefined) return true;
+    // Stamped with the clock now, not the (earlier) time the previous task settled: a quota
+    // counts the starts as the outside world sees them.
+    now = this.config.clock.now();
+    if (limiter.tryTake(now)) return true;
     const at = limiter.throttled(now);
     if (limiter.heapIndex < 0) {
       limiter.deadline = at;
@@ -510,9 +514,13 @@ export class TaskFlow<TInput, TOutput> {
     }
     this.roster.idle.push(slot);
     const sizing = this.sizing;
-    if (sizing !== undefined && sizing.idleTimeoutMs !== Infinity && slot.heapIndex < 0) {
-      slot.deadline = now + sizing.idleTimeoutMs;
-      this.timers.add(slot);
+    if (sizing !== undefined) {
+      slot.idleSince = now;
+      // At `min` no timer: it could do nothing, and would keep the process alive.
+      if (sizing.idleTimeoutMs !== Infinity && slot.heapIndex < 0 && this.sizeTarget > sizing.min) {
+        slot.deadline = now + sizing.idleTimeoutMs;
+        this.timers.add(slot);
+      }
     }
   }
 
@@ -524,6 +532,8 @@ export class TaskFlow<TInput, TOutput> {
     const sizing = this.sizing!;
     const m = this.metrics;
     if (sizing.dryRun || this.onScale === undefined || !this.accepting) return;
+    // Idle workers beside waiting work: something else holds it (the rate limit), not size.
+    if (this.roster.idle.length > 0) return;
     const waiting = m.queued + m.waiting;
     if (this.sizeTarget >= sizing.max || waiting <= this.sizeTarget - m.workers) return;
     const from = this.sizeTarget;

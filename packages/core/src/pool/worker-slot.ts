@@ -30,6 +30,8 @@ export class Slot implements HasDeadline {
   tasksDone = 0;
   /** Stop this worker when its current task ends (the pool shrank). */
   retiring = false;
+  /** When it last became idle (dynamic pools only). */
+  idleSince = 0;
   readonly onOk: (value: unknown) => void;
   readonly onErr: (error: unknown) => void;
 

@@ -3,7 +3,7 @@ import type { PoolMetrics } from '../metrics/metrics.js';
 import type { ScaleTarget, SizingConfig } from './sizing-options.js';
 
 /** Why a pool changed size. */
-export type ScaleReason = 'demand' | 'idle' | 'utilisation' | 'queue-wait' | 'resize';
+export type ScaleReason = 'demand' | 'idle' | 'utilisation' | 'queue-wait';
 
 /** A resize the autoscaler (or the pool's demand and idle rules) decided on. */
 export interface ScaleDecision {
@@ -32,7 +32,7 @@ const clamp = (n: number, min: number, max: number): number => Math.min(max, Mat
  * `undefined` to stay. Utilisation: `ceil(size × utilisation / target)`, left alone within
  * ±10% of the target and never below the current size while work waits. Queue wait: grow in
  * proportion to how far the recent p99 is over the target (at most doubling); shrink by one
- * when it is under half the target and nothing waits.
+ * when it is under half the target, nothing waits and a worker's worth of time was idle.
  */
 export function decideTarget(target: ScaleTarget, view: ScaleView): ScaleDecision | undefined {
   const { size, min, max, metrics } = view;
@@ -50,7 +50,12 @@ export function decideTarget(target: ScaleTarget, view: ScaleView): ScaleDecisio
     const goal = target.queueWaitP99Ms;
     if (p99 !== undefined && p99 > goal) {
       to = Math.min(2 * size, Math.max(size + 1, Math.ceil((size * p99) / goal)));
-    } else if ((p99 === undefined || p99 < goal / 2) && metrics.queued === 0) {
+    } else if (
+      (p99 === undefined || p99 < goal / 2) &&
+      metrics.queued === 0 &&
+      metrics.utilisation * size <= size - 1
+    ) {
+      // Short waits and a worker's worth of idle time: one fewer would still keep up.
       to = size - 1;
     }
     detail = `queue wait p99 ${p99 === undefined ? 'n/a (no task started)' : `${p99.toFixed(1)} ms`} against a target of ${goal} ms`;
@@ -91,8 +96,9 @@ export interface AutoscalerContext {
 /**
  * The autoscaler: on each metrics tick it asks the target policy (and, in dry-run mode, the
  * demand and idle rules, which a live pool applies at once itself) whether to resize, and after
- * a resize it cools down for `cooldownMs` before it decides again. Its own actor, fed by the
- * pool's `metrics$`.
+ * a resize (its own, or the pool's on demand or idleness) it cools down for `cooldownMs` before
+ * it decides again. Its own actor, fed a metrics snapshot every `metrics.intervalMs` by the
+ * pool (see `Autoscaler`).
  */
 export const autoscalerMachine = setup({
   types: {
@@ -113,12 +119,13 @@ export const autoscalerMachine = setup({
         const size = context.hypothetical;
         const idle = m.queued === 0 && m.active < size;
         const idleSince = idle ? (context.idleSince ?? m.at) : undefined;
-        if (m.queued > 0 && size < sizing.max) {
+        const waiting = m.queued + m.waiting;
+        if (waiting > 0 && size < sizing.max) {
           decision = {
             from: size,
-            to: Math.min(sizing.max, size + m.queued),
+            to: Math.min(sizing.max, size + waiting),
             because: 'demand',
-            detail: `${m.queued} tasks waiting`,
+            detail: `${waiting} tasks waiting`,
           };
         } else if (
           idleSince !== undefined &&
@@ -180,6 +187,7 @@ export const autoscalerMachine = setup({
     },
     cooling: {
       after: { cooldown: 'watching' },
+      on: { scaled: { target: 'cooling', reenter: true } },
     },
   },
 });

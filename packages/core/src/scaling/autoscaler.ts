@@ -1,8 +1,12 @@
-import { createActor, type Actor } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
+import type { Clock } from '../time/clock.js';
 import type { Dispatcher } from '../pool/dispatcher.js';
 import type { PoolConfig } from '../pool/options.js';
 import type { PoolState } from '../pool/pool-events.js';
 import { autoscalerMachine, type ScaleDecision } from './autoscaler-machine.js';
+
+/** An XState inspection observer, as `createPool({ inspect })` takes it. */
+type AutoscalerInspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
 
 /**
  * Runs a dynamic pool's autoscaler actor while the pool is starting or running: feeds it a
@@ -14,11 +18,34 @@ export class Autoscaler {
   /** The autoscaler actor of the pool's current life (a new one each start). */
   actor: Actor<typeof autoscalerMachine> | undefined = undefined;
   #timer: unknown = undefined;
+  /** The pool's clock, with timers that do not keep the process alive (the cooldown's too). */
+  readonly #clock: Clock;
 
   constructor(
     private readonly config: PoolConfig<unknown, unknown>,
     private readonly dispatcher: Dispatcher<unknown, unknown>,
-  ) {}
+    private readonly inspect: AutoscalerInspect | undefined,
+  ) {
+    const clock = config.clock;
+    this.#clock = {
+      now: () => clock.now(),
+      setTimeout: (callback, delayMs) => {
+        const timer = clock.setTimeout(callback, delayMs);
+        (timer as { unref?: () => void } | undefined)?.unref?.();
+        return timer;
+      },
+      clearTimeout: (timer) => clock.clearTimeout(timer),
+    };
+    // A resize on demand or for idleness restarts the cooldown too: the target policy does not
+    // undo it on the next tick from figures that predate it.
+    dispatcher.events$.subscribe((event) => {
+      if ((event.type === 'scale.up' || event.type === 'scale.down') && !event.dryRun) {
+        if (event.because === 'demand' || event.because === 'idle') {
+          queueMicrotask(() => this.actor?.send({ type: 'scaled' }));
+        }
+      }
+    });
+  }
 
   /** Starts with the pool (starting, running) and stops with it, cooldown timer and all. */
   follow(state: PoolState): void {
@@ -27,7 +54,8 @@ export class Autoscaler {
       const { config, dispatcher } = this;
       this.actor = createActor(autoscalerMachine, {
         id: `${config.name}-autoscaler`,
-        clock: config.clock,
+        clock: this.#clock,
+        ...(this.inspect === undefined ? {} : { inspect: this.inspect }),
         input: {
           sizing: config.sizing!,
           sizeOf: () => dispatcher.sizeTarget,
@@ -44,10 +72,7 @@ export class Autoscaler {
   }
 
   #schedule(): void {
-    const { clock, intervalMs } = this.config;
-    const timer = clock.setTimeout(() => this.#tick(), intervalMs);
-    (timer as { unref?: () => void } | undefined)?.unref?.();
-    this.#timer = timer;
+    this.#timer = this.#clock.setTimeout(() => this.#tick(), this.config.intervalMs);
   }
 
   #tick(): void {

@@ -16,7 +16,7 @@ export interface ThroughOptions {
   /**
    * Most items submitted and not yet settled at once; further source items wait in the
    * operator until one settles. Never more than the pool's workers plus its queue capacity.
-   * @default the pool's size plus as many again (capped by the queue capacity)
+   * @default the pool's size (a dynamic pool's max) plus as many again, capped by the queue capacity
    */
   readonly concurrency?: number;
   /** Options for every submit (no `id`; the operator supplies the `signal`). */
@@ -83,7 +83,9 @@ export function through<TInput, TOutput>(
     new Observable<TaskResult<TOutput>>((subscriber) => {
       const controller = new AbortController();
       const submitOptions: SubmitOptions = { ...options.submit, signal: controller.signal };
-      const size = pool.getSnapshot().size;
+      // A dynamic pool may grow to its max: the window is sized for that.
+      const snapshot = pool.getSnapshot();
+      const size = snapshot.bounds?.max ?? snapshot.size;
       const cap = size + pool.capacity;
       const limit = Math.min(concurrency ?? size + Math.min(size, pool.capacity), cap);
       /** Source items not yet in the pool, with their place in source order. */
