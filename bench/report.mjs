@@ -3,44 +3,122 @@
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
 export const MEMORY_TARGET = 1 / 3;
+/** From the issue: priority dispatch at least 2× p-queue's (`priority` option); submitMany at least 2M trivial tasks/s. */
+export const PRIORITY_TARGET = 2;
+export const SUBMIT_MANY_TARGET = 2_000_000;
 
 const count = (x) => Math.round(x).toLocaleString('en-US');
 const ratio = (x) => `${x.toFixed(2)}×`;
+/** A ratio that may be tiny (a pool against a bare loop): `0.35×`, or `1/10,270` below 0.1. */
+const fraction = (x) => (x >= 0.1 ? ratio(x) : `1/${count(1 / x)}`);
 const rounds = (n) => `${n} round${n === 1 ? '' : 's'}`;
 const verdict = (ok) => (ok ? 'met' : '**missed**');
+const plainVerdict = (ok) => (ok ? 'met' : 'MISSED');
 
 const ratios = (row) => ({
   pQueue: row.median.troupe / row.median['p-queue'],
   pLimit: row.median.troupe / row.median['p-limit'],
 });
 const memoryRatio = (memory) => memory.median.troupe / memory.median['p-queue'];
-/** Troupe / p-queue within each round (the libraries ran back to back), as `min–max`. */
-const roundSpread = (row) => {
-  const perRound = row.samples.troupe.map((t, i) => t / row.samples['p-queue'][i]);
+/** `a / b` within each round (the two ran back to back), as `min–max`. */
+const spread = (a, b) => {
+  const perRound = a.map((x, i) => x / b[i]);
   return `${Math.min(...perRound).toFixed(2)}–${Math.max(...perRound).toFixed(2)}`;
 };
+const roundSpread = (row) => spread(row.samples.troupe, row.samples['p-queue']);
 
-/** One line per case, for the terminal. */
-export function plainLines(rows, memory) {
-  const lines = rows.map((row) => {
+/** The two Troupe queues of a priority row, each against p-queue. */
+const priorityVariants = (priority, row) =>
+  [
+    ['troupe', 'strict'],
+    ['troupe-aging', `aging every ${priority.agingEveryMs} ms`],
+  ].map(([lib, queue]) => ({
+    lib,
+    queue,
+    perSecond: row.median[lib],
+    vsPQueue: row.median[lib] / row.median['p-queue'],
+  }));
+/** Whether each Troupe priority row (both queues) met the target, by task count: `met of total rows` lines. */
+const priorityVerdicts = (priority) => {
+  const counts = [...new Set(priority.rows.map((row) => row.n))];
+  return counts.map((n) => {
+    const rows = priority.rows.filter((row) => row.n === n);
+    const checks = rows.flatMap((row) => priorityVariants(priority, row));
+    const met = checks.filter((v) => v.vsPQueue >= PRIORITY_TARGET).length;
+    return `${met} of ${checks.length} rows with ${count(n)} tasks`;
+  });
+};
+const manyMisses = (many) =>
+  many.rows
+    .filter((row) => row.median.submitMany < SUBMIT_MANY_TARGET)
+    .map((row) => `${row.caseId} worker at size ${row.size}`);
+const manyRatios = (row) => ({
+  bare: row.median.submitMany / row.median.bare,
+  pQueue: row.median.submitMany / row.median['p-queue'],
+  submit: row.median.submitMany / row.median.submit,
+});
+
+// ---- plain lines, for the terminal ------------------------------------------------------
+
+function throughputLines(rows) {
+  return rows.map((row) => {
     const r = ratios(row);
     const { troupe, 'p-queue': pq, 'p-limit': pl } = row.median;
     return (
       `${row.caseId} c=${row.concurrency}: troupe ${count(troupe)}/s, p-queue ${count(pq)}/s, p-limit ${count(pl)}/s; ` +
-      `troupe/p-queue ${ratio(r.pQueue)}, troupe/p-limit ${ratio(r.pLimit)} (target ≥ ${THROUGHPUT_TARGET}×: ${r.pQueue >= THROUGHPUT_TARGET ? 'met' : 'MISSED'})`
+      `troupe/p-queue ${ratio(r.pQueue)}, troupe/p-limit ${ratio(r.pLimit)} (target ≥ ${THROUGHPUT_TARGET}×: ${plainVerdict(r.pQueue >= THROUGHPUT_TARGET)})`
     );
   });
-  const m = memoryRatio(memory);
-  lines.push(
-    `memory (${count(memory.n)} queued): troupe ${memory.median.troupe.toFixed(1)} B/task, p-queue ${memory.median['p-queue'].toFixed(1)} B/task; ` +
-      `troupe/p-queue ${m.toFixed(3)} (target ≤ 0.333: ${m <= MEMORY_TARGET ? 'met' : 'MISSED'})`,
-  );
-  return lines.join('\n');
 }
 
-/** The throughput and memory tables, in markdown. */
-export function markdownTables(rows, memory, { tasks }) {
-  const throughput = [
+function memoryLine(memory) {
+  const m = memoryRatio(memory);
+  return (
+    `memory (${count(memory.n)} queued): troupe ${memory.median.troupe.toFixed(1)} B/task, p-queue ${memory.median['p-queue'].toFixed(1)} B/task; ` +
+    `troupe/p-queue ${m.toFixed(3)} (target ≤ 0.333: ${plainVerdict(m <= MEMORY_TARGET)})`
+  );
+}
+
+function priorityLines(priority) {
+  return priority.rows.map((row) => {
+    const [strict, aging] = priorityVariants(priority, row);
+    return (
+      `priority ${count(row.n)} tasks, ${row.levels} levels, c=${row.concurrency}: troupe ${count(strict.perSecond)}/s, ` +
+      `troupe+aging ${count(aging.perSecond)}/s, p-queue ${count(row.median['p-queue'])}/s; ` +
+      `troupe/p-queue ${ratio(strict.vsPQueue)}, troupe+aging/p-queue ${ratio(aging.vsPQueue)} ` +
+      `(target ≥ ${PRIORITY_TARGET}×: ${plainVerdict(strict.vsPQueue >= PRIORITY_TARGET)}, with aging ${plainVerdict(aging.vsPQueue >= PRIORITY_TARGET)})`
+    );
+  });
+}
+
+function submitManyLines(many) {
+  return many.rows.map((row) => {
+    const r = manyRatios(row);
+    const { submitMany, submit, 'p-queue': pq, bare } = row.median;
+    return (
+      `submitMany ${row.caseId} size=${row.size} (${count(many.n)} tasks): submitMany ${count(submitMany)}/s ` +
+      `(target ≥ ${count(SUBMIT_MANY_TARGET)}/s: ${plainVerdict(submitMany >= SUBMIT_MANY_TARGET)}), submit loop ${count(submit)}/s, ` +
+      `p-queue addAll ${count(pq)}/s, bare loop ${count(bare)}/s; submitMany/bare ${fraction(r.bare)}, ` +
+      `submitMany/p-queue ${ratio(r.pQueue)}, submitMany/submit ${ratio(r.submit)}`
+    );
+  });
+}
+
+/** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
+export function plainLines(results) {
+  const { throughput, memory, priority, submitMany } = results;
+  return [
+    ...(throughput === undefined ? [] : throughputLines(throughput)),
+    ...(memory === undefined ? [] : [memoryLine(memory)]),
+    ...(priority === undefined ? [] : priorityLines(priority)),
+    ...(submitMany === undefined ? [] : submitManyLines(submitMany)),
+  ].join('\n');
+}
+
+// ---- markdown tables ----------------------------------------------------------------------
+
+function throughputTable(rows, tasks) {
+  return [
     `| Case (${count(tasks)} tasks) | Concurrency | Troupe (tasks/s) | p-queue (tasks/s) | p-limit (tasks/s) | Troupe / p-queue | per round | Troupe / p-limit | Target ≥ ${THROUGHPUT_TARGET}× p-queue |`,
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
     ...rows.map((row) => {
@@ -54,20 +132,141 @@ export function markdownTables(rows, memory, { tasks }) {
       ];
       return `| ${[...cells, ratio(r.pQueue), roundSpread(row), ratio(r.pLimit), verdict(r.pQueue >= THROUGHPUT_TARGET)].join(' | ')} |`;
     }),
-  ];
+  ].join('\n');
+}
+
+function memoryTable(memory) {
   const m = memoryRatio(memory);
-  const memoryTable = [
+  return [
     `| Queued tasks | Troupe (bytes/task) | p-queue (bytes/task) | Troupe / p-queue | Target ≤ 1/3 of p-queue |`,
     '| ---: | ---: | ---: | ---: | :---: |',
     `| ${count(memory.n)} | ${memory.median.troupe.toFixed(1)} | ${memory.median['p-queue'].toFixed(1)} | ${m.toFixed(3)} | ${verdict(m <= MEMORY_TARGET)} |`,
-  ];
-  return `${throughput.join('\n')}\n\n${memoryTable.join('\n')}`;
+  ].join('\n');
 }
 
-/** The whole of docs/benchmarks.md. */
-export function benchmarkDoc(env, rows, memory) {
+function priorityTable(priority) {
+  return [
+    `| Tasks | Levels | Concurrency | Troupe queue | Troupe (tasks/s) | p-queue (tasks/s) | Troupe / p-queue | per round | Target ≥ ${PRIORITY_TARGET}× p-queue |`,
+    '| ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | :---: |',
+    ...priority.rows.flatMap((row) =>
+      priorityVariants(priority, row).map((v) => {
+        const cells = [
+          count(row.n),
+          row.levels,
+          row.concurrency,
+          v.queue,
+          count(v.perSecond),
+          count(row.median['p-queue']),
+          ratio(v.vsPQueue),
+          spread(row.samples[v.lib], row.samples['p-queue']),
+          verdict(v.vsPQueue >= PRIORITY_TARGET),
+        ];
+        return `| ${cells.join(' | ')} |`;
+      }),
+    ),
+  ].join('\n');
+}
+
+function submitManyTable(many) {
+  return [
+    `| Worker (${count(many.n)} tasks) | Size | submitMany (tasks/s) | Target ≥ ${count(SUBMIT_MANY_TARGET)}/s | submit + Promise.all (tasks/s) | p-queue addAll (tasks/s) | bare loop (tasks/s) | submitMany / bare loop | submitMany / p-queue | submitMany / submit |`,
+    '| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...many.rows.map((row) => {
+      const r = manyRatios(row);
+      const { submitMany, submit, 'p-queue': pq, bare } = row.median;
+      const cells = [
+        row.label,
+        row.size,
+        count(submitMany),
+        verdict(submitMany >= SUBMIT_MANY_TARGET),
+        count(submit),
+        count(pq),
+        count(bare),
+        fraction(r.bare),
+        ratio(r.pQueue),
+        ratio(r.submit),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ].join('\n');
+}
+
+/** The tables of the sections that ran, in markdown. */
+export function markdownTables(results, { tasks }) {
+  const { throughput, memory, priority, submitMany } = results;
+  return [
+    throughput && throughputTable(throughput, tasks),
+    memory && memoryTable(memory),
+    priority && priorityTable(priority),
+    submitMany && submitManyTable(submitMany),
+  ]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+// ---- docs/benchmarks.md -------------------------------------------------------------------
+
+function prioritySection(env, priority) {
+  const counts = [...new Set(priority.rows.map((row) => row.n))];
+  const smallest = Math.min(...counts);
+  return `## Priority dispatch
+
+Measured at commit ${env.revision}. Target from the issue: Troupe's priority dispatch at least
+**${PRIORITY_TARGET}×** p-queue's (its \`priority\` option) at equal concurrency. Met in ${priorityVerdicts(priority).join('; ')}.
+
+Medians of ${rounds(env.priorityRounds)}; "per round" is the range of Troupe / p-queue over the rounds.
+
+${priorityTable(priority)}
+
+- Each measurement creates a fresh pool (\`size\` = concurrency, \`queue: { kind: 'priority', levels, capacity: Infinity }\`,
+  plus \`aging: { everyMs: ${priority.agingEveryMs} }\` in the aging rows; timed only once it is \`running\`) or a fresh
+  \`new PQueue({ concurrency })\`, runs a full GC, then times submitting all the tasks (\`pool.submit(i, { priority })\`,
+  \`queue.add(() => task(i), { priority })\`) into a preallocated array and awaiting them all with \`Promise.all\`.
+  The task is \`async (x) => x\`. Priorities are \`0 … levels-1\` (higher runs first in both), drawn from one seeded
+  generator: every library gets the same sequence. One options object per level is shared by all submits of that
+  level, in both libraries.
+- Before timing, a run of 2,000 tasks at concurrency 1 checks that both libraries start the tasks in the same order
+  (by priority, first come first served within a level). One untimed warm-up round on ${count(smallest)} tasks runs
+  first; in every round the three runs of a row go back to back, in an order that rotates from round to round.
+- All tasks are queued before most of them run. p-queue keeps its queue as one array sorted by priority and inserts
+  with a binary search and \`splice\`, so an \`add\` above the lowest priority queued moves every lower-priority task:
+  its cost per task grows with the length of the queue. The ratio therefore depends on how many tasks are queued:
+  the rows with ${count(smallest)} tasks show dispatch with much less of that effect.
+`;
+}
+
+function submitManySection(env, many) {
+  const misses = manyMisses(many);
+  return `## submitMany
+
+Measured at commit ${env.revision}. Target from the issue: \`submitMany\` at least **${count(SUBMIT_MANY_TARGET)}**
+trivial tasks/s on this machine. Met in ${many.rows.length - misses.length} of ${many.rows.length} rows${misses.length === 0 ? '' : `; missed in: ${misses.join(', ')}`}.
+
+Medians of ${rounds(env.manyRounds)}. The ratios are of the medians.
+
+${submitManyTable(many)}
+
+- Each measurement starts from an array of ${count(many.n)} numbers made beforehand and a full GC, and times until
+  every output is in an array in input order: \`await pool.submitMany(inputs)\` on a fresh pool (\`size\` as shown,
+  \`queue.capacity: Infinity\`, timed only once it is \`running\`); \`pool.submit(inputs[i])\` in a loop into a
+  preallocated array, then \`Promise.all\`, on another fresh pool; \`await queue.addAll(inputs.map((x) => () => worker(x)))\`
+  on a fresh \`new PQueue({ concurrency: size })\` (making the functions is timed: \`addAll\` takes nothing else); and a
+  bare loop with no pool (it has no size; it is measured in each row all the same, back to back with the others).
+- The bare loop is the floor: for the sync worker \`results[i] = worker(inputs[i])\`; for the async worker
+  \`results[i] = await worker(inputs[i])\`, one call after another. That is the cheapest correct way to collect every
+  output in order; \`Promise.all\` over all the calls is slower (a million promises pending at once), so it would
+  flatter the pool.
+- One untimed warm-up round on ${count(Math.ceil(many.n / 10))} inputs runs first; in every round the four variants of a row run
+  back to back, in an order that rotates from round to round. Troupe's results are checked against its metrics.
+`;
+}
+
+/** The whole of docs/benchmarks.md (every section must have run). */
+export function benchmarkDoc(env, results) {
+  const { throughput: rows, memory, priority, submitMany } = results;
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
   const belowPeer = rows.filter((row) => ratios(row).pQueue < 1);
+  const manyMissed = manyMisses(submitMany).length;
   return `# Benchmarks
 
 Written by \`bench/run.mjs\`; do not edit by hand. To reproduce:
@@ -89,13 +288,17 @@ below that: at least p-queue's throughput, no more than its memory.)
 - Throughput target met in ${rows.length - missed.length} of ${rows.length} rows${missed.length === 0 ? '' : `; missed in: ${missed.map((r) => `${r.caseId} at concurrency ${r.concurrency}`).join(', ')}`}.
 - DESIGN.md §8 throughput budget (≥ 1×) met in ${rows.length - belowPeer.length} of ${rows.length} rows.
 - Memory target ${memoryRatio(memory) <= MEMORY_TARGET ? 'met' : '**missed**'} (Troupe / p-queue = ${memoryRatio(memory).toFixed(3)}).
+- Priority dispatch at least **${PRIORITY_TARGET}×** p-queue's: met in ${priorityVerdicts(priority).join('; ')} (see [Priority dispatch](#priority-dispatch)).
+- \`submitMany\` at least **${count(SUBMIT_MANY_TARGET)}** trivial tasks/s: met in ${submitMany.rows.length - manyMissed} of ${submitMany.rows.length} rows (see [submitMany](#submitmany)).
 
 ## Results
 
 Medians of ${rounds(env.rounds)} (throughput) and ${rounds(env.memoryRounds)} (memory). Ratios are of the medians;
 "per round" is the range of Troupe / p-queue over the rounds.
 
-${markdownTables(rows, memory, env)}
+${throughputTable(rows, env.tasks)}
+
+${memoryTable(memory)}
 
 ## Method
 
@@ -112,5 +315,7 @@ ${markdownTables(rows, memory, env)}
   held by a first task that awaits a gate; then GC, \`heapUsed\`, ${count(memory.n)} submits whose promises are kept
   in a preallocated array, GC, \`heapUsed\`: bytes per task = difference / ${count(memory.n)}. The gate then opens and
   the queue drains. The kept promises count for both libraries alike.
-`;
+
+${prioritySection(env, priority)}
+${submitManySection(env, submitMany)}`;
 }

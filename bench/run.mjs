@@ -1,17 +1,25 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
- * docs/benchmarks.md. Flags: `--rounds N` (throughput rounds, default 5), `--memory-rounds N` (default 3).
+ * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
+ * submit-many; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3), `--submit-many-rounds N`
+ * (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import prettier from 'prettier';
 import { measureMemory } from './memory.mjs';
+import { measurePriority } from './priority.mjs';
 import { benchmarkDoc, markdownTables, plainLines } from './report.mjs';
+import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
 
+const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many'];
+const DEFAULT_ROUNDS = { rounds: 5, memoryRounds: 3, priorityRounds: 3, manyRounds: 3 };
+
 function parseArgs(argv) {
-  const args = { rounds: 5, memoryRounds: 3, write: false };
+  const args = { ...DEFAULT_ROUNDS, only: SECTIONS, write: false };
   const positive = (flag, value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1)
@@ -24,9 +32,34 @@ function parseArgs(argv) {
     else if (arg === '--write') args.write = true;
     else if (arg === '--rounds') args.rounds = positive(arg, argv[++i]);
     else if (arg === '--memory-rounds') args.memoryRounds = positive(arg, argv[++i]);
-    else throw new Error(`unknown argument '${arg}': use --rounds N, --memory-rounds N, --write`);
+    else if (arg === '--priority-rounds') args.priorityRounds = positive(arg, argv[++i]);
+    else if (arg === '--submit-many-rounds') args.manyRounds = positive(arg, argv[++i]);
+    else if (arg === '--only') args.only = sections(argv[++i]);
+    else
+      throw new Error(
+        `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
+          '--priority-rounds N, --submit-many-rounds N, --write',
+      );
+  }
+  if (args.write && args.only.length < SECTIONS.length) {
+    throw new Error(
+      '--write rewrites the whole of docs/benchmarks.md: it needs every section (drop --only)',
+    );
   }
   return args;
+}
+
+/** The sections named in `--only`'s comma-separated list. */
+function sections(list) {
+  const names = String(list ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const unknown = names.filter((name) => !SECTIONS.includes(name));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--only wants a comma-separated list of ${SECTIONS.join(', ')} (got ${list})`);
+  }
+  return SECTIONS.filter((name) => names.includes(name));
 }
 
 const root = new URL('../', import.meta.url);
@@ -62,12 +95,26 @@ const load = os
   .map((x) => x.toFixed(2))
   .join(' ');
 
-const rows = await measureThroughput({ rounds: args.rounds, log });
-const memory = await measureMemory({ rounds: args.memoryRounds, log });
+const runs = (section) => args.only.includes(section);
+const results = {
+  throughput: runs('throughput')
+    ? await measureThroughput({ rounds: args.rounds, log })
+    : undefined,
+  memory: runs('memory') ? await measureMemory({ rounds: args.memoryRounds, log }) : undefined,
+  priority: runs('priority')
+    ? await measurePriority({ rounds: args.priorityRounds, log })
+    : undefined,
+  submitMany: runs('submit-many')
+    ? await measureSubmitMany({ rounds: args.manyRounds, log })
+    : undefined,
+};
 
 const flags = [
-  args.rounds !== 5 && `--rounds ${args.rounds}`,
-  args.memoryRounds !== 3 && `--memory-rounds ${args.memoryRounds}`,
+  args.rounds !== DEFAULT_ROUNDS.rounds && `--rounds ${args.rounds}`,
+  args.memoryRounds !== DEFAULT_ROUNDS.memoryRounds && `--memory-rounds ${args.memoryRounds}`,
+  args.priorityRounds !== DEFAULT_ROUNDS.priorityRounds &&
+    `--priority-rounds ${args.priorityRounds}`,
+  args.manyRounds !== DEFAULT_ROUNDS.manyRounds && `--submit-many-rounds ${args.manyRounds}`,
 ].filter(Boolean);
 const env = {
   command: ['pnpm bench -- --write', ...flags].join(' '),
@@ -81,18 +128,27 @@ const env = {
   revision: measured,
   rounds: args.rounds,
   memoryRounds: args.memoryRounds,
+  priorityRounds: args.priorityRounds,
+  manyRounds: args.manyRounds,
   tasks: TASKS,
 };
 
+const roundsOf = {
+  throughput: args.rounds,
+  memory: args.memoryRounds,
+  priority: args.priorityRounds,
+  'submit-many': args.manyRounds,
+};
 console.log(
-  `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; medians of ${args.rounds} rounds (memory: ${args.memoryRounds})\n`,
+  `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +
+    `${args.only.map((section) => `${roundsOf[section]} rounds (${section})`).join(', ')}\n`,
 );
-console.log(plainLines(rows, memory));
-console.log(`\n${await formatMarkdown(markdownTables(rows, memory, env))}`);
+console.log(plainLines(results));
+console.log(`\n${await formatMarkdown(markdownTables(results, env))}`);
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 if (args.write) {
   const path = new URL('docs/benchmarks.md', root);
-  writeFileSync(path, await formatMarkdown(benchmarkDoc(env, rows, memory)));
+  writeFileSync(path, await formatMarkdown(benchmarkDoc(env, results)));
   log(`wrote ${path.pathname}`);
 }

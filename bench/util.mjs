@@ -31,3 +31,18 @@ export const collectGarbage =
     setFlagsFromString('--expose-gc');
     return runInNewContext('gc');
   })();
+
+/**
+ * A seeded generator of numbers in [0, 1) (mulberry32): the same seed gives the same sequence,
+ * so every library in a comparison gets the same random inputs.
+ */
+export function seededRandom(seed) {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

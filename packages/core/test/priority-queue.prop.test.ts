@@ -208,3 +208,27 @@ describe('PriorityQueue upkeep', () => {
     expect(queue.drain().map((item) => item.id)).toEqual([1, 2, 3, 4]);
   });
 });
+
+describe('PriorityQueue without a key for every item', () => {
+  it('untracked items keep their order and count, but cannot be found by key', () => {
+    const clock = createVirtualClock();
+    const queue = new PriorityQueue<Item>(
+      2,
+      undefined,
+      clock,
+      (item) => item.level,
+      (item) => item.id,
+      (item) => item.id % 2 === 0,
+    );
+    const items = [0, 1, 0, 1, 0].map((level, i) => ({ id: i + 1, level, at: 0 }));
+    for (const item of items) queue.push(item);
+    expect(queue.size).toBe(5);
+    expect(queue.get(1)).toBeUndefined();
+    expect(queue.remove(1)).toBe(false);
+    expect(queue.get(2)).toBe(items[1]);
+    expect(queue.setLevel(4, 0)).toBe(true);
+    expect(queue.size).toBe(5);
+    expect(queue.drain().map((item) => item.id)).toEqual([2, 1, 3, 4, 5]);
+    expect(queue.size).toBe(0);
+  });
+});

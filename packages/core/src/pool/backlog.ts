@@ -7,6 +7,8 @@ import { Task, TaskState } from './task.js';
 
 const levelOf = (task: Task): number => task.x?.priority ?? 0;
 const keyOf = (task: Task): number => task.id;
+/** Only a task with extras can be cancelled (a signal) or re-prioritised (an id). */
+const trackedTask = (task: Task): boolean => task.x !== undefined;
 
 /**
  * The tasks a pool holds but is not running: the queue (FIFO, or by priority with aging), and
@@ -35,7 +37,14 @@ export class Backlog {
       this.#queue = new FifoQueue<Task>();
       this.priority = undefined;
     } else {
-      this.priority = new PriorityQueue(priority.levels, priority.aging, clock, levelOf, keyOf);
+      this.priority = new PriorityQueue(
+        priority.levels,
+        priority.aging,
+        clock,
+        levelOf,
+        keyOf,
+        trackedTask,
+      );
       this.#queue = this.priority;
     }
   }

@@ -126,6 +126,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     if (slot === undefined || slot.status !== SLOT_STARTING) return;
     slot.resource = resource;
     slot.status = SLOT_IDLE;
+    slot.shown = false; // its actor reports ready from `idle`
     const now = this.config.clock.now();
     this.metrics.ready(now, 1);
     if (this.events$.observed) {

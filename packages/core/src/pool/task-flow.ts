@@ -83,6 +83,8 @@ export class TaskFlow<TInput, TOutput> {
   sizeTarget: number;
   /** Asks the pool machine to resize (set by the pool handle for dynamic pools). */
   onScale: ((decision: ScaleRequest) => void) | undefined = undefined;
+  /** Slots whose idle/busy change their actor has not been told yet. */
+  protected readonly unshown: Slot[] = [];
   /** Unsettled tasks that carry a caller's id. */
   protected readonly named = new Map<string, Task>();
 
@@ -205,6 +207,8 @@ export class TaskFlow<TInput, TOutput> {
       results[this.id - first] = result as TaskResult<TOutput>;
       if (--remaining === 0) done(results);
     }
+    // One clock reading for the call: the tasks arrive together.
+    const now = this.config.clock.now();
     for (let i = 0; i < n; i++) {
       let refusal: TaskResult<never> | undefined;
       let room: Room = HAS_ROOM;
@@ -219,7 +223,6 @@ export class TaskFlow<TInput, TOutput> {
         if (--remaining === 0) done(results);
         continue;
       }
-      const now = this.config.clock.now();
       const x = extras === undefined ? undefined : { ...extras, causes: [] };
       const task = new Task(first + i, list[i], this.tick(now), x);
       task.resolve = resolveOne;
@@ -314,7 +317,7 @@ export class TaskFlow<TInput, TOutput> {
     if (slot.status === SLOT_IDLE) {
       slot.status = SLOT_BUSY;
       m.busy(now, 1);
-      slot.ref.send({ type: 'task.started' });
+      this.showLater(slot);
     }
     slot.task = task;
     const ctx = new RunContext(slot, task);
@@ -505,12 +508,36 @@ export class TaskFlow<TInput, TOutput> {
     if (this.idleWaiters.length > 0) this.checkIdle();
   }
 
+  /**
+   * A slot went idle ⇄ busy: its worker actor is told at the end of the current task, once,
+   * and only if its state still differs, so a worker that runs synchronous tasks one after
+   * another (idle, busy, idle …) costs no actor event per task. Idle and busy are for the
+   * charts and snapshots; nothing the pool decides depends on them.
+   */
+  protected showLater(slot: Slot): void {
+    if (slot.shown === undefined) return;
+    if (this.unshown.push(slot) === 1) queueMicrotask(this.showWorkers);
+  }
+
+  /** Tells worker actors their idle/busy state where it changed (see `showLater`). */
+  protected readonly showWorkers = (): void => {
+    const slots = this.unshown;
+    for (let i = 0; i < slots.length; i++) {
+      const slot = slots[i]!;
+      const busy = slot.status === SLOT_BUSY;
+      if (slot.status > SLOT_BUSY || slot.shown === busy) continue;
+      slot.shown = busy;
+      slot.ref.send({ type: busy ? 'task.started' : 'task.finished' });
+    }
+    slots.length = 0;
+  };
+
   /** A slot has nothing to do: it waits in the idle stack. */
   protected park(slot: Slot, now: number): void {
     if (slot.status === SLOT_BUSY) {
       slot.status = SLOT_IDLE;
       this.metrics.busy(now, -1);
-      slot.ref.send({ type: 'task.finished' });
+      this.showLater(slot);
     }
     this.roster.idle.push(slot);
     const sizing = this.sizing;

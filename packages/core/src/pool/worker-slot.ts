@@ -30,6 +30,11 @@ export class Slot implements HasDeadline {
   tasksDone = 0;
   /** Stop this worker when its current task ends (the pool shrank). */
   retiring = false;
+  /**
+   * The idle/busy state its worker actor was last told (`true`: busy); `undefined` until the
+   * actor is ready (only then does it take `task.started` and `task.finished`).
+   */
+  shown: boolean | undefined = undefined;
   /** When it last became idle (dynamic pools only). */
   idleSince = 0;
   readonly onOk: (value: unknown) => void;

@@ -14,6 +14,8 @@ interface Entry<T> {
   /** Clock time it was queued. */
   readonly at: number;
   readonly level: number;
+  /** `true` when it can be found by key (for `setLevel`, `get`, `remove`). */
+  readonly tracked: boolean;
   /** `true` when it sits in its level's heap of re-levelled entries, not in the arrival list. */
   readonly moved: boolean;
   live: boolean;
@@ -133,12 +135,16 @@ class Level<T> {
  */
 export class PriorityQueue<T> implements TaskQueue<T> {
   readonly #levels: Level<T>[];
+  /** The tracked items' entries, by key. */
   readonly #entries = new Map<number, Entry<T>>();
   #seq = 0;
+  #size = 0;
 
   /**
    * @param levelOf an item's base level (an integer in `0 … levels-1`, checked by the caller)
-   * @param keyOf an item's unique key, for `setLevel` and `remove`
+   * @param keyOf an item's unique key, for `setLevel`, `get` and `remove`
+   * @param tracked whether an item may be looked up by key later (others cost no map entry);
+   *   all items by default
    */
   constructor(
     readonly levels: number,
@@ -146,12 +152,13 @@ export class PriorityQueue<T> implements TaskQueue<T> {
     private readonly clock: Clock,
     private readonly levelOf: (item: T) => number,
     private readonly keyOf: (item: T) => number,
+    private readonly tracked: (item: T) => boolean = () => true,
   ) {
     this.#levels = Array.from({ length: levels }, () => new Level<T>());
   }
 
   get size(): number {
-    return this.#entries.size;
+    return this.#size;
   }
 
   /** Live items per base level, lowest level first. */
@@ -160,7 +167,9 @@ export class PriorityQueue<T> implements TaskQueue<T> {
   }
 
   push(item: T): void {
-    this.#insert(item, this.levelOf(item), ++this.#seq, this.clock.now(), false);
+    // Without aging the arrival time is never read: no clock call.
+    const at = this.aging === undefined ? 0 : this.clock.now();
+    this.#insert(item, this.levelOf(item), ++this.#seq, at, false, this.tracked(item));
   }
 
   /** Moves a queued item to another base level, keeping its arrival; `false` if it is not queued. */
@@ -169,7 +178,8 @@ export class PriorityQueue<T> implements TaskQueue<T> {
     if (entry === undefined) return false;
     if (entry.level === level) return true;
     this.#levels[entry.level]!.kill(entry);
-    this.#insert(entry.item, level, entry.seq, entry.at, true);
+    this.#size--;
+    this.#insert(entry.item, level, entry.seq, entry.at, true, true);
     return true;
   }
 
@@ -200,6 +210,7 @@ export class PriorityQueue<T> implements TaskQueue<T> {
     const entry = this.#entries.get(key);
     if (entry === undefined) return false;
     this.#entries.delete(key);
+    this.#size--;
     this.#levels[entry.level]!.kill(entry);
     return true;
   }
@@ -222,9 +233,10 @@ export class PriorityQueue<T> implements TaskQueue<T> {
     return items;
   }
 
-  #insert(item: T, level: number, seq: number, at: number, moved: boolean): void {
-    const entry: Entry<T> = { item, seq, at, level, moved, live: true };
-    this.#entries.set(this.keyOf(item), entry);
+  #insert(item: T, level: number, seq: number, at: number, moved: boolean, tracked: boolean): void {
+    const entry: Entry<T> = { item, seq, at, level, tracked, moved, live: true };
+    if (tracked) this.#entries.set(this.keyOf(item), entry);
+    this.#size++;
     this.#levels[level]!.add(entry);
   }
 
@@ -235,7 +247,7 @@ export class PriorityQueue<T> implements TaskQueue<T> {
   }
 
   #best(): Entry<T> | undefined {
-    const now = this.clock.now();
+    const now = this.aging === undefined ? 0 : this.clock.now();
     let best: Entry<T> | undefined;
     let bestLevel = -1;
     for (let index = this.levels - 1; index >= 0; index--) {
@@ -254,7 +266,8 @@ export class PriorityQueue<T> implements TaskQueue<T> {
   }
 
   #take(entry: Entry<T>): void {
-    this.#entries.delete(this.keyOf(entry.item));
+    if (entry.tracked) this.#entries.delete(this.keyOf(entry.item));
+    this.#size--;
     this.#levels[entry.level]!.take(entry);
   }
 }
