@@ -515,7 +515,8 @@ export class TaskFlow<TInput, TOutput> {
    * charts and snapshots; nothing the pool decides depends on them.
    */
   protected showLater(slot: Slot): void {
-    if (slot.shown === undefined) return;
+    if (slot.shown === undefined || slot.showing) return;
+    slot.showing = true;
     if (this.unshown.push(slot) === 1) queueMicrotask(this.showWorkers);
   }
 
@@ -524,6 +525,7 @@ export class TaskFlow<TInput, TOutput> {
     const slots = this.unshown;
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
+      slot.showing = false;
       const busy = slot.status === SLOT_BUSY;
       if (slot.status > SLOT_BUSY || slot.shown === busy) continue;
       slot.shown = busy;

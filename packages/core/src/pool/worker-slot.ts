@@ -35,6 +35,8 @@ export class Slot implements HasDeadline {
    * actor is ready (only then does it take `task.started` and `task.finished`).
    */
   shown: boolean | undefined = undefined;
+  /** Waiting in the pool's list of slots to show (at most once). */
+  showing = false;
   /** When it last became idle (dynamic pools only). */
   idleSince = 0;
   readonly onOk: (value: unknown) => void;
