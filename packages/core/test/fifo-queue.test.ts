@@ -102,3 +102,17 @@ describe('FifoQueue', () => {
     expect(q.drain()).toEqual(range(expected, next));
   });
 });
+
+describe('FifoQueue.reserve and unshift', () => {
+  it('keeps order across a reserve in the middle of a wrapped ring, and unshift puts an item first', () => {
+    const queue = new FifoQueue<number>();
+    for (let i = 0; i < 10; i++) queue.push(i);
+    for (let i = 0; i < 6; i++) queue.shift();
+    for (let i = 10; i < 20; i++) queue.push(i); // wraps around the 16-slot ring
+    queue.reserve(1_000);
+    queue.unshift(5);
+    for (let i = 20; i < 1_000; i++) queue.push(i);
+    expect(queue.size).toBe(995);
+    expect(queue.drain()).toEqual(Array.from({ length: 995 }, (_, i) => i + 5));
+  });
+});

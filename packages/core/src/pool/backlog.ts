@@ -61,6 +61,12 @@ export class Backlog {
     this.#queue.push(task);
   }
 
+  /** Expects up to `count` tasks at once (`submitMany`): a FIFO queue makes room in one step. */
+  reserve(count: number): void {
+    if (this.priority === undefined)
+      (this.#queue as FifoQueue<Task>).reserve(Math.min(count, this.capacity));
+  }
+
   /** Puts a submit on the wait list until the queue has room. */
   wait(task: Task): void {
     task.state = TaskState.waiting;

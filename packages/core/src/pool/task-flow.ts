@@ -209,6 +209,7 @@ export class TaskFlow<TInput, TOutput> {
     }
     // One clock reading for the call: the tasks arrive together.
     const now = this.config.clock.now();
+    this.backlog.reserve(n);
     for (let i = 0; i < n; i++) {
       let refusal: TaskResult<never> | undefined;
       let room: Room = HAS_ROOM;

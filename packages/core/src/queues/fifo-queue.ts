@@ -34,6 +34,15 @@ export class FifoQueue<T> implements TaskQueue<T> {
     this.#size++;
   }
 
+  /** Makes room for `count` more items at once (one copy instead of one per doubling). */
+  reserve(count: number): void {
+    const needed = this.#size + count;
+    if (needed <= this.#ring.length) return;
+    let length = this.#ring.length;
+    while (length < needed) length *= 2;
+    this.#resize(length);
+  }
+
   /** Removes and returns the item at the head, or `undefined` when empty. */
   shift(): T | undefined {
     if (this.#size === 0) return undefined;
