@@ -7,8 +7,9 @@ import { Task, TaskState } from './task.js';
 
 const levelOf = (task: Task): number => task.x?.priority ?? 0;
 const keyOf = (task: Task): number => task.id;
-/** Only a task with extras can be cancelled (a signal) or re-prioritised (an id). */
-const trackedTask = (task: Task): boolean => task.x !== undefined;
+/** Only a task with a signal can be cancelled where it stands, and only one with an id re-prioritised. */
+const trackedTask = (task: Task): boolean =>
+  task.x !== undefined && (task.x.signal !== undefined || task.x.id !== undefined);
 
 /**
  * The tasks a pool holds but is not running: the queue (FIFO, or by priority with aging), and

@@ -83,7 +83,7 @@ export function checkSubmitOptions(
     onAbort: undefined,
     attempt: 1,
     crashes: 0,
-    causes: [],
+    causes: undefined,
   };
 }
 

@@ -23,7 +23,7 @@ import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
-import { emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
+import { copyExtras, emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
 
 /** A resize the pool asks of its machine when it sizes itself. */
@@ -224,7 +224,7 @@ export class TaskFlow<TInput, TOutput> {
         if (--remaining === 0) done(results);
         continue;
       }
-      const x = extras === undefined ? undefined : { ...extras, causes: [] };
+      const x = extras === undefined ? undefined : copyExtras(extras);
       const task = new Task(first + i, list[i], this.tick(now), x);
       task.resolve = resolveOne;
       this.place(task, room, now);
@@ -406,7 +406,7 @@ export class TaskFlow<TInput, TOutput> {
     }
     const x = (task.x ??= emptyExtras());
     if (brokeWorker) x.crashes++;
-    x.causes.push(error._tag === 'TaskTimedOut' ? error : error.cause);
+    (x.causes ??= []).push(error._tag === 'TaskTimedOut' ? error : error.cause);
     const plan = planFailure(error, x, policy, quarantineAfter, random);
     const m = this.metrics;
     if (plan.kind === 'settle') return this.settleFailure(task, error);

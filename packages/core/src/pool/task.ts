@@ -29,7 +29,7 @@ export interface TaskExtras {
   /** Times a run of this task ended with its worker crashed or hung. */
   crashes: number;
   /** Why each failed run failed, oldest first (kept for `deadLetters$`). */
-  causes: unknown[];
+  causes: unknown[] | undefined;
 }
 
 /** Extras for a task that carried none and now needs them (a retry). */
@@ -44,7 +44,23 @@ export function emptyExtras(): TaskExtras {
     onAbort: undefined,
     attempt: 1,
     crashes: 0,
-    causes: [],
+    causes: undefined,
+  };
+}
+
+/** A fresh copy of a task's extras (same shape as the others: one hidden class for all). */
+export function copyExtras(x: TaskExtras): TaskExtras {
+  return {
+    signal: x.signal,
+    timeoutMs: x.timeoutMs,
+    priority: x.priority,
+    key: x.key,
+    id: x.id,
+    retry: x.retry,
+    onAbort: undefined,
+    attempt: 1,
+    crashes: 0,
+    causes: undefined,
   };
 }
 
