@@ -3,7 +3,7 @@ import { FifoQueue } from '../queues/fifo-queue.js';
 import { PriorityQueue } from '../queues/priority-queue.js';
 import type { Clock } from '../time/clock.js';
 import type { PoolConfig } from './options.js';
-import { Task, TaskState } from './task.js';
+import { BulkTasks, Task, TaskState } from './task.js';
 
 const levelOf = (task: Task): number => task.x?.priority ?? 0;
 const keyOf = (task: Task): number => task.id;
@@ -19,7 +19,8 @@ const trackedTask = (task: Task): boolean =>
  * `queued` and `waiting` counters; settling tasks is the dispatcher's business.
  */
 export class Backlog {
-  readonly #queue: FifoQueue<Task> | PriorityQueue<Task>;
+  /** FIFO queues may also hold the lazily made rest of a `submitMany` call. */
+  readonly #queue: FifoQueue<Task | BulkTasks> | PriorityQueue<Task>;
   /** The queue, when it orders by priority. */
   readonly priority: PriorityQueue<Task> | undefined;
   readonly #waitList = new FifoQueue<Task>();
@@ -35,7 +36,7 @@ export class Backlog {
     this.capacity = config.capacity;
     const { priority } = config;
     if (priority === undefined) {
-      this.#queue = new FifoQueue<Task>();
+      this.#queue = new FifoQueue<Task | BulkTasks>();
       this.priority = undefined;
     } else {
       this.priority = new PriorityQueue(
@@ -66,6 +67,15 @@ export class Backlog {
   reserve(count: number): void {
     if (this.priority === undefined)
       (this.#queue as FifoQueue<Task>).reserve(Math.min(count, this.capacity));
+  }
+
+  /**
+   * Queues the rest of a `submitMany` call as one entry (FIFO queues only; the caller checked
+   * there is room for all of it). Its tasks count as queued now.
+   */
+  enqueueBulk(bulk: BulkTasks): void {
+    this.metrics.queued += bulk.end - bulk.next;
+    (this.#queue as FifoQueue<Task | BulkTasks>).push(bulk);
   }
 
   /** Puts a submit on the wait list until the queue has room. */
@@ -123,12 +133,19 @@ export class Backlog {
    * counters conserve while the caller settles them one by one.
    */
   *drainQueued(): Generator<Task> {
-    const tasks = this.#queue.drain();
+    const items = this.#queue.drain();
     this.#deadQueued = 0;
-    for (const task of tasks) {
-      if (task.state !== TaskState.queued) continue;
+    for (const item of items) {
+      if (item instanceof BulkTasks) {
+        while (!item.done) {
+          this.metrics.queued--;
+          yield item.take();
+        }
+        continue;
+      }
+      if (item.state !== TaskState.queued) continue;
       this.metrics.queued--;
-      yield task;
+      yield item;
     }
   }
 
@@ -144,13 +161,28 @@ export class Backlog {
   }
 
   #shiftLive(): Task | undefined {
-    for (let task = this.#queue.shift(); task !== undefined; task = this.#queue.shift()) {
-      if (task.state !== TaskState.queued) {
+    const priority = this.priority;
+    if (priority !== undefined) {
+      // Removal from a priority queue is by key, so what it gives is live.
+      const task = priority.shift();
+      if (task !== undefined) this.metrics.queued--;
+      return task;
+    }
+    const queue = this.#queue as FifoQueue<Task | BulkTasks>;
+    for (let item = queue.peek(); item !== undefined; item = queue.peek()) {
+      if (item instanceof BulkTasks) {
+        const task = item.take();
+        if (item.done) queue.shift();
+        this.metrics.queued--;
+        return task;
+      }
+      queue.shift();
+      if (item.state !== TaskState.queued) {
         this.#deadQueued--;
         continue;
       }
       this.metrics.queued--;
-      return task;
+      return item;
     }
     return undefined;
   }
@@ -173,8 +205,9 @@ export class Backlog {
   /** Drops settled tasks once they outnumber the live ones (amortised O(1) per cancel). */
   #compact(): void {
     if (this.#deadQueued > 64 && this.#deadQueued > this.metrics.queued) {
-      for (const task of this.#queue.drain())
-        if (task.state === TaskState.queued) this.#queue.push(task);
+      const queue = this.#queue as FifoQueue<Task | BulkTasks>;
+      for (const item of queue.drain())
+        if (item instanceof BulkTasks || item.state === TaskState.queued) queue.push(item);
       this.#deadQueued = 0;
     }
     if (this.#deadWaiting > 64 && this.#deadWaiting > this.metrics.waiting) {

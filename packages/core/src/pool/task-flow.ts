@@ -23,7 +23,15 @@ import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
-import { copyExtras, emptyExtras, RetryEntry, Task, TaskState, type TaskExtras } from './task.js';
+import {
+  BulkTasks,
+  copyExtras,
+  emptyExtras,
+  RetryEntry,
+  Task,
+  TaskState,
+  type TaskExtras,
+} from './task.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
 
 /** A resize the pool asks of its machine when it sizes itself. */
@@ -209,8 +217,33 @@ export class TaskFlow<TInput, TOutput> {
     }
     // One clock reading for the call: the tasks arrive together.
     const now = this.config.clock.now();
-    this.backlog.reserve(n);
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    if (extras === undefined && this.backlog.priority === undefined) {
+      // Idle workers take inputs straight away (synchronous ones may run them all inline) …
+      const idle = this.roster.idle;
+      while (i < n && this.accepting && idle.length > 0 && this.metrics.queued === 0) {
+        const task = new Task(first + i, list[i], this.tick(now), undefined);
+        task.resolve = resolveOne;
+        i++;
+        this.place(task, HAS_ROOM, now);
+      }
+      // … and the rest, if the queue has room for all of it, queue as one lazy entry.
+      const rest = n - i;
+      if (rest > 0 && this.accepting && rest <= this.config.capacity - this.metrics.queued) {
+        this.metrics.submitted += rest;
+        this.backlog.enqueueBulk(new BulkTasks(list, i, n, first, this.tick(now), resolveOne));
+        if (this.sizing !== undefined) {
+          for (let k = 0; k < rest; k++) {
+            const before = this.sizeTarget;
+            this.demand();
+            if (this.sizeTarget === before) break;
+          }
+        }
+        return promise;
+      }
+    }
+    this.backlog.reserve(n - i);
+    for (; i < n; i++) {
       let refusal: TaskResult<never> | undefined;
       let room: Room = HAS_ROOM;
       if (!this.accepting) refusal = this.refuseAtDoor(this.refusal, this.refusalMessage);

@@ -84,6 +84,38 @@ export class Task<TInput = unknown, TOutput = unknown> {
   }
 }
 
+/**
+ * The rest of a `submitMany` call, queued as one entry: tasks `first + next … first + end - 1`
+ * of `inputs`, made one at a time as workers take them, so a million queued inputs cost a
+ * cursor, not a million task objects. Only for calls without options on a FIFO queue.
+ */
+export class BulkTasks {
+  constructor(
+    readonly inputs: readonly unknown[],
+    /** Index of the next input to hand out. */
+    public next: number,
+    readonly end: number,
+    /** The id of input 0. */
+    readonly first: number,
+    /** Admission time, as a task timestamp. */
+    readonly t: number,
+    readonly resolve: (result: TaskResult<unknown>) => void,
+  ) {}
+
+  /** Makes the next task (queued; the caller counts it out of `queued`). */
+  take(): Task {
+    const i = this.next++;
+    const task = new Task(this.first + i, this.inputs[i], this.t, undefined);
+    task.state = TaskState.queued;
+    task.resolve = this.resolve;
+    return task;
+  }
+
+  get done(): boolean {
+    return this.next >= this.end;
+  }
+}
+
 /** A task waiting out its retry delay, in the pool's deadline heap. */
 export class RetryEntry implements HasDeadline {
   heapIndex = -1;
