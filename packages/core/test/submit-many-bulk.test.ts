@@ -106,3 +106,18 @@ describe('submitMany: the lazily made rest of a call', () => {
     await pool.close();
   });
 });
+
+describe('submitMany: the caller’s array', () => {
+  it('changing the array after the call changes nothing that runs', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ clock, size: 1, worker: sleepy(clock) }).start();
+    await clock.flush();
+    const inputs = [1, 2, 3];
+    const all = pool.submitMany(inputs);
+    inputs[2] = 100;
+    inputs.length = 1;
+    await clock.advance(100);
+    expect((await all).map(valueOf)).toEqual([2, 4, 6]);
+    await pool.close();
+  });
+});

@@ -182,6 +182,7 @@ export class TaskFlow<TInput, TOutput> {
         'an iterable of inputs (an array, a Set, a generator)',
       );
     }
+    const inputs0 = inputs;
     const list = Array.isArray(inputs) ? (inputs as TInput[]) : [...inputs];
     const n = list.length;
     const results = new Array<TaskResult<TOutput>>(n);
@@ -231,7 +232,20 @@ export class TaskFlow<TInput, TOutput> {
       const rest = n - i;
       if (rest > 0 && this.accepting && rest <= this.config.capacity - this.metrics.queued) {
         this.metrics.submitted += rest;
-        this.backlog.enqueueBulk(new BulkTasks(list, i, n, first, this.tick(now), resolveOne));
+        // A copy of the rest (when the caller's array was taken as it is): later changes to
+        // their array must not change what runs.
+        const inputs = list === inputs0 ? list.slice(i) : list;
+        const offset = list === inputs0 ? 0 : i;
+        this.backlog.enqueueBulk(
+          new BulkTasks(
+            inputs,
+            offset,
+            offset + rest,
+            first + i - offset,
+            this.tick(now),
+            resolveOne,
+          ),
+        );
         if (this.sizing !== undefined) {
           for (let k = 0; k < rest; k++) {
             const before = this.sizeTarget;
