@@ -2,7 +2,7 @@ import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
 import { Dispatcher } from './dispatcher.js';
 import type { WorkerSnapshot } from './worker-roster.js';
-import type { SubmitOptions } from './submit-options.js';
+import { checkInputs, type SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
@@ -207,16 +207,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
     const batcher = this.#batcher;
     if (batcher === undefined) return this.#dispatcher.submitMany(inputs, options);
-    if (
-      inputs === null ||
-      typeof (inputs as Partial<Iterable<TInput>>)[Symbol.iterator] !== 'function'
-    ) {
-      throw new InvalidOptionError(
-        'inputs',
-        inputs,
-        'an iterable of inputs (an array, a Set, a generator)',
-      );
-    }
+    checkInputs(inputs);
     return Promise.all(Array.from(inputs, (input) => batcher.add(input, options)));
   }
 

@@ -105,3 +105,18 @@ export function checkPriority(priority: unknown, levels: number | undefined): st
     return undefined;
   return `priority ${String(priority)} is out of range: allowed is ${priorityRange(levels)}`;
 }
+
+/** Throws `InvalidOptionError` unless `inputs` (of `submitMany`) is iterable. */
+export function checkInputs(inputs: unknown): void {
+  if (
+    inputs === null ||
+    inputs === undefined ||
+    typeof (inputs as Partial<Iterable<unknown>>)[Symbol.iterator] !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'inputs',
+      inputs,
+      'an iterable of inputs (an array, a Set, a generator)',
+    );
+  }
+}

@@ -4,7 +4,6 @@ import { RateLimiter } from '../scheduling/rate-limiter.js';
 import type { SizingConfig } from '../scaling/sizing-options.js';
 import type { ScaleDecision } from '../scaling/autoscaler-machine.js';
 import {
-  InvalidOptionError,
   TaskCancelled,
   TaskFailed,
   TaskRejected,
@@ -22,7 +21,7 @@ import { WorkerRoster } from './worker-roster.js';
 import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
-import { checkSubmitOptions, type SubmitOptions } from './submit-options.js';
+import { checkInputs, checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import {
   BulkTasks,
   copyExtras,
@@ -172,16 +171,7 @@ export class TaskFlow<TInput, TOutput> {
    * for `inputs` that is not iterable (or whose iterator throws).
    */
   submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
-    if (
-      inputs === null ||
-      typeof (inputs as Partial<Iterable<TInput>>)[Symbol.iterator] !== 'function'
-    ) {
-      throw new InvalidOptionError(
-        'inputs',
-        inputs,
-        'an iterable of inputs (an array, a Set, a generator)',
-      );
-    }
+    checkInputs(inputs);
     const inputs0 = inputs;
     const list = Array.isArray(inputs) ? (inputs as TInput[]) : [...inputs];
     const n = list.length;
