@@ -87,3 +87,30 @@ describe('dynamic size with the other parts', () => {
     }
   });
 });
+
+describe('dynamic size: workers finishing after a shrink count against max', () => {
+  it('demand does not grow past max while a shrunk worker finishes and a seat waits for its restart', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      clock,
+      size: { min: 1, max: 2 },
+      worker: (job: 'hang' | number) =>
+        new Promise<number>((resolve) => {
+          if (job !== 'hang') clock.setTimeout(() => resolve(job), job);
+        }),
+      supervision: { backoff: { minMs: 10, maxMs: 10, jitter: 0 } },
+    }).start();
+    await clock.flush();
+    void pool.submit('hang', { timeoutMs: 100 });
+    void pool.submit('hang', { timeoutMs: 20 }); // demand: a second worker
+    await clock.flush();
+    void pool.resize(1).catch(() => undefined); // the first, busy, retires after its task
+    await clock.advance(21); // the second times out: its seat restarts at 30
+    void pool.submit(1);
+    await clock.advance(10);
+    const { metrics, workers } = pool.getSnapshot();
+    expect(metrics.workers).toBeLessThanOrEqual(2);
+    expect(workers.length).toBeLessThanOrEqual(2);
+    await pool.close({ timeoutMs: 0 });
+  });
+});

@@ -603,6 +603,12 @@ export class TaskFlow<TInput, TOutput> {
     if (this.roster.idle.length > 0) return;
     const waiting = m.queued + m.waiting;
     if (this.sizeTarget >= sizing.max || waiting <= this.sizeTarget - m.workers) return;
+    // Workers given up by a shrink but still finishing a task count against max too (seats
+    // waiting for a restart are in the size already).
+    let retiring = 0;
+    for (const slot of this.roster.values())
+      if (slot.retiring && slot.status <= SLOT_BUSY) retiring++;
+    if (this.sizeTarget + retiring >= sizing.max) return;
     const from = this.sizeTarget;
     this.sizeTarget = from + 1;
     this.onScale({
