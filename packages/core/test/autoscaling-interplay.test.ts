@@ -111,6 +111,8 @@ describe('dynamic size: workers finishing after a shrink count against max', () 
     const { metrics, workers } = pool.getSnapshot();
     expect(metrics.workers).toBeLessThanOrEqual(2);
     expect(workers.length).toBeLessThanOrEqual(2);
-    await pool.close({ timeoutMs: 0 });
+    const closing = pool.close({ timeoutMs: 0 }); // hung tasks never drain
+    await clock.advance(1);
+    await closing;
   });
 });
