@@ -116,3 +116,34 @@ describe('dynamic size: workers finishing after a shrink count against max', () 
     await closing;
   });
 });
+
+describe('dynamic size: a seat awaiting its restart counts against max', () => {
+  it('resize(max) while a shrunk worker finishes and a seat waits to restart starts no extra worker', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      clock,
+      size: { min: 1, max: 2 },
+      worker: (job: 'hang' | number) =>
+        new Promise<number>((resolve) => {
+          if (job !== 'hang') clock.setTimeout(() => resolve(job), job);
+        }),
+      supervision: { backoff: { minMs: 10, maxMs: 10, jitter: 0 } },
+    }).start();
+    await clock.flush();
+    void pool.submit('hang', { timeoutMs: 100 });
+    void pool.submit('hang', { timeoutMs: 20 });
+    await clock.flush();
+    void pool.resize(1).catch(() => undefined);
+    await clock.advance(21); // the second worker timed out; its seat restarts at 30
+    void pool.resize(2).catch(() => undefined);
+    for (let t = 0; t < 150; t += 5) {
+      await clock.advance(5);
+      const { metrics, workers } = pool.getSnapshot();
+      expect(metrics.workers).toBeLessThanOrEqual(2);
+      expect(workers.filter((w) => w.state !== 'stopped').length).toBeLessThanOrEqual(2);
+    }
+    const closing = pool.close({ timeoutMs: 0 });
+    await clock.advance(1);
+    await closing;
+  });
+});

@@ -209,8 +209,15 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   }
 
   /** Whether another worker actor may start: a dynamic pool never has more than `max`. */
-  mayAddWorker(): boolean {
-    return this.sizing === undefined || this.roster.size < this.sizing.max;
+  mayAddWorker(seats: readonly string[]): boolean {
+    const sizing = this.sizing;
+    if (sizing === undefined) return true;
+    // Every seat has (or will have, once restarted) one worker; workers given up by a shrink
+    // that have not stopped yet belong to no seat. Together they may not pass max.
+    const seated = new Set(seats);
+    let outside = 0;
+    for (const slot of this.roster.values()) if (!seated.has(slot.seat)) outside++;
+    return seats.length + outside < sizing.max;
   }
 
   /**

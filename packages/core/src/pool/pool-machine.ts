@@ -177,7 +177,7 @@ export const poolMachine = setup({
       const seatOf = { ...context.seatOf };
       const generations = { ...context.generations };
       let nextSeat = context.nextSeat;
-      while (seats.length < context.size && context.dispatcher.mayAddWorker()) {
+      while (seats.length < context.size && context.dispatcher.mayAddWorker(seats)) {
         const seat = `${context.name}-w${++nextSeat}`;
         seats.push(seat);
         tellSupervisor(context, { type: 'child.added', id: seat });
