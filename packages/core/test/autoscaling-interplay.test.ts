@@ -90,21 +90,7 @@ describe('dynamic size with the other parts', () => {
 
 describe('dynamic size: workers finishing after a shrink count against max', () => {
   it('demand does not grow past max while a shrunk worker finishes and a seat waits for its restart', async () => {
-    const clock = createVirtualClock();
-    const pool = createPool({
-      clock,
-      size: { min: 1, max: 2 },
-      worker: (job: 'hang' | number) =>
-        new Promise<number>((resolve) => {
-          if (job !== 'hang') clock.setTimeout(() => resolve(job), job);
-        }),
-      supervision: { backoff: { minMs: 10, maxMs: 10, jitter: 0 } },
-    }).start();
-    await clock.flush();
-    void pool.submit('hang', { timeoutMs: 100 });
-    void pool.submit('hang', { timeoutMs: 20 }); // demand: a second worker
-    await clock.flush();
-    void pool.resize(1).catch(() => undefined); // the first, busy, retires after its task
+    const { clock, pool } = await shrunkWithRestartPending();
     await clock.advance(21); // the second times out: its seat restarts at 30
     void pool.submit(1);
     await clock.advance(10);
@@ -119,21 +105,7 @@ describe('dynamic size: workers finishing after a shrink count against max', () 
 
 describe('dynamic size: a seat awaiting its restart counts against max', () => {
   it('resize(max) while a shrunk worker finishes and a seat waits to restart starts no extra worker', async () => {
-    const clock = createVirtualClock();
-    const pool = createPool({
-      clock,
-      size: { min: 1, max: 2 },
-      worker: (job: 'hang' | number) =>
-        new Promise<number>((resolve) => {
-          if (job !== 'hang') clock.setTimeout(() => resolve(job), job);
-        }),
-      supervision: { backoff: { minMs: 10, maxMs: 10, jitter: 0 } },
-    }).start();
-    await clock.flush();
-    void pool.submit('hang', { timeoutMs: 100 });
-    void pool.submit('hang', { timeoutMs: 20 });
-    await clock.flush();
-    void pool.resize(1).catch(() => undefined);
+    const { clock, pool } = await shrunkWithRestartPending();
     await clock.advance(21); // the second worker timed out; its seat restarts at 30
     void pool.resize(2).catch(() => undefined);
     for (let t = 0; t < 150; t += 5) {
@@ -147,3 +119,26 @@ describe('dynamic size: a seat awaiting its restart counts against max', () => {
     await closing;
   });
 });
+
+/**
+ * A pool of 1..2 whose first worker, busy with a hung task, was given up by resize(1), and
+ * whose second worker is running a task that times out at t=20 (its seat restarts at t=30).
+ */
+async function shrunkWithRestartPending() {
+  const clock = createVirtualClock();
+  const pool = createPool({
+    clock,
+    size: { min: 1, max: 2 },
+    worker: (job: 'hang' | number) =>
+      new Promise<number>((resolve) => {
+        if (job !== 'hang') clock.setTimeout(() => resolve(job), job);
+      }),
+    supervision: { backoff: { minMs: 10, maxMs: 10, jitter: 0 } },
+  }).start();
+  await clock.flush();
+  void pool.submit('hang', { timeoutMs: 100 });
+  void pool.submit('hang', { timeoutMs: 20 }); // demand: a second worker
+  await clock.flush();
+  void pool.resize(1).catch(() => undefined); // the first, busy, retires after its task
+  return { clock, pool };
+}
