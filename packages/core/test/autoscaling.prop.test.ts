@@ -40,16 +40,17 @@ const viewArb = fc
     spread: fc.integer({ min: 0, max: 40 }),
     workers: fc.nat({ max: 60 }),
     queued: fc.oneof(fc.constant(0), fc.nat({ max: 500 })),
+    active: fc.nat({ max: 60 }),
     utilisation: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1)),
     recentWaitP99: fc.option(fc.double({ min: 0, max: 1e5, noNaN: true }), { nil: undefined }),
   })
-  .map(({ min, above, spread, workers, queued, utilisation, recentWaitP99 }) => {
+  .map(({ min, above, spread, workers, queued, active, utilisation, recentWaitP99 }) => {
     const size = min + above;
     const view: ScaleView = {
       size,
       min,
       max: size + spread,
-      metrics: { ...blank, workers, queued, utilisation },
+      metrics: { ...blank, workers, queued, active, utilisation },
       recentWaitP99,
     };
     return view;
@@ -96,7 +97,7 @@ describe('decideTarget properties', () => {
     );
   });
 
-  it('utilisation: ceil(size × u / target) within bounds, never below the size while work waits', () => {
+  it('utilisation: ceil(size × u / target) within bounds, never below the size while work waits, above it only while the present work is over the target', () => {
     fc.assert(
       fc.property(utilisationArb, viewArb, (goal, view) => {
         const { size, min, max, metrics } = view;
@@ -107,7 +108,8 @@ describe('decideTarget properties', () => {
           return;
         }
         const raw = Math.ceil((size * u) / goal);
-        const want = clamp(metrics.queued > 0 ? Math.max(raw, size) : raw, min, max);
+        let want = clamp(metrics.queued > 0 ? Math.max(raw, size) : raw, min, max);
+        if (want > size && (metrics.active + metrics.queued) / size <= goal) want = size;
         expect(d?.to).toBe(want === size ? undefined : want);
         if (metrics.queued > 0 && d !== undefined) expect(d.to).toBeGreaterThan(size);
       }),

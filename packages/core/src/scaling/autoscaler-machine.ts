@@ -30,7 +30,8 @@ const clamp = (n: number, min: number, max: number): number => Math.min(max, Mat
 /**
  * The target policy, a pure function: the size the pool should have by its metric, or
  * `undefined` to stay. Utilisation: `ceil(size × utilisation / target)`, left alone within
- * ±10% of the target and never below the current size while work waits. Queue wait: grow in
+ * ±10% of the target, never below the current size while work waits, and never above it unless
+ * the work present now (running + queued, over the size) is also over the target. Queue wait: grow in
  * proportion to how far the recent p99 is over the target (at most doubling); shrink by one
  * when it is under half the target, nothing waits and a worker's worth of time was idle.
  */
@@ -44,6 +45,11 @@ export function decideTarget(target: ScaleTarget, view: ScaleView): ScaleDecisio
       return undefined;
     to = Math.ceil((size * u) / target.utilisation);
     if (metrics.queued > 0) to = Math.max(to, size);
+    // The figure covers the whole window: right after a burst it is still high while nothing runs.
+    // Grow only while the work present now is over the target too, or an idle pool would flap
+    // between this growth and the idle timeout.
+    if (to > size && (metrics.active + metrics.queued) / size <= target.utilisation)
+      return undefined;
     detail = `utilisation ${u.toFixed(3)} against a target of ${target.utilisation}`;
   } else {
     const p99 = view.recentWaitP99;
