@@ -59,6 +59,11 @@ export class TaskRejected extends Error {
 export class WorkerCrashed extends Error {
   readonly _tag = 'WorkerCrashed' as const;
   override readonly name = 'WorkerCrashed';
+  /**
+   * `true` when the worker ran out of memory: its cause carries Node's
+   * `ERR_WORKER_OUT_OF_MEMORY` code (a thread over its `resourceLimits`).
+   */
+  readonly oom: boolean;
   constructor(
     override readonly cause: unknown,
     readonly workerId: string,
@@ -70,6 +75,10 @@ export class WorkerCrashed extends Error {
       `worker ${workerId} crashed${quarantined ? ' (task quarantined)' : ''}: ${describe(cause)}`,
       { cause },
     );
+    this.oom =
+      typeof cause === 'object' &&
+      cause !== null &&
+      (cause as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
   }
 }
 

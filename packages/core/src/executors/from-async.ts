@@ -11,6 +11,8 @@ export interface AsyncWorkerDefinition<TInput, TOutput, TResource> {
   setup?: (ctx: WorkerSetupContext) => TResource | Promise<TResource>;
   /** Runs one task with the worker's resource in `ctx.resource`. */
   run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>;
+  /** Tasks one worker runs at once (default 1), all with the same resource. */
+  concurrency?: number;
   /** Releases the resource; runs when the worker stops, and after it crashed. */
   teardown?: (resource: TResource, ctx: WorkerTeardownContext) => void | Promise<void>;
 }

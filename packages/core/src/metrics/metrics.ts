@@ -49,6 +49,8 @@ export interface PoolMetrics {
   readonly hangs: number;
   /** Workers started again by the supervisor after a crash or hang (siblings restarted with them included). */
   readonly restarts: number;
+  /** Workers their executor gave up on purpose and the pool replaced (not crashes, not restarts). */
+  readonly replaced: number;
   /** Task runs retried after a failure, timeout or crash. */
   readonly retries: number;
   /** Tasks sent to `deadLetters$` because they kept crashing their workers. */
@@ -102,6 +104,7 @@ export class MetricsRecorder {
   crashes = 0;
   hangs = 0;
   restarts = 0;
+  replaced = 0;
   retries = 0;
   quarantined = 0;
   readonly latency = new Histogram();
@@ -193,6 +196,7 @@ export class MetricsRecorder {
       crashes: this.crashes,
       hangs: this.hangs,
       restarts: this.restarts,
+      replaced: this.replaced,
       retries: this.retries,
       quarantined: this.quarantined,
       workers: this.#workers,

@@ -115,9 +115,9 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   }
 
   /** A worker actor was spawned for `seat` (its `generation`-th worker). */
-  attach(id: string, seat: string, generation: number, ref: AnyActorRef): void {
+  attach(id: string, seat: string, generation: number, ref: AnyActorRef, restart = true): void {
     this.roster.add(new Slot(id, seat, generation, ref, this));
-    if (generation > 1) this.metrics.restarts++;
+    if (generation > 1 && restart) this.metrics.restarts++;
   }
 
   /** A worker finished its setup. */
@@ -149,20 +149,24 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     if (slot === undefined) return false;
     const unplanned = slot.status !== SLOT_STOPPING && !slot.retiring;
     if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
-    const task = slot.task;
-    if (task !== undefined && task.state === TaskState.running) {
-      const m = this.metrics;
-      const now = this.config.clock.now();
-      m.active--;
-      m.latency.record(now - this.time(task.t));
-      slot.tasksDone++;
-      this.failRun(task, new WorkerCrashed(cause, id, task.id), id, true, now);
-      // Whatever still runs on the broken resource is told to stop.
-      slot.ctx?.abort(cause);
-    }
+    this.failRunning(slot, cause, true);
     this.roster.retire(slot, SLOT_GONE);
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });
     return unplanned;
+  }
+
+  /**
+   * A worker's executor gave it up on purpose (`replace`): tasks still running on it end
+   * `WorkerCrashed` (or are retried), and it stops. Not a crash: nothing is counted against
+   * the worker or the supervisor's limits; the pool puts a new worker on the seat.
+   */
+  replacing(id: string, cause: unknown): void {
+    const slot = this.roster.get(id);
+    if (slot === undefined || slot.status > SLOT_BUSY) return;
+    this.metrics.replaced++;
+    this.failRunning(slot, cause, false);
+    this.roster.retire(slot, SLOT_STOPPING);
+    if (this.events$.observed) this.events$.next({ type: 'worker.replaced', workerId: id, cause });
   }
 
   /** A worker actor reached `stopped`. */
@@ -195,17 +199,24 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   stopSeat(seat: string, cause: unknown): void {
     for (const slot of this.roster.values()) {
       if (slot.seat !== seat || slot.status > SLOT_BUSY) continue;
-      const task = slot.task;
-      if (task !== undefined && task.state === TaskState.running) {
-        const now = this.config.clock.now();
-        this.metrics.active--;
-        this.metrics.latency.record(now - this.time(task.t));
-        slot.tasksDone++;
-        this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, false, now);
-        slot.ctx?.abort(cause);
-      }
+      this.failRunning(slot, cause, false);
       this.stopSlot(slot);
     }
+  }
+
+  /**
+   * The task running on `slot` ends `WorkerCrashed` with `cause` (or is retried); whatever still
+   * runs on the resource is told to stop. `brokeWorker`: the task counts towards quarantine.
+   */
+  protected failRunning(slot: Slot, cause: unknown, brokeWorker: boolean): void {
+    const task = slot.task;
+    if (task === undefined || task.state !== TaskState.running) return;
+    const now = this.config.clock.now();
+    this.metrics.active--;
+    this.metrics.latency.record(now - this.time(task.t));
+    slot.tasksDone++;
+    this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
+    slot.ctx?.abort(cause);
   }
 
   /** Whether another worker actor may start: a dynamic pool never has more than `max`. */

@@ -23,6 +23,8 @@ export type PoolEvent =
     }
   | { readonly type: 'worker.started'; readonly workerId: string }
   | { readonly type: 'worker.crashed'; readonly workerId: string; readonly cause: unknown }
+  /** Its executor gave the worker up on purpose (a thread stopped for a cancelled task). */
+  | { readonly type: 'worker.replaced'; readonly workerId: string; readonly cause: unknown }
   | {
       readonly type: 'worker.restarting';
       readonly workerId: string;

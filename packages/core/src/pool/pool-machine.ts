@@ -59,7 +59,13 @@ export type PoolMachineEvent =
       /** The seat to give up first (an idle worker retiring). */
       retire?: string;
     }
-  | { type: 'seats.respawn'; seats: readonly string[]; epoch: number }
+  | {
+      type: 'seats.respawn';
+      seats: readonly string[];
+      epoch: number;
+      /** A worker given up by its executor (`replace`), not a restart by the supervisor. */
+      replaced?: boolean;
+    }
   | WorkerParentEvent
   | SupervisorDecision;
 
@@ -109,6 +115,7 @@ const accepting = {
   'pool.resize': { actions: ['resize', 'fill'] },
   'worker.stopped': { actions: ['workerStopped', 'fill'] },
   'worker.crashed': { actions: 'workerCrashedSupervised' },
+  'worker.replacing': { actions: ['workerReplacing', 'respawnReplaced'] },
   'supervisor.restart': { actions: 'restart' },
   'seats.respawn': { actions: 'respawn' },
   'supervisor.forget': [
@@ -205,7 +212,7 @@ export const poolMachine = setup({
         const ref = spawn('worker', { id, input: { id, logic: context.logic } });
         workers[id] = ref;
         seatOf[id] = seat;
-        context.dispatcher.attach(id, seat, generation, ref);
+        context.dispatcher.attach(id, seat, generation, ref, event.replaced !== true);
       }
       return { workers, seatOf, generations };
     }),
@@ -218,6 +225,19 @@ export const poolMachine = setup({
         tellSupervisor(context, { type: 'child.started', id: seat });
       }
     },
+    /** An executor gave its worker up on purpose: settle what ran on it (not a crash). */
+    workerReplacing: ({ context, event }) => {
+      if (event.type === 'worker.replacing') context.dispatcher.replacing(event.id, event.cause);
+    },
+    /** … and its seat, if still wanted, gets a new worker at once. */
+    respawnReplaced: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'worker.replacing') return;
+      const seat = context.seatOf[event.id];
+      if (seat === undefined || !context.seats.includes(seat)) return;
+      enqueue(
+        raise({ type: 'seats.respawn', seats: [seat], epoch: context.epoch, replaced: true }),
+      );
+    }),
     workerCrashed: ({ context, event }) => {
       if (event.type === 'worker.crashed') context.dispatcher.crashed(event.id, event.cause);
     },
@@ -377,6 +397,7 @@ export const poolMachine = setup({
     'worker.ready': { actions: 'workerReady' },
     'worker.stopped': { actions: 'workerStopped' },
     'worker.crashed': { actions: 'workerCrashed' },
+    'worker.replacing': { actions: 'workerReplacing' },
   },
   states: {
     stopped: {
@@ -411,6 +432,7 @@ export const poolMachine = setup({
           on: {
             // Queued tasks still need workers to drain: crashed ones restart as supervised.
             'worker.crashed': { actions: 'workerCrashedSupervised' },
+            'worker.replacing': { actions: ['workerReplacing', 'respawnReplaced'] },
             'supervisor.restart': { actions: 'restart' },
             'seats.respawn': { actions: 'respawn' },
             'supervisor.forget': [

@@ -409,6 +409,9 @@ export class TaskFlow<TInput, TOutput> {
         this.settle(task, ok(value));
       } else if (value instanceof WorkerCrashedError) {
         this.failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
+      } else if (value instanceof TaskRejected) {
+        // The executor refused the input (one a thread cannot be sent): no retry would help.
+        this.settleFailure(task, new TaskRejected(value.reason, value.message, task.id));
       } else {
         this.failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
       }

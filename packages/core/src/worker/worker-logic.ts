@@ -30,6 +30,13 @@ export interface WorkerSetupContext {
    * the worker crashes and its running task, if any, ends with `WorkerCrashed`.
    */
   readonly crash: (cause: unknown) => void;
+  /**
+   * Gives the worker up on purpose (a thread terminated to stop a task that was cancelled
+   * while it ran): the worker stops, its seat gets a new worker at once, and it is not a
+   * crash — the supervisor does not count it. Tasks still running on it end `WorkerCrashed`
+   * (or are retried). Ignored before setup finished and once the worker is stopping.
+   */
+  readonly replace: (cause: unknown) => void;
 }
 
 /** What a worker's `teardown` sees. */
@@ -45,8 +52,16 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
   readonly kind: string;
   /** Acquires the worker's resource; a throw or rejection crashes the worker. */
   readonly setup?: (ctx: WorkerSetupContext) => TResource | Promise<TResource>;
-  /** Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker. */
+  /**
+   * Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker; a
+   * `TaskRejected` (an input the executor cannot take) settles the task with it as it is.
+   */
   readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>;
+  /**
+   * Tasks one worker runs at once (default 1): a worker whose resource multiplexes (a thread
+   * with a message queue, an HTTP/2 session) takes up to this many; each is a lane of it.
+   */
+  readonly concurrency?: number;
   /** Releases the resource when the worker stops or after it crashed. */
   readonly teardown?: (resource: TResource, ctx: WorkerTeardownContext) => void | Promise<void>;
 }

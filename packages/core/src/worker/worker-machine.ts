@@ -13,12 +13,14 @@ export type WorkerEvent =
   | { type: 'task.started' }
   | { type: 'task.finished' }
   | { type: 'worker.stop' }
-  | { type: 'worker.crash'; cause: unknown };
+  | { type: 'worker.crash'; cause: unknown }
+  | { type: 'worker.replace'; cause: unknown };
 
 /** Events a worker actor sends its parent (the pool). */
 export type WorkerParentEvent =
   | { type: 'worker.ready'; id: string; resource: unknown }
   | { type: 'worker.crashed'; id: string; cause: unknown }
+  | { type: 'worker.replacing'; id: string; cause: unknown }
   | { type: 'worker.stopped'; id: string; teardownError?: unknown };
 
 /** A worker actor's context. */
@@ -39,6 +41,7 @@ export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped' 
 /**
  * A worker's lifecycle: `starting` (its `setup` runs) → `idle` ⇄ `busy` → `stopping` (its
  * `teardown` runs) → `stopped`, or → `crashed` (then its resource is released) → `stopped`.
+ * A worker its executor gives up on purpose (`replace`) tells the pool and stops.
  *
  * The pool sends `task.started` / `task.finished` only on the idle ⇄ busy edges: a worker that
  * goes straight from one task to the next stays `busy` without an event, so the per-task hot
@@ -60,6 +63,7 @@ export const workerMachine = setup({
           workerId: id,
           signal,
           crash: (cause) => worker.send({ type: 'worker.crash', cause }),
+          replace: (cause) => worker.send({ type: 'worker.replace', cause }),
         });
       },
     ),
@@ -81,6 +85,11 @@ export const workerMachine = setup({
       type: 'worker.crashed',
       id: context.id,
       cause: context.cause,
+    })),
+    notifyReplacing: sendParent(({ context, event }): WorkerParentEvent => ({
+      type: 'worker.replacing',
+      id: context.id,
+      cause: (event as { cause?: unknown }).cause,
     })),
     notifyStopped: sendParent(({ context }): WorkerParentEvent =>
       context.teardownError === undefined
@@ -140,6 +149,7 @@ export const workerMachine = setup({
         'task.started': 'busy',
         'worker.stop': 'stopping',
         'worker.crash': { target: 'crashed', actions: 'recordCrash' },
+        'worker.replace': { target: 'stopping', actions: 'notifyReplacing' },
       },
     },
     busy: {
@@ -147,6 +157,7 @@ export const workerMachine = setup({
         'task.finished': 'idle',
         'worker.stop': 'stopping',
         'worker.crash': { target: 'crashed', actions: 'recordCrash' },
+        'worker.replace': { target: 'stopping', actions: 'notifyReplacing' },
       },
     },
     stopping: {
