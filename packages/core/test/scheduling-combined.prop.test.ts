@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import {
   createPool,
   createVirtualClock,
+  fromAsync,
   InvalidOptionError,
   isErr,
   PoolStateError,
@@ -48,6 +49,8 @@ class RunLog {
     size: number,
     /** A dynamic pool's `max`: it never runs more (`undefined` for a fixed pool). */
     readonly max: number | undefined,
+    /** Runs one worker takes at once. */
+    readonly lanes: number,
   ) {
     this.#size = size;
   }
@@ -58,7 +61,7 @@ class RunLog {
     this.#inProgress.set(run, workerId);
     let held = 0;
     for (const r of this.#inProgress.keys()) if (this.#atShrink.has(r)) held++;
-    const allowed = this.max ?? this.#size + held;
+    const allowed = (this.max ?? this.#size) * this.lanes + held;
     if (this.#inProgress.size > allowed && this.overlap === undefined) {
       this.overlap = `${this.#inProgress.size} runs at ${at} ms (allowed ${allowed}): ${[
         ...this.#inProgress.values(),
@@ -106,7 +109,7 @@ const tagCount = (results: readonly TaskResult<number>[], tag: string): number =
 async function play(config: Config, steps: readonly Step[]): Promise<void> {
   const clock = createVirtualClock();
   const dynamic = typeof config.size === 'number' ? undefined : config.size;
-  const log = new RunLog(dynamic?.min ?? (config.size as number), dynamic?.max);
+  const log = new RunLog(dynamic?.min ?? (config.size as number), dynamic?.max, config.lanes);
   /** Timers of the worker's own, not yet fired. */
   let ownTimers = 0;
 
@@ -139,7 +142,7 @@ async function play(config: Config, steps: readonly Step[]): Promise<void> {
 
   const pool = createPool({
     clock,
-    worker,
+    worker: config.lanes === 1 ? worker : fromAsync({ run: worker, concurrency: config.lanes }),
     queue: config.queue,
     size:
       dynamic === undefined

@@ -61,8 +61,9 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       this.metrics.cancelled++;
       this.settle(task, err(new TaskCancelled(reason, task.id)));
     }
-    for (const slot of this.roster.values())
-      if (slot.task !== undefined) this.cancel(slot.task, reason);
+    for (const worker of this.roster.values())
+      for (const slot of worker.allLanes)
+        if (slot.task !== undefined) this.cancel(slot.task, reason);
   }
 
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
@@ -116,7 +117,16 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** A worker actor was spawned for `seat` (its `generation`-th worker). */
   attach(id: string, seat: string, generation: number, ref: AnyActorRef, restart = true): void {
-    this.roster.add(new Slot(id, seat, generation, ref, this));
+    const slot = new Slot(id, seat, generation, ref, this);
+    if (this.lanes > 1) {
+      slot.lanes = [slot];
+      for (let i = 1; i < this.lanes; i++) {
+        const lane = new Slot(id, seat, generation, ref, this);
+        lane.primary = slot;
+        slot.lanes.push(lane);
+      }
+    }
+    this.roster.add(slot);
     if (generation > 1 && restart) this.metrics.restarts++;
   }
 
@@ -124,8 +134,10 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   ready(id: string, resource: unknown): void {
     const slot = this.roster.get(id);
     if (slot === undefined || slot.status !== SLOT_STARTING) return;
-    slot.resource = resource;
-    slot.status = SLOT_IDLE;
+    for (const lane of slot.allLanes) {
+      lane.resource = resource;
+      lane.status = SLOT_IDLE;
+    }
     slot.shown = false; // its actor reports ready from `idle`
     const now = this.config.clock.now();
     this.metrics.ready(now, 1);
@@ -136,7 +148,23 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       }
     }
     if (slot.retiring) this.stopSlot(slot);
-    else this.pump(slot, now);
+    else if (slot.lanes === undefined) this.pump(slot, now);
+    else {
+      // Lanes take queued work, then the rest wait spread among the idle lanes of other workers.
+      const rest: Slot[] = [];
+      for (const lane of slot.lanes) {
+        if (this.metrics.queued > 0 && lane.status === SLOT_IDLE) this.pump(lane, now);
+        else if (lane.status === SLOT_IDLE) rest.push(lane);
+      }
+      const idle = this.roster.idle;
+      // Lanes that pump parked are on top of the stack: spread them with the rest.
+      while (idle.length > 0 && idle[idle.length - 1]!.primary === slot) rest.push(idle.pop()!);
+      if (rest.length > 0) {
+        this.roster.spread(rest);
+        if (this.sizing !== undefined && slot.busyLanes === 0)
+          this.idleFrom(slot, this.sizing, now);
+      }
+    }
   }
 
   /**
@@ -208,15 +236,17 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
    * The task running on `slot` ends `WorkerCrashed` with `cause` (or is retried); whatever still
    * runs on the resource is told to stop. `brokeWorker`: the task counts towards quarantine.
    */
-  protected failRunning(slot: Slot, cause: unknown, brokeWorker: boolean): void {
-    const task = slot.task;
-    if (task === undefined || task.state !== TaskState.running) return;
-    const now = this.config.clock.now();
-    this.metrics.active--;
-    this.metrics.latency.record(now - this.time(task.t));
-    slot.tasksDone++;
-    this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
-    slot.ctx?.abort(cause);
+  protected failRunning(worker: Slot, cause: unknown, brokeWorker: boolean): void {
+    for (const slot of worker.allLanes) {
+      const task = slot.task;
+      if (task === undefined || task.state !== TaskState.running) continue;
+      const now = this.config.clock.now();
+      this.metrics.active--;
+      this.metrics.latency.record(now - this.time(task.t));
+      slot.tasksDone++;
+      this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
+      slot.ctx?.abort(cause);
+    }
   }
 
   /** Whether another worker actor may start: a dynamic pool never has more than `max`. */
@@ -239,7 +269,10 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     const sizing = this.sizing;
     if (sizing === undefined || sizing.idleTimeoutMs === Infinity) return;
     const now = this.config.clock.now();
-    for (const slot of [...this.roster.idle]) {
+    const workers = new Set<Slot>();
+    for (const lane of this.roster.idle)
+      if (lane.primary.busyLanes === 0) workers.add(lane.primary);
+    for (const slot of workers) {
       if (slot.heapIndex >= 0) continue;
       const due = slot.idleSince + sizing.idleTimeoutMs;
       if (due <= now) this.idleTimeout(slot);
@@ -268,7 +301,8 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     for (const slot of this.roster.values()) {
       if (slot.seat !== seat || slot.retiring || slot.status > SLOT_BUSY) continue;
       slot.retiring = true;
-      if (slot.status === SLOT_IDLE) this.stopSlot(slot);
+      if (slot.workerStatus === SLOT_IDLE) this.stopSlot(slot);
+      else this.roster.withdraw(slot);
       return true;
     }
     return false;
@@ -283,7 +317,8 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     for (const slot of picked) {
       slot.retiring = true;
       // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
-      if (slot.status === SLOT_IDLE) this.stopSlot(slot);
+      if (slot.workerStatus === SLOT_IDLE) this.stopSlot(slot);
+      else this.roster.withdraw(slot);
     }
     return picked.map((slot) => slot.seat);
   }

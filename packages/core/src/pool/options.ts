@@ -294,6 +294,15 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       'an (async) function, or worker logic from fromAsync() or another executor',
     );
 
+  const lanes = logic.concurrency;
+  if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 1_024)) {
+    throw new InvalidOptionError(
+      'worker.concurrency',
+      lanes,
+      'a whole number from 1 to 1024 (tasks one worker runs at once)',
+    );
+  }
+
   const name = options.name ?? 'pool';
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError('name', name, 'a non-empty string');

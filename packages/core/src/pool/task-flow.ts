@@ -94,6 +94,8 @@ export class TaskFlow<TInput, TOutput> {
   protected readonly unshown: Slot[] = [];
   /** Unsettled tasks that carry a caller's id. */
   protected readonly named = new Map<string, Task>();
+  /** Tasks one worker runs at once (`worker.concurrency`). */
+  protected readonly lanes: number;
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.config = config;
@@ -121,6 +123,7 @@ export class TaskFlow<TInput, TOutput> {
     this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
     this.sizing = config.sizing;
     this.sizeTarget = config.size;
+    this.lanes = config.logic.concurrency ?? 1;
     if (config.sizing?.target !== undefined && 'queueWaitP99Ms' in config.sizing.target) {
       this.metrics.recentWait = new Histogram();
     }
@@ -347,15 +350,18 @@ export class TaskFlow<TInput, TOutput> {
     m.queueWait.record(wait);
     if (m.levelWait !== undefined) m.levelWait[task.x?.priority ?? 0]!.record(wait);
     if (m.recentWait !== undefined) m.recentWait.record(wait);
-    // An idle worker of a dynamic pool is in the timer heap for its idle timeout.
-    if (slot.heapIndex >= 0) this.timers.remove(slot);
     task.t = this.tick(now);
     task.state = TaskState.running;
     m.active++;
     if (slot.status === SLOT_IDLE) {
       slot.status = SLOT_BUSY;
-      m.busy(now, 1);
-      this.showLater(slot);
+      const worker = slot.primary;
+      if (worker.busyLanes++ === 0) {
+        // An idle worker of a dynamic pool is in the timer heap for its idle timeout.
+        if (worker.heapIndex >= 0) this.timers.remove(worker);
+        m.busy(now, 1);
+        this.showLater(worker);
+      }
     }
     slot.task = task;
     const ctx = new RunContext(slot, task);
@@ -421,8 +427,11 @@ export class TaskFlow<TInput, TOutput> {
       this.crash(slot, value);
       return false;
     }
-    if (slot.retiring) {
-      this.stopSlot(slot);
+    const worker = slot.primary;
+    if (worker.retiring) {
+      // A retiring worker stops once its last lane is done.
+      if (worker.lanes !== undefined) this.leaveBusy(slot, now);
+      if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
       return false;
     }
     return true;
@@ -567,7 +576,7 @@ export class TaskFlow<TInput, TOutput> {
     for (let i = 0; i < slots.length; i++) {
       const slot = slots[i]!;
       slot.showing = false;
-      const busy = slot.status === SLOT_BUSY;
+      const busy = slot.busyLanes > 0;
       if (slot.status > SLOT_BUSY || slot.shown === busy) continue;
       slot.shown = busy;
       slot.ref.send({ type: busy ? 'task.started' : 'task.finished' });
@@ -575,22 +584,34 @@ export class TaskFlow<TInput, TOutput> {
     slots.length = 0;
   };
 
-  /** A slot has nothing to do: it waits in the idle stack. */
-  protected park(slot: Slot, now: number): void {
-    if (slot.status === SLOT_BUSY) {
-      slot.status = SLOT_IDLE;
-      this.metrics.busy(now, -1);
-      this.showLater(slot);
-    }
-    this.roster.idle.push(slot);
+  /** A lane finished its task: when it was its worker's last busy lane, the worker is idle. */
+  protected leaveBusy(slot: Slot, now: number): void {
+    if (slot.status !== SLOT_BUSY) return;
+    slot.status = SLOT_IDLE;
+    const worker = slot.primary;
+    if (--worker.busyLanes > 0) return;
+    this.metrics.busy(now, -1);
+    this.showLater(worker);
     const sizing = this.sizing;
-    if (sizing !== undefined) {
-      slot.idleSince = now;
-      // At `min` no timer: it could do nothing, and would keep the process alive.
-      if (sizing.idleTimeoutMs !== Infinity && slot.heapIndex < 0 && this.sizeTarget > sizing.min) {
-        slot.deadline = now + sizing.idleTimeoutMs;
-        this.timers.add(slot);
-      }
+    if (sizing !== undefined) this.idleFrom(worker, sizing, now);
+  }
+
+  /** A slot (lane) has nothing to do: it waits in the idle stack. */
+  protected park(slot: Slot, now: number): void {
+    this.roster.idle.push(slot);
+    if (slot.status === SLOT_BUSY) this.leaveBusy(slot, now);
+    else if (this.sizing !== undefined && slot.primary.busyLanes === 0) {
+      this.idleFrom(slot.primary, this.sizing, now);
+    }
+  }
+
+  /** A worker of a dynamic pool went idle at `now`: its idle timeout starts. */
+  protected idleFrom(worker: Slot, sizing: SizingConfig, now: number): void {
+    worker.idleSince = now;
+    // At `min` no timer: it could do nothing, and would keep the process alive.
+    if (sizing.idleTimeoutMs !== Infinity && worker.heapIndex < 0 && this.sizeTarget > sizing.min) {
+      worker.deadline = now + sizing.idleTimeoutMs;
+      this.timers.add(worker);
     }
   }
 
@@ -605,7 +626,8 @@ export class TaskFlow<TInput, TOutput> {
     // Idle workers beside waiting work: something else holds it (the rate limit), not size.
     if (this.roster.idle.length > 0) return;
     const waiting = m.queued + m.waiting;
-    if (this.sizeTarget >= sizing.max || waiting <= this.sizeTarget - m.workers) return;
+    const coming = (this.sizeTarget - m.workers) * this.lanes;
+    if (this.sizeTarget >= sizing.max || waiting <= coming) return;
     // Workers given up by a shrink but still finishing a task count against max too (seats
     // waiting for a restart are in the size already).
     let retiring = 0;
@@ -626,7 +648,7 @@ export class TaskFlow<TInput, TOutput> {
   protected idleTimeout(slot: Slot): void {
     const sizing = this.sizing;
     if (sizing === undefined || sizing.dryRun || this.onScale === undefined) return;
-    if (slot.status !== SLOT_IDLE || slot.retiring || this.sizeTarget <= sizing.min) return;
+    if (slot.workerStatus !== SLOT_IDLE || slot.retiring || this.sizeTarget <= sizing.min) return;
     const from = this.sizeTarget;
     this.sizeTarget = from - 1;
     this.onScale({
@@ -726,13 +748,15 @@ export class TaskFlow<TInput, TOutput> {
     for (const resolve of waiters) resolve();
   }
 
+  /** Crashes the worker of `slot` (any of its lanes). */
   protected crash(slot: Slot, cause: unknown): void {
-    this.roster.retire(slot, SLOT_GONE);
+    this.roster.retire(slot.primary, SLOT_GONE);
     slot.ref.send({ type: 'worker.crash', cause });
   }
 
+  /** Stops the worker of `slot` (any of its lanes). */
   protected stopSlot(slot: Slot): void {
-    this.roster.retire(slot, SLOT_STOPPING);
+    this.roster.retire(slot.primary, SLOT_STOPPING);
     slot.ref.send({ type: 'worker.stop' });
   }
 }

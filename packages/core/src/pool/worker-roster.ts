@@ -54,18 +54,59 @@ export class WorkerRoster {
     return this.#slots.size;
   }
 
-  /** Takes a slot out of service: off the idle stack, its timer cleared, counted out. */
+  /** Takes a worker (its primary slot) out of service: its lanes off the idle stack, their timers cleared, counted out. */
   retire(slot: Slot, status: SlotStatus): void {
     if (slot.status === SLOT_GONE || slot.status === status) return;
     const now = this.clock.now();
     if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.metrics.ready(now, -1);
-    if (slot.status === SLOT_BUSY) this.metrics.busy(now, -1);
-    if (slot.status === SLOT_IDLE) {
-      const i = this.idle.indexOf(slot);
-      if (i >= 0) this.idle.splice(i, 1);
+    if (slot.busyLanes > 0) {
+      this.metrics.busy(now, -1);
+      slot.busyLanes = 0;
     }
-    if (slot.heapIndex >= 0) this.timers.remove(slot);
-    slot.status = status;
+    const lanes = slot.lanes;
+    if (lanes === undefined) {
+      if (slot.status === SLOT_IDLE) {
+        const i = this.idle.indexOf(slot);
+        if (i >= 0) this.idle.splice(i, 1);
+      }
+      if (slot.heapIndex >= 0) this.timers.remove(slot);
+      slot.status = status;
+      return;
+    }
+    this.withdraw(slot);
+    for (const lane of lanes) {
+      if (lane.heapIndex >= 0) this.timers.remove(lane);
+      lane.status = status;
+    }
+  }
+
+  /** A busy worker retires: its idle lanes leave the idle stack (they take no more tasks). */
+  withdraw(worker: Slot): void {
+    if (worker.lanes === undefined) return;
+    const idle = this.idle;
+    let kept = 0;
+    for (let i = 0; i < idle.length; i++) if (idle[i]!.primary !== worker) idle[kept++] = idle[i]!;
+    idle.length = kept;
+  }
+
+  /**
+   * Puts the lanes of a worker that just became ready on the idle stack spread among the lanes
+   * already there, so that a burst is shared out between workers instead of filling one.
+   */
+  spread(lanes: readonly Slot[]): void {
+    const idle = this.idle;
+    const merged: Slot[] = [];
+    const total = idle.length + lanes.length;
+    let a = 0;
+    let b = 0;
+    for (let i = 0; i < total; i++) {
+      // Take from the newcomers whenever they are behind their share of the positions so far.
+      if (b < lanes.length && (a >= idle.length || (b + 1) * total <= (i + 1) * lanes.length)) {
+        merged.push(lanes[b++]!);
+      } else merged.push(idle[a++]!);
+    }
+    idle.length = 0;
+    for (const slot of merged) idle.push(slot);
   }
 
   /** Takes every slot out of service and forgets them all. */
@@ -84,13 +125,15 @@ export class WorkerRoster {
     return seats;
   }
 
-  /** The slot running `task` now (not an old one still tearing down after a hang). */
+  /** The slot (lane) running `task` now (not an old one still tearing down after a hang). */
   running(task: Task): Slot | undefined {
     let found: Slot | undefined;
-    for (const slot of this.#slots.values()) {
-      if (slot.task !== task) continue;
-      if (slot.status <= SLOT_BUSY) return slot;
-      found ??= slot;
+    for (const worker of this.#slots.values()) {
+      for (const slot of worker.allLanes) {
+        if (slot.task !== task) continue;
+        if (slot.status <= SLOT_BUSY) return slot;
+        found ??= slot;
+      }
     }
     return found;
   }
@@ -101,7 +144,7 @@ export class WorkerRoster {
     for (const status of [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY]) {
       for (const slot of this.#slots.values()) {
         if (picked.length === count) return picked;
-        if (slot.status === status && !slot.retiring) picked.push(slot);
+        if (slot.workerStatus === status && !slot.retiring) picked.push(slot);
       }
     }
     return picked;
@@ -112,7 +155,9 @@ export class WorkerRoster {
     const out: WorkerSnapshot[] = [];
     for (const slot of this.#slots.values()) {
       const value = (slot.ref.getSnapshot() as { value: unknown }).value;
-      out.push({ id: slot.id, state: value as WorkerState, tasksDone: slot.tasksDone });
+      let tasksDone = 0;
+      for (const lane of slot.allLanes) tasksDone += lane.tasksDone;
+      out.push({ id: slot.id, state: value as WorkerState, tasksDone });
     }
     return out;
   }

@@ -18,9 +18,20 @@ export interface SlotOwner {
 /**
  * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
  * Completion handlers are bound once per slot, so a task's completion allocates no closure.
+ *
+ * A worker whose logic has `concurrency` k > 1 has k lanes: its slot (the primary, the one the
+ * roster knows) and k − 1 more that share its actor, id and resource. Each lane runs one task
+ * and goes through the idle stack on its own; what belongs to the worker as a whole (being
+ * busy, retiring, the idle timeout, the actor's idle/busy state) is kept on the primary.
  */
 export class Slot implements HasDeadline {
   status: SlotStatus = SLOT_STARTING;
+  /** The worker's primary slot (this one, unless this is one of its other lanes). */
+  primary: Slot = this;
+  /** On a primary with concurrency > 1: every lane of the worker, itself first. */
+  lanes: Slot[] | undefined = undefined;
+  /** On a primary: its lanes running a task now. The worker is busy while this is above 0. */
+  busyLanes = 0;
   resource: unknown = undefined;
   /** The task on this worker; after a cancel it stays here (settled) until its promise does. */
   task: Task | undefined = undefined;
@@ -53,6 +64,16 @@ export class Slot implements HasDeadline {
   ) {
     this.onOk = (value) => dispatcher.finish(this, value, false);
     this.onErr = (error) => dispatcher.finish(this, error, true);
+  }
+
+  /** The worker's status as a whole (on a primary): busy while any lane runs a task. */
+  get workerStatus(): SlotStatus {
+    return this.status === SLOT_IDLE && this.busyLanes > 0 ? SLOT_BUSY : this.status;
+  }
+
+  /** Every lane of the worker (on a primary). */
+  get allLanes(): readonly Slot[] {
+    return this.lanes ?? [this];
   }
 }
 

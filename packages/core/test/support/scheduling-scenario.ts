@@ -29,6 +29,8 @@ export interface Config {
   readonly rate: RateOptions | undefined;
   readonly retry: RetryOptions | undefined;
   readonly timeoutMs: number | undefined;
+  /** Tasks one worker runs at once (`concurrency` of its logic). */
+  readonly lanes: number;
 }
 
 const maybe = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
@@ -79,6 +81,7 @@ const configArb: fc.Arbitrary<Config> = fc.record({
     ),
   ),
   intervalMs: fc.integer({ min: 10, max: 50 }),
+  lanes: fc.constantFrom(1, 1, 2, 3),
   rate: maybe(
     fc.record({
       limit: fc.integer({ min: 1, max: 5 }),
