@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@troupe/core': src('core'),
+      '@troupe/threads': src('threads'),
     },
   },
   test: {

@@ -1,4 +1,5 @@
 /** Turns measurements into a plain-text summary, markdown tables and docs/benchmarks.md. */
+import { threadLines, threadSection, threadTable, threadVerdicts } from './threads-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -106,12 +107,13 @@ function submitManyLines(many) {
 
 /** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
 export function plainLines(results) {
-  const { throughput, memory, priority, submitMany } = results;
+  const { throughput, memory, priority, submitMany, threads } = results;
   return [
     ...(throughput === undefined ? [] : throughputLines(throughput)),
     ...(memory === undefined ? [] : [memoryLine(memory)]),
     ...(priority === undefined ? [] : priorityLines(priority)),
     ...(submitMany === undefined ? [] : submitManyLines(submitMany)),
+    ...(threads === undefined ? [] : threadLines(threads)),
   ].join('\n');
 }
 
@@ -193,12 +195,13 @@ function submitManyTable(many) {
 
 /** The tables of the sections that ran, in markdown. */
 export function markdownTables(results, { tasks }) {
-  const { throughput, memory, priority, submitMany } = results;
+  const { throughput, memory, priority, submitMany, threads } = results;
   return [
     throughput && throughputTable(throughput, tasks),
     memory && memoryTable(memory),
     priority && priorityTable(priority),
     submitMany && submitManyTable(submitMany),
+    threads && threadTable(threads),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -263,7 +266,8 @@ ${submitManyTable(many)}
 
 /** The whole of docs/benchmarks.md (every section must have run). */
 export function benchmarkDoc(env, results) {
-  const { throughput: rows, memory, priority, submitMany } = results;
+  const { throughput: rows, memory, priority, submitMany, threads } = results;
+  const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
   const belowPeer = rows.filter((row) => ratios(row).pQueue < 1);
   const manyMissed = manyMisses(submitMany).length;
@@ -277,7 +281,7 @@ ${env.command}
 
 - Node ${env.node}, ${env.cpu}, ${env.cores} cores (\`os.cpus()\`), ${env.platform}
 - Run on ${env.date}; load average ${env.load} when it started (other processes share the cores)
-- p-queue ${env.versions['p-queue']}, p-limit ${env.versions['p-limit']}, @troupe/core ${env.versions['@troupe/core']} at commit ${env.revision}
+- p-queue ${env.versions['p-queue']}, p-limit ${env.versions['p-limit']}, piscina ${env.versions.piscina}, tinypool ${env.versions.tinypool}, workerpool ${env.versions.workerpool}, @troupe/core ${env.versions['@troupe/core']} at commit ${env.revision}
 
 ## Targets
 
@@ -290,6 +294,7 @@ below that: at least p-queue's throughput, no more than its memory.)
 - Memory target ${memoryRatio(memory) <= MEMORY_TARGET ? 'met' : '**missed**'} (Troupe / p-queue = ${memoryRatio(memory).toFixed(3)}).
 - Priority dispatch at least **${PRIORITY_TARGET}×** p-queue's: met in ${priorityVerdicts(priority).join('; ')} (see [Priority dispatch](#priority-dispatch)).
 - \`submitMany\` at least **${count(SUBMIT_MANY_TARGET)}** trivial tasks/s: met in ${submitMany.rows.length - manyMissed} of ${submitMany.rows.length} rows (see [submitMany](#submitmany)).
+- Worker threads (echo ≥ 10× piscina, 64 KiB transfers ≥ 2× piscina, ≥ 97 % busy on 1 ms tasks, round trip no worse than piscina's): ${threadMisses.length === 0 ? 'all met' : `missed: ${threadMisses.map((v) => v.what).join('; ')}`} (see [Worker threads](#worker-threads)).
 
 ## Results
 
@@ -317,5 +322,6 @@ ${memoryTable(memory)}
   the queue drains. The kept promises count for both libraries alike.
 
 ${prioritySection(env, priority)}
-${submitManySection(env, submitMany)}`;
+${submitManySection(env, submitMany)}
+${threadSection(env, threads)}`;
 }

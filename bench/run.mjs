@@ -1,9 +1,9 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3), `--submit-many-rounds N`
- * (default 3).
+ * (default 3), `--thread-rounds N` (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,9 +14,16 @@ import { measurePriority } from './priority.mjs';
 import { benchmarkDoc, markdownTables, plainLines } from './report.mjs';
 import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
+import { measureThreads } from './threads.mjs';
 
-const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many'];
-const DEFAULT_ROUNDS = { rounds: 5, memoryRounds: 3, priorityRounds: 3, manyRounds: 3 };
+const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many', 'threads'];
+const DEFAULT_ROUNDS = {
+  rounds: 5,
+  memoryRounds: 3,
+  priorityRounds: 3,
+  manyRounds: 3,
+  threadRounds: 3,
+};
 
 function parseArgs(argv) {
   const args = { ...DEFAULT_ROUNDS, only: SECTIONS, write: false };
@@ -34,11 +41,12 @@ function parseArgs(argv) {
     else if (arg === '--memory-rounds') args.memoryRounds = positive(arg, argv[++i]);
     else if (arg === '--priority-rounds') args.priorityRounds = positive(arg, argv[++i]);
     else if (arg === '--submit-many-rounds') args.manyRounds = positive(arg, argv[++i]);
+    else if (arg === '--thread-rounds') args.threadRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
-          '--priority-rounds N, --submit-many-rounds N, --write',
+          '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --write',
       );
   }
   if (args.write && args.only.length < SECTIONS.length) {
@@ -66,15 +74,18 @@ const root = new URL('../', import.meta.url);
 const versionOf = (name) =>
   JSON.parse(readFileSync(new URL(`node_modules/${name}/package.json`, root), 'utf8')).version;
 const versions = Object.fromEntries(
-  ['p-queue', 'p-limit', '@troupe/core'].map((name) => [name, versionOf(name)]),
+  ['p-queue', 'p-limit', '@troupe/core', 'piscina', 'tinypool', 'workerpool'].map((name) => [
+    name,
+    versionOf(name),
+  ]),
 );
 
 /** The commit measured, marked dirty when packages/core/src differs from it. */
 function revision() {
   const git = (...a) => execFileSync('git', a, { cwd: root, encoding: 'utf8' }).trim();
   try {
-    const dirty = git('status', '--porcelain', 'packages/core/src') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in packages/core/src' : ''}`;
+    const dirty = git('status', '--porcelain', 'packages/core/src', 'packages/threads/src') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in packages/*/src' : ''}`;
   } catch {
     return 'unknown (no git)';
   }
@@ -107,6 +118,7 @@ const results = {
   submitMany: runs('submit-many')
     ? await measureSubmitMany({ rounds: args.manyRounds, log })
     : undefined,
+  threads: runs('threads') ? await measureThreads({ rounds: args.threadRounds, log }) : undefined,
 };
 
 const flags = [
@@ -115,6 +127,7 @@ const flags = [
   args.priorityRounds !== DEFAULT_ROUNDS.priorityRounds &&
     `--priority-rounds ${args.priorityRounds}`,
   args.manyRounds !== DEFAULT_ROUNDS.manyRounds && `--submit-many-rounds ${args.manyRounds}`,
+  args.threadRounds !== DEFAULT_ROUNDS.threadRounds && `--thread-rounds ${args.threadRounds}`,
 ].filter(Boolean);
 const env = {
   command: ['pnpm bench -- --write', ...flags].join(' '),
@@ -130,6 +143,7 @@ const env = {
   memoryRounds: args.memoryRounds,
   priorityRounds: args.priorityRounds,
   manyRounds: args.manyRounds,
+  threadRounds: args.threadRounds,
   tasks: TASKS,
 };
 
@@ -138,6 +152,7 @@ const roundsOf = {
   memory: args.memoryRounds,
   priority: args.priorityRounds,
   'submit-many': args.manyRounds,
+  threads: args.threadRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

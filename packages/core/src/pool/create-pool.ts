@@ -219,8 +219,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     return this.#dispatcher.setPriority(id, priority);
   }
 
-  async run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
-    return unwrap(await this.submit(input, options));
+  run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
+    // One reaction on the submit's promise (an async function would add its own promise and
+    // awaits): `unwrap` throws the TaskError, which rejects the returned promise.
+    return this.submit(input, options).then(unwrap);
   }
 
   getSnapshot(): PoolSnapshot {

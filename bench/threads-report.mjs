@@ -1,0 +1,119 @@
+/** The worker-threads section of the benchmark report: plain lines, a table and its doc section. */
+import {
+  CPU_MS,
+  CPU_TASKS,
+  ECHO_TASKS,
+  LATENCY_TASKS,
+  PISCINA_TUNED,
+  TRANSFER_BYTES,
+  TRANSFER_TASKS,
+  TROUPE_CONCURRENCY,
+} from './threads.mjs';
+
+/** From the issue: echo ≥ 10× piscina (default options), 64 KiB transfers ≥ 2× piscina, ≥ 97% of both threads busy on ~1 ms tasks, low-load latency no worse than piscina's. */
+export const ECHO_TARGET = 10;
+export const TRANSFER_TARGET = 2;
+export const BUSY_TARGET = 0.97;
+
+const FAST = `troupe c=${TROUPE_CONCURRENCY}`;
+const count = (x) => Math.round(x).toLocaleString('en-US');
+const ratio = (x) => `${x.toFixed(2)}×`;
+const percent = (x) => `${(100 * x).toFixed(1)} %`;
+const micros = (x) => `${x.toFixed(0)} µs`;
+const verdict = (ok) => (ok ? 'met' : '**missed**');
+const plain = (ok) => (ok ? 'met' : 'MISSED');
+
+/** Each target: what it compares, the figure, and whether it is met. */
+export function threadVerdicts(threads) {
+  const m = threads.medians;
+  const echo = m.echo[FAST] / m.echo.piscina;
+  const transfer = m.transfer[FAST] / m.transfer.piscina;
+  const busy = m.cpu[FAST];
+  const latency = Math.max(m.latency['troupe c=1'], m.latency[FAST]) / m.latency.piscina;
+  return [
+    {
+      what: `echo, ${FAST} / piscina ≥ ${ECHO_TARGET}×`,
+      figure: ratio(echo),
+      ok: echo >= ECHO_TARGET,
+    },
+    {
+      what: `64 KiB transfer, ${FAST} / piscina ≥ ${TRANSFER_TARGET}×`,
+      figure: ratio(transfer),
+      ok: transfer >= TRANSFER_TARGET,
+    },
+    {
+      what: `~${CPU_MS} ms CPU tasks, threads busy ≥ ${percent(BUSY_TARGET)}`,
+      figure: percent(busy),
+      ok: busy >= BUSY_TARGET,
+    },
+    {
+      what: 'low-load round trip, troupe (either concurrency) / piscina ≤ 1×',
+      figure: ratio(latency),
+      ok: latency <= 1,
+    },
+  ];
+}
+
+export function threadLines(threads) {
+  const m = threads.medians;
+  const libs = Object.keys(m.echo);
+  const row = (id, format) =>
+    `threads ${id}: ${libs.map((lib) => `${lib} ${format(m[id][lib])}`).join(', ')}`;
+  return [
+    row('echo', (x) => `${count(x)}/s`),
+    row('transfer', (x) => `${count(x)}/s`),
+    row('cpu', percent),
+    row('latency', micros),
+    ...threadVerdicts(threads).map((v) => `threads target ${v.what}: ${v.figure} (${plain(v.ok)})`),
+  ];
+}
+
+export function threadTable(threads) {
+  const m = threads.medians;
+  const libs = Object.keys(m.echo);
+  return [
+    `| Library (${threads.threads} threads) | echo (tasks/s) | echo / piscina | 64 KiB transfer (tasks/s) | transfer / piscina | ~${CPU_MS} ms CPU tasks: threads busy | low-load round trip (median) |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...libs.map((lib) => {
+      const cells = [
+        lib,
+        count(m.echo[lib]),
+        ratio(m.echo[lib] / m.echo.piscina),
+        count(m.transfer[lib]),
+        ratio(m.transfer[lib] / m.transfer.piscina),
+        percent(m.cpu[lib]),
+        micros(m.latency[lib]),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ].join('\n');
+}
+
+export function threadSection(env, threads) {
+  const verdicts = threadVerdicts(threads);
+  return `## Worker threads
+
+Measured at commit ${env.revision}; piscina ${env.versions.piscina}, tinypool ${env.versions.tinypool},
+workerpool ${env.versions.workerpool}. Targets from the issue, with ${threads.threads} threads:
+
+${verdicts.map((v) => `- ${v.what}: ${v.figure} — ${verdict(v.ok)}`).join('\n')}
+
+Medians of ${env.threadRounds} round${env.threadRounds === 1 ? '' : 's'}.
+
+${threadTable(threads)}
+
+- Every library runs the same tasks from its own module in \`bench/threads/\` (echo \`(x) => x\`; a 64 KiB
+  \`ArrayBuffer\` moved to the thread and moved back; a busy loop of ${CPU_MS} ms), on a fresh pool of ${threads.threads}
+  threads per measurement whose threads are started (a few tasks answered) before timing.
+- **echo** and **transfer**: ${count(ECHO_TASKS)} (echo) or ${count(TRANSFER_TASKS)} (transfer, a fresh
+  ${TRANSFER_BYTES / 1024} KiB buffer per task) tasks submitted at once, timed until all are answered.
+  **CPU**: ${count(CPU_TASKS)} tasks of ${CPU_MS} ms submitted at once; busy = ${count(CPU_TASKS)} × ${CPU_MS} ms /
+  (${threads.threads} × wall time). **Round trip**: ${count(LATENCY_TASKS)} echo tasks one after another, the median
+  time from submit to answer.
+- Troupe: \`createPool({ worker: fromWorkerThread(url, { export, concurrency }), size: ${threads.threads} })\` with
+  \`concurrency\` 1 and ${TROUPE_CONCURRENCY} tasks in flight per thread; transfers use \`transfer(buffer, [buffer])\`
+  and \`ctx.transfer\` in the thread. piscina 5 with its defaults and with \`concurrentTasksPerWorker: ${PISCINA_TUNED}\`
+  (\`Piscina.move\` for transfers); tinypool (\`isolateWorkers: false\`, \`transferList\`); workerpool
+  (\`workerType: 'thread'\`, \`Transfer\`). Each library's \`min\` and \`max\` threads are both ${threads.threads}.
+`;
+}

@@ -1,0 +1,194 @@
+/**
+ * Worker threads: Troupe's `fromWorkerThread` against piscina, tinypool and workerpool, each
+ * with 2 threads, on the same task modules (bench/threads/*-worker.mjs):
+ *
+ * - echo: N trivial tasks submitted at once, all awaited (dispatch overhead);
+ * - transfer: N tasks each moving a fresh 64 KiB ArrayBuffer to the thread and back;
+ * - cpu: tasks of ~1 ms of CPU each: how busy the two threads are kept (N × 1 ms / (2 × wall));
+ * - latency: one task at a time (low load), the round trip of each: nothing may wait to coalesce.
+ *
+ * Every library gets a fresh pool per measurement, warmed up (threads started) before timing.
+ */
+import { availableParallelism } from 'node:os';
+import { createPool } from '@troupe/core';
+import { fromWorkerThread } from '@troupe/threads';
+import { Piscina } from 'piscina';
+import Tinypool from 'tinypool';
+import workerpool from 'workerpool';
+import { collectGarbage, median } from './util.mjs';
+
+export const THREADS = 2;
+export const ECHO_TASKS = 50_000;
+export const TRANSFER_TASKS = 20_000;
+export const TRANSFER_BYTES = 64 * 1024;
+export const CPU_TASKS = 2_000;
+export const CPU_MS = 1;
+export const LATENCY_TASKS = 2_000;
+/** Tasks in flight per thread for Troupe's coalesced rows, and for "piscina tuned". */
+export const TROUPE_CONCURRENCY = 64;
+export const PISCINA_TUNED = 16;
+
+const file = (name) => new URL(`./threads/${name}`, import.meta.url);
+
+/** A pool as the measurements see it: `run(name, input, transfer?)` and `close()`. */
+const LIBS = {
+  'troupe c=1': () => troupe(1),
+  [`troupe c=${TROUPE_CONCURRENCY}`]: () => troupe(TROUPE_CONCURRENCY),
+  piscina: () => piscina({}),
+  [`piscina c=${PISCINA_TUNED}`]: () => piscina({ concurrentTasksPerWorker: PISCINA_TUNED }),
+  tinypool: async () => {
+    const pool = new Tinypool({
+      filename: file('tinypool-worker.mjs').href,
+      minThreads: THREADS,
+      maxThreads: THREADS,
+      isolateWorkers: false,
+    });
+    return {
+      run: (name, input, move) =>
+        pool.run(input, move ? { name, transferList: [input] } : { name }),
+      close: () => pool.destroy(),
+    };
+  },
+  workerpool: async () => {
+    const pool = workerpool.pool(file('workerpool-worker.mjs').pathname, {
+      minWorkers: THREADS,
+      maxWorkers: THREADS,
+      workerType: 'thread',
+    });
+    return {
+      run: (name, input, move) => pool.exec(name, [input], move ? { transfer: [input] } : {}),
+      close: () => pool.terminate(),
+    };
+  },
+};
+
+const pools = new Map();
+/** Troupe: one fromWorkerThread per task kind (a module export each), all on 2 threads. */
+async function troupe(concurrency) {
+  const make = (name) =>
+    createPool({
+      name,
+      worker: fromWorkerThread(file('troupe-worker.mjs'), { export: name, concurrency }),
+      size: THREADS,
+      queue: { capacity: Infinity },
+    }).start();
+  pools.clear();
+  const get = (name) => {
+    let pool = pools.get(name);
+    if (pool === undefined) pools.set(name, (pool = make(name)));
+    return pool;
+  };
+  return {
+    run: (name, input, move) => get(name).run(move ? transferOf(input) : input),
+    close: () => Promise.all([...pools.values()].map((pool) => pool.close())),
+  };
+}
+let transferOf;
+
+async function piscina(extra) {
+  const pool = new Piscina({
+    filename: file('piscina-worker.mjs').href,
+    minThreads: THREADS,
+    maxThreads: THREADS,
+    ...extra,
+  });
+  return {
+    run: (name, input, move) => pool.run(move ? Piscina.move(input) : input, { name }),
+    close: () => pool.destroy(),
+  };
+}
+
+/** Starts a library's threads: a few echo tasks answered by each. */
+async function warmUp(lib, name) {
+  const input = name === 'bounce' ? () => new ArrayBuffer(8) : name === 'cpu' ? () => 0 : () => 1;
+  await Promise.all(
+    Array.from({ length: 4 * THREADS }, () => lib.run(name, input(), name === 'bounce')),
+  );
+}
+
+/** Tasks per second for `n` tasks of `name` submitted at once. */
+async function burst(lib, name, n, input, move) {
+  await warmUp(lib, name);
+  collectGarbage();
+  const started = performance.now();
+  const pending = new Array(n);
+  for (let i = 0; i < n; i++) pending[i] = lib.run(name, input(i), move);
+  const results = await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  return { perSecond: n / seconds, seconds, results };
+}
+
+/** The median round trip (µs) of `n` tasks run one after another. */
+async function roundTrips(lib, n) {
+  await warmUp(lib, 'echo');
+  const times = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    await lib.run('echo', i, false);
+    times[i] = (performance.now() - started) * 1000;
+  }
+  return median(times);
+}
+
+const CASES = {
+  echo: async (lib) => {
+    const r = await burst(lib, 'echo', ECHO_TASKS, (i) => i, false);
+    if (r.results[ECHO_TASKS - 1] !== ECHO_TASKS - 1) throw new Error('echo: wrong answer');
+    return r.perSecond;
+  },
+  transfer: async (lib) => {
+    const r = await burst(
+      lib,
+      'bounce',
+      TRANSFER_TASKS,
+      () => new ArrayBuffer(TRANSFER_BYTES),
+      true,
+    );
+    if (r.results[0].byteLength !== TRANSFER_BYTES) throw new Error('transfer: wrong answer');
+    return r.perSecond;
+  },
+  cpu: async (lib) => {
+    const r = await burst(lib, 'cpu', CPU_TASKS, () => CPU_MS, false);
+    return (CPU_TASKS * CPU_MS) / 1000 / (THREADS * r.seconds);
+  },
+  latency: (lib) => roundTrips(lib, LATENCY_TASKS),
+};
+
+/**
+ * Runs every case on every library, `rounds` times (the order of the libraries rotating from
+ * round to round), after one untimed warm-up round. Returns the medians and every sample.
+ */
+export async function measureThreads({ rounds, log }) {
+  ({ transfer: transferOf } = await import('@troupe/threads').then((m) => ({
+    transfer: (buffer) => m.transfer(buffer, [buffer]),
+  })));
+  const names = Object.keys(LIBS);
+  const samples = Object.fromEntries(
+    Object.keys(CASES).map((id) => [id, Object.fromEntries(names.map((n) => [n, []]))]),
+  );
+  for (let round = 0; round <= rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const [id, measure] of Object.entries(CASES)) {
+      for (const name of order) {
+        const lib = await LIBS[name]();
+        try {
+          const value = await measure(lib);
+          if (round > 0) samples[id][name].push(value);
+        } finally {
+          await lib.close();
+        }
+      }
+      if (round > 0)
+        log(
+          `threads round ${round}/${rounds} ${id}: ${names.map((n) => `${n} ${samples[id][n].at(-1).toFixed(id === 'cpu' ? 3 : 0)}`).join(', ')}`,
+        );
+    }
+  }
+  const medians = Object.fromEntries(
+    Object.entries(samples).map(([id, byLib]) => [
+      id,
+      Object.fromEntries(Object.entries(byLib).map(([n, xs]) => [n, median(xs)])),
+    ]),
+  );
+  return { threads: THREADS, cores: availableParallelism(), medians, samples };
+}

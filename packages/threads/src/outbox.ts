@@ -1,0 +1,66 @@
+import type { MessagePort, TransferListItem } from 'node:worker_threads';
+import { isTransfer } from './transfer.js';
+import { REQUEST_SLOTS } from './protocol.js';
+
+/**
+ * Runs on their way to a thread. The first one added schedules a flush in a microtask, which
+ * posts everything added until then as one message (`[id, taskId, attempt, input, …]` with one
+ * concatenated transfer list): a burst coalesces, and a lone run still leaves at once.
+ */
+export class Outbox {
+  #items: unknown[] = [];
+  #transfers: TransferListItem[] = [];
+  /** Each transferring run's own list, by its index in `#items` (for the one-by-one fallback). */
+  #lists: Map<number, readonly TransferListItem[]> | undefined = undefined;
+  #scheduled = false;
+
+  constructor(
+    private readonly port: MessagePort,
+    /** Told about a run whose input could not be posted (it cannot be cloned), with the error. */
+    private readonly refuse: (id: number, error: unknown) => void,
+  ) {}
+
+  /** Queues one run; an input marked by `transfer` moves its list instead of copying it. */
+  add(id: number, taskId: number, attempt: number, input: unknown): void {
+    let value = input;
+    if (isTransfer(input)) {
+      value = input.value;
+      (this.#lists ??= new Map()).set(this.#items.length, input.list);
+      for (const item of input.list) this.#transfers.push(item);
+    }
+    this.#items.push(id, taskId, attempt, value);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  /** Posts what is queued now (a message sent after it then arrives after these runs). */
+  readonly flush = (): void => {
+    this.#scheduled = false;
+    const items = this.#items;
+    if (items.length === 0) return;
+    const transfers = this.#transfers;
+    const lists = this.#lists;
+    this.clear();
+    try {
+      this.port.postMessage(items, transfers);
+    } catch {
+      // Some input cannot be cloned: post them one by one, so only the bad ones fail.
+      for (let i = 0; i < items.length; i += REQUEST_SLOTS) {
+        try {
+          this.port.postMessage(items.slice(i, i + REQUEST_SLOTS), lists?.get(i) ?? []);
+        } catch (error) {
+          this.refuse(items[i] as number, error);
+        }
+      }
+    }
+  };
+
+  /** Drops what is queued (its runs were settled otherwise). */
+  clear(): void {
+    this.#items = [];
+    this.#transfers = [];
+    this.#lists = undefined;
+  }
+}

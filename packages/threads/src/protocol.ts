@@ -1,0 +1,66 @@
+/**
+ * The main side of the wire protocol between a `ThreadLink` and `thread-runtime.mjs` (which
+ * describes it in full and must agree with this file): result kinds and errors as plain data.
+ */
+
+/** A result slot holds the task's value. */
+export const OK = 0;
+/** A result slot holds a wire error: the task threw (or rejected with) an Error. */
+export const ERROR = 1;
+/** A result slot holds a thrown value that is not an Error, as it is. */
+export const THROWN = 2;
+
+/** Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. */
+export const REQUEST_SLOTS = 4;
+/** Slots a result takes in a thread → main batch: `id, kind, value`. */
+export const RESULT_SLOTS = 3;
+
+/**
+ * An Error as plain data. A structured clone keeps an Error's message and stack but not its
+ * name when that is not a built-in one (`class Boom extends Error` arrives as `Error`), nor
+ * its `code`: so both sides send these fields themselves.
+ */
+export interface WireError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly code?: string | number;
+}
+
+const BUILT_IN: Record<string, ErrorConstructor> = {
+  Error,
+  TypeError,
+  RangeError,
+  SyntaxError,
+  ReferenceError,
+  EvalError,
+  URIError,
+};
+
+/** An Error from the thread back as an Error, of its built-in class where it had one. */
+export function fromWire(wire: WireError): Error {
+  const error = new (BUILT_IN[wire.name] ?? Error)(wire.message);
+  if (error.name !== wire.name) error.name = wire.name;
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  if (wire.code !== undefined) (error as Error & { code?: unknown }).code = wire.code;
+  return error;
+}
+
+/** An abort reason as something that survives the trip: wire data for an Error, a primitive as it is, text for anything else. */
+export function reasonToWire(reason: unknown): unknown {
+  if (reason instanceof Error) {
+    const wire: { name: string; message: string; stack?: string } = {
+      name: reason.name,
+      message: reason.message,
+    };
+    if (reason.stack !== undefined) wire.stack = reason.stack;
+    return wire;
+  }
+  if (typeof reason === 'symbol' || typeof reason === 'function') return reason.toString();
+  if (reason === null || typeof reason !== 'object') return reason;
+  try {
+    return JSON.stringify(reason);
+  } catch {
+    return Object.prototype.toString.call(reason);
+  }
+}

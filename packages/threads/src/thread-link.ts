@@ -1,0 +1,287 @@
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+} from 'node:worker_threads';
+import {
+  PoolClosedError,
+  TaskRejected,
+  TaskTimedOut,
+  WorkerCrashedError,
+  type TaskContext,
+  type WorkerSetupContext,
+} from '@troupe/core';
+import { counters } from './thread-stats.js';
+import { ThreadCrashError } from './thread-crash-error.js';
+import { Outbox } from './outbox.js';
+import { PendingRun, type AbortTarget } from './pending-run.js';
+import { terminateWithin } from './terminate-within.js';
+import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
+import type { ThreadConfig } from './thread-options.js';
+
+/** The code each thread runs; beside this file in `src/` and, copied by the build, in `dist/`. */
+const RUNTIME = new URL('./thread-runtime.mjs', import.meta.url);
+
+/** What a thread worker's resource (`ctx.resource`) tells about its thread. */
+export interface ThreadResource {
+  /** The thread's `threadId`. */
+  readonly threadId: number;
+  /** Runs sent to the thread and not answered yet. */
+  readonly inFlight: number;
+}
+
+const STARTING = 0;
+const READY = 1;
+const ENDED = 2;
+
+/**
+ * How often a link looks for runs to watch for aborts. A run still in flight at a check gets
+ * its abort listener then, so a cancel reaches its thread at most this late. Watching every
+ * run at once would cost more than a short run itself: reading `ctx.signal` makes an
+ * AbortSignal, some microseconds each on Node 20.
+ */
+const WATCH_MS = 10;
+
+/**
+ * The main side of one worker thread: spawns it, sends runs to it and settles them from its
+ * answers, and turns its death into one `crash` of the pool's worker.
+ *
+ * Runs go out coalesced: `send` appends to an outbox that one microtask flushes as one
+ * `postMessage`, so a burst of runs costs one message and a lone run still leaves at once.
+ * Answers come back the same way (see `thread-runtime.mjs`). The port is referenced only while
+ * runs are in flight: an idle pool does not keep the process alive. Runs that last are watched
+ * for aborts (see `WATCH_MS`); short ones finish before anyone looks.
+ */
+export class ThreadLink implements ThreadResource, AbortTarget {
+  readonly threadId: number;
+  /** Resolves once the thread has loaded the worker module; rejects when it could not. */
+  readonly ready: Promise<void>;
+  readonly #worker: Worker;
+  readonly #port: MessagePort;
+  readonly #config: ThreadConfig;
+  readonly #setup: WorkerSetupContext;
+  readonly #pending = new Map<number, PendingRun>();
+  #phase: number = STARTING;
+  /** Why it ended (once it has). */
+  #cause: unknown = undefined;
+  #exited = false;
+  /** Asked the pool to replace this worker already: at most once. */
+  #replacing = false;
+  #nextId = 0;
+  readonly #outbox: Outbox;
+  /** The abort watch, while runs are in flight (see `WATCH_MS`). */
+  #watcher: NodeJS.Timeout | undefined = undefined;
+  #settleReady!: (error?: Error) => void;
+
+  constructor(config: ThreadConfig, setup: WorkerSetupContext) {
+    this.#config = config;
+    this.#setup = setup;
+    const { port1, port2 } = new MessageChannel();
+    this.#port = port1;
+    this.#outbox = new Outbox(port1, this.#refuse);
+    this.#worker = new Worker(RUNTIME, {
+      workerData: { module: config.href, export: config.exportName, port: port2 },
+      transferList: [port2],
+      ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
+    });
+    counters.started++;
+    counters.live++;
+    this.threadId = this.#worker.threadId;
+    this.ready = new Promise<void>((resolve, reject) => {
+      this.#settleReady = (error) => (error === undefined ? resolve() : reject(error));
+    });
+    port1.on('message', this.#onMessage);
+    this.#worker.on('error', this.#onError);
+    this.#worker.on('exit', this.#onExit);
+    setup.signal.addEventListener('abort', this.#onSetupAbort, { once: true });
+  }
+
+  get inFlight(): number {
+    return this.#pending.size;
+  }
+
+  /** Sends one run to the thread (in the next flush); settles with its answer. */
+  send(input: unknown, ctx: TaskContext<unknown>): Promise<unknown> {
+    if (this.#phase !== READY) {
+      // Only in the moment between its death and the pool hearing of it: a crash for the task.
+      return Promise.reject(
+        new WorkerCrashedError(`worker thread ${this.threadId} is gone`, { cause: this.#cause }),
+      );
+    }
+    const id = ++this.#nextId;
+    const [run, promise] = PendingRun.start(this, id, ctx);
+    if (this.#pending.size === 0) {
+      this.#port.ref();
+      this.#watcher ??= setInterval(this.#watch, WATCH_MS).unref();
+    }
+    this.#pending.set(id, run);
+    this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
+    return promise;
+  }
+
+  /** Listens for aborts of the runs that were in flight at the last check (see `WATCH_MS`). */
+  readonly #watch = (): void => {
+    if (this.#pending.size === 0 || this.#phase !== READY) {
+      clearInterval(this.#watcher);
+      this.#watcher = undefined;
+      return;
+    }
+    for (const run of this.#pending.values()) {
+      if (run.watched) continue;
+      run.watched = true;
+      const signal = run.ctx.signal;
+      if (signal.aborted) this.abortRun(run, signal.reason);
+      else signal.addEventListener('abort', run);
+    }
+  };
+
+  /**
+   * A watched run's signal aborted: tell the thread (cooperative code sees its `ctx.signal`
+   * abort), and have the pool replace this worker, since only terminating the thread surely
+   * stops the run. Not when the pool stops the worker itself (a timeout crashes it, a close or
+   * a failure stops it): to act once, the replace waits a microtask and goes ahead only if no
+   * teardown began meanwhile.
+   */
+  abortRun(run: PendingRun, reason: unknown): void {
+    if (this.#phase !== READY || this.#pending.get(run.id) !== run) return;
+    this.#outbox.flush(); // the thread must get the run before its abort
+    this.#port.postMessage({ abort: run.id, reason: reasonToWire(reason) });
+    if (this.#replacing || reason instanceof TaskTimedOut || reason instanceof PoolClosedError)
+      return;
+    this.#replacing = true;
+    const cause = new Error(
+      `worker thread ${this.threadId} is replaced: task ${run.taskId} was cancelled while it ran, and only terminating the thread stops it`,
+      { cause: reason },
+    );
+    queueMicrotask(() => {
+      if (this.#phase === READY) this.#setup.replace(cause);
+    });
+  }
+
+  /**
+   * Terminates the thread (the worker's teardown). Runs still in flight reject. Waits for
+   * `terminate()` at most `terminateTimeoutMs`; past that it counts the thread as leaked.
+   */
+  async close(): Promise<void> {
+    this.#end(new Error(`worker thread ${this.threadId} was stopped before the task finished`));
+    await this.#terminate();
+  }
+
+  /** Terminates the thread; waits for it at most `terminateTimeoutMs`, then counts it leaked. */
+  async #terminate(): Promise<void> {
+    if (this.#exited) return;
+    if (await terminateWithin(this.#worker, this.#config.terminateTimeoutMs)) counters.leaked++;
+  }
+
+  /** An input that cannot be posted: its run settles `TaskRejected`, the thread never sees it. */
+  readonly #refuse = (id: number, error: unknown): void => {
+    const run = this.#pending.get(id);
+    if (run === undefined) return;
+    this.#forget(id);
+    const why = error instanceof Error ? error.message : String(error);
+    run.reject(
+      new TaskRejected(
+        'invalid-input',
+        `the input of task ${run.taskId} cannot be sent to a worker thread: ${why} (inputs must be structured-cloneable: no functions, symbols, or objects holding them)`,
+        run.taskId,
+      ),
+    );
+  };
+
+  readonly #onMessage = (message: unknown): void => {
+    if (Array.isArray(message)) return this.#settle(message);
+    const control = message as { ready?: true; failed?: WireError };
+    if (control.ready === true && this.#phase === STARTING) {
+      this.#phase = READY;
+      this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
+      this.#worker.unref();
+      if (this.#pending.size === 0) this.#port.unref();
+      this.#settleReady();
+    } else if (control.failed !== undefined) {
+      this.#die(fromWire(control.failed));
+    }
+  };
+
+  #settle(batch: unknown[]): void {
+    const pending = this.#pending;
+    for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
+      const id = batch[i] as number;
+      const run = pending.get(id);
+      if (run === undefined) continue;
+      pending.delete(id);
+      const kind = batch[i + 1];
+      const value = batch[i + 2];
+      if (kind === OK) run.resolve(value);
+      else run.reject(kind === ERROR ? fromWire(value as WireError) : value);
+    }
+    if (pending.size === 0 && this.#phase === READY) this.#port.unref();
+  }
+
+  #forget(id: number): void {
+    this.#pending.delete(id);
+    if (this.#pending.size === 0 && this.#phase === READY) this.#port.unref();
+  }
+
+  readonly #onError = (error: unknown): void => {
+    this.#die(ThreadCrashError.fromError(this.threadId, error));
+  };
+
+  readonly #onExit = (code: number): void => {
+    this.#exited = true;
+    counters.live--;
+    this.#die(ThreadCrashError.fromExit(this.threadId, code));
+  };
+
+  readonly #onSetupAbort = (): void => {
+    this.#die(this.#setup.signal.reason);
+  };
+
+  /**
+   * The thread died, or has to go before it was ready: answers it sent before count, then
+   * runs in flight reject with `cause`, and the pool hears of it once: a failed setup before
+   * `ready`, a `crash` after.
+   */
+  #die(cause: unknown): void {
+    if (this.#phase === ENDED) return;
+    // Answers it posted before it died are already in the port: they still count.
+    let next = receiveMessageOnPort(this.#port);
+    while (next !== undefined) {
+      this.#onMessage(next.message);
+      if (this.#phase === ENDED) return; // it said why itself (a module that failed to load)
+      next = receiveMessageOnPort(this.#port);
+    }
+    const wasReady = this.#phase === READY;
+    this.#end(cause);
+    if (wasReady) {
+      this.#setup.crash(cause);
+      return;
+    }
+    const { href } = this.#config;
+    const error =
+      cause instanceof ThreadCrashError
+        ? new Error(`worker thread for ${href} died before it was ready: ${cause.message}`, {
+            cause,
+          })
+        : cause instanceof Error
+          ? cause
+          : new Error(`worker thread for ${href} stopped before it was ready`, { cause });
+    // Setup fails once the thread is gone: a failed worker leaves no thread behind.
+    void this.#terminate().then(() => this.#settleReady(error));
+  }
+
+  /** No more runs: every one in flight rejects with `cause`, and the port closes. */
+  #end(cause: unknown): void {
+    if (this.#phase === ENDED) return;
+    this.#phase = ENDED;
+    this.#cause = cause;
+    this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
+    clearInterval(this.#watcher);
+    this.#watcher = undefined;
+    const runs = [...this.#pending.values()];
+    this.#pending.clear();
+    this.#outbox.clear();
+    this.#port.close();
+    for (const run of runs) run.reject(cause);
+  }
+}

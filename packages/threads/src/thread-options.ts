@@ -1,0 +1,124 @@
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import type { ResourceLimits } from 'node:worker_threads';
+import { InvalidOptionError } from '@troupe/core';
+
+/** How `fromWorkerThread` runs its threads. */
+export interface ThreadOptions {
+  /**
+   * The worker module's export to run: a (sync or async) function `(input, ctx) => output`.
+   * @default 'default'
+   */
+  readonly export?: string;
+  /**
+   * Heap and stack limits of each thread (`new Worker(…, { resourceLimits })`). A thread past
+   * its heap limit dies: its task ends `WorkerCrashed` with `oom: true`, and it is restarted.
+   * @default undefined (Node's defaults)
+   */
+  readonly resourceLimits?: ResourceLimits;
+  /**
+   * Tasks in flight on one thread at once. Above 1 the thread gets the next inputs while it
+   * works on the current ones, so the round trips overlap and batch: for short tasks 32 or 64
+   * multiplies throughput. Async tasks then also run interleaved on the thread. Tasks in
+   * flight on a thread share its fate: behind one that spins the others wait (and may time
+   * out with it), and when the thread dies or is replaced they end `WorkerCrashed` (or retry).
+   * @default 1
+   */
+  readonly concurrency?: number;
+  /**
+   * How long a teardown waits for `worker.terminate()`. Past it the teardown ends anyway and
+   * the thread counts as leaked in `threadStats()`. `Infinity` waits as long as it takes.
+   * @default 1_000
+   */
+  readonly terminateTimeoutMs?: number;
+}
+
+/** Thread options after validation and defaults. */
+export interface ThreadConfig {
+  /** The worker module's URL, as the thread imports it. */
+  readonly href: string;
+  readonly exportName: string;
+  readonly resourceLimits: ResourceLimits | undefined;
+  readonly concurrency: number;
+  readonly terminateTimeoutMs: number;
+}
+
+const KNOWN = ['export', 'resourceLimits', 'concurrency', 'terminateTimeoutMs'];
+const LIMITS = [
+  'maxOldGenerationSizeMb',
+  'maxYoungGenerationSizeMb',
+  'codeRangeSizeMb',
+  'stackSizeMb',
+];
+
+/** The worker module as a URL: a URL as it is, a `file:`/`data:` URL string, or a file path. */
+function moduleHref(module: unknown): string {
+  if (module instanceof URL) return module.href;
+  if (typeof module !== 'string' || module.length === 0) {
+    throw new InvalidOptionError(
+      'module',
+      module,
+      'a URL (new URL("./task.mjs", import.meta.url)) or a file path string',
+    );
+  }
+  return /^(file|data):/i.test(module) ? module : pathToFileURL(resolve(module)).href;
+}
+
+function checkKeys(option: string, value: object, known: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) {
+      throw new InvalidOptionError(
+        option === '' ? key : `${option}.${key}`,
+        (value as Record<string, unknown>)[key],
+        `one of the known options${option === '' ? '' : ` of ${option}`}: ${known.join(', ')}`,
+      );
+    }
+  }
+}
+
+function checkLimits(limits: unknown): ResourceLimits | undefined {
+  if (limits === undefined) return undefined;
+  if (typeof limits !== 'object' || limits === null) {
+    throw new InvalidOptionError('resourceLimits', limits, `an object with ${LIMITS.join(', ')}`);
+  }
+  checkKeys('resourceLimits', limits, LIMITS);
+  for (const [key, value] of Object.entries(limits)) {
+    if (value !== undefined && !(typeof value === 'number' && value > 0 && value < Infinity)) {
+      throw new InvalidOptionError(`resourceLimits.${key}`, value, 'a finite number > 0 (MB)');
+    }
+  }
+  return limits;
+}
+
+/** Validates `fromWorkerThread`'s arguments and applies the defaults; throws `InvalidOptionError` naming the first bad one. */
+export function resolveThreadOptions(module: unknown, options: unknown): ThreadConfig {
+  const href = moduleHref(module);
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError('options', options, `an object with ${KNOWN.join(', ')}`);
+  }
+  checkKeys('', options, KNOWN);
+  const given = options as ThreadOptions;
+  const exportName = given.export ?? 'default';
+  if (typeof exportName !== 'string' || exportName.length === 0) {
+    throw new InvalidOptionError(
+      'export',
+      exportName,
+      "a non-empty string: the name of the module's exported function",
+    );
+  }
+  const concurrency = given.concurrency ?? 1;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
+    throw new InvalidOptionError('concurrency', concurrency, 'a whole number >= 1');
+  }
+  const terminateTimeoutMs = given.terminateTimeoutMs ?? 1_000;
+  if (typeof terminateTimeoutMs !== 'number' || !(terminateTimeoutMs > 0)) {
+    throw new InvalidOptionError(
+      'terminateTimeoutMs',
+      terminateTimeoutMs,
+      'a number > 0 (milliseconds), or Infinity to wait as long as it takes',
+    );
+  }
+  const resourceLimits = checkLimits(given.resourceLimits);
+  return { href, exportName, resourceLimits, concurrency, terminateTimeoutMs };
+}

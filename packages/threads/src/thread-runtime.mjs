@@ -1,0 +1,197 @@
+/* global AbortController */
+/**
+ * The code that runs inside every thread of `fromWorkerThread`. Plain JS, not TypeScript: a
+ * Worker loads it as it is (under vitest too), from `src/` or from `dist/`.
+ *
+ * It imports the worker module named in `workerData`, checks that the export is a function,
+ * says `{ ready: true }` (or `{ failed: wireError }`, then ends) and then serves requests on
+ * the MessagePort it was given. The protocol, both ways one message per microtask burst:
+ *
+ * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run), or
+ *   `{ abort: id, reason }` for a run whose task was cancelled or timed out;
+ * - thread → main: a flat array `[id, kind, value, …]` (three slots a result), where `kind` is
+ *   `OK` (value), `ERROR` (a wire error: `{ name, message, stack, code }`) or `THROWN` (a thrown
+ *   value that is not an Error, as it is).
+ *
+ * Must match `protocol.ts` on the main side.
+ */
+import { workerData } from 'node:worker_threads';
+
+const TRANSFER = Symbol.for('troupe.transfer');
+const OK = 0;
+const ERROR = 1;
+const THROWN = 2;
+
+const { module: href, export: exportName, port } = workerData;
+
+/**
+ * Marks `value` so that the objects in `list` (ArrayBuffers, MessagePorts) are moved to the
+ * main thread instead of copied: the marker of `transfer` in `transfer.ts`. Task code reaches it
+ * as `ctx.transfer(value, list)`.
+ */
+function transfer(value, list) {
+  return { [TRANSFER]: true, value, list };
+}
+
+/** An Error (or anything thrown) as plain data that survives a structured clone intact. */
+function toWire(error) {
+  const wire = { name: String(error.name), message: String(error.message) };
+  if (typeof error.stack === 'string') wire.stack = error.stack;
+  const code = error.code;
+  if (typeof code === 'string' || typeof code === 'number') wire.code = code;
+  return wire;
+}
+
+/** A wire error from the main side back as an Error (an abort reason). */
+function fromWire(wire) {
+  if (wire === null || typeof wire !== 'object') return wire;
+  const error = new Error(wire.message);
+  error.name = wire.name;
+  if (wire.stack !== undefined) error.stack = wire.stack;
+  return error;
+}
+
+/**
+ * The `ctx` a task function gets: `{ signal, taskId, attempt, transfer }`. Its AbortController
+ * is made only if the task reads `signal` (one costs microseconds; most tasks never look).
+ */
+class ThreadTaskContext {
+  #controller = undefined;
+  constructor(taskId, attempt) {
+    this.taskId = taskId;
+    this.attempt = attempt;
+  }
+  get signal() {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+  transfer(value, list) {
+    return transfer(value, list);
+  }
+  /** The main side forwarded an abort of this task. */
+  static abort(ctx, reason) {
+    (ctx.#controller ??= new AbortController()).abort(reason);
+  }
+}
+
+let task;
+/** Contexts of the runs in progress, by request id: the ones an abort can reach. */
+const running = new Map();
+/** Results not sent yet: `[id, kind, value, …]`, and what they transfer. */
+let results = [];
+let transfers = [];
+/** Each transferring result's own list, by its index in `results` (for the one-by-one fallback). */
+let lists;
+let scheduled = false;
+
+function settle(id, kind, value) {
+  running.delete(id);
+  if (kind === OK && value !== null && typeof value === 'object' && value[TRANSFER] === true) {
+    const list = Array.from(value.list);
+    (lists ??= new Map()).set(results.length, list);
+    for (const item of list) transfers.push(item);
+    value = value.value;
+  }
+  results.push(id, kind, value);
+  if (!scheduled) {
+    scheduled = true;
+    queueMicrotask(flush);
+  }
+}
+
+function fail(id, error) {
+  if (error instanceof Error) settle(id, ERROR, toWire(error));
+  else settle(id, THROWN, error);
+}
+
+/** Sends every result gathered since the last flush as one message. */
+function flush() {
+  scheduled = false;
+  const batch = results;
+  const list = transfers;
+  const own = lists;
+  results = [];
+  transfers = [];
+  lists = undefined;
+  try {
+    port.postMessage(batch, list);
+  } catch {
+    // Some output cannot be cloned: send them one by one, so only the bad ones fail.
+    for (let i = 0; i < batch.length; i += 3) sendOne(batch, i, own?.get(i));
+  }
+}
+
+function sendOne(batch, i, list) {
+  const id = batch[i];
+  try {
+    port.postMessage([id, batch[i + 1], batch[i + 2]], list ?? []);
+  } catch (error) {
+    const what = batch[i + 1] === OK ? 'output' : 'thrown value';
+    const message =
+      `the task's ${what} cannot be sent back from the worker thread: ${String(error?.message ?? error)} ` +
+      '(results must be structured-cloneable: no functions, symbols, or objects holding them)';
+    port.postMessage([id, ERROR, { name: 'DataCloneError', message }]);
+  }
+}
+
+function start(id, taskId, attempt, input) {
+  const ctx = new ThreadTaskContext(taskId, attempt);
+  running.set(id, ctx);
+  let output;
+  try {
+    output = task(input, ctx);
+  } catch (error) {
+    fail(id, error);
+    return;
+  }
+  if (output !== null && typeof output === 'object' && typeof output.then === 'function') {
+    output.then(
+      (value) => settle(id, OK, value),
+      (error) => fail(id, error),
+    );
+  } else {
+    settle(id, OK, output);
+  }
+}
+
+function onMessage(message) {
+  if (Array.isArray(message)) {
+    for (let i = 0; i < message.length; i += 4) {
+      start(message[i], message[i + 1], message[i + 2], message[i + 3]);
+    }
+  } else if (message !== null && typeof message === 'object' && 'abort' in message) {
+    const ctx = running.get(message.abort);
+    if (ctx !== undefined) ThreadTaskContext.abort(ctx, fromWire(message.reason));
+  }
+}
+
+let module;
+try {
+  module = await import(href);
+} catch (error) {
+  const cause = error instanceof Error ? toWire(error) : { name: 'Error', message: String(error) };
+  port.postMessage({
+    failed: { ...cause, message: `cannot load worker module ${href}: ${cause.message}` },
+  });
+  port.close();
+}
+if (module !== undefined) {
+  const candidate = module[exportName];
+  if (typeof candidate === 'function') {
+    task = candidate;
+    port.on('message', onMessage);
+    port.postMessage({ ready: true });
+  } else {
+    const names = Object.keys(module);
+    const found =
+      exportName in module
+        ? `its export '${exportName}' is ${candidate === null ? 'null' : typeof candidate}`
+        : `it has no export '${exportName}' (its exports: ${names.length > 0 ? names.join(', ') : 'none'})`;
+    port.postMessage({
+      failed: {
+        name: 'TypeError',
+        message: `worker module ${href} cannot be used: ${found}; the option \`export\` must name a function exported by the module`,
+      },
+    });
+    port.close();
+  }
+}
