@@ -106,3 +106,35 @@ describe('WorkerCrashed.oom', () => {
     expect(new WorkerCrashed(undefined, 'w').oom).toBe(false);
   });
 });
+
+describe('ctx.onAbort', () => {
+  it('calls its listeners once with the reason, or at once when registered after the abort', async () => {
+    const clock = createVirtualClock();
+    const heard: unknown[] = [];
+    let late: ((listener: (reason: unknown) => void) => void) | undefined;
+    const pool = createPool({
+      clock,
+      worker: (_: number, ctx) =>
+        new Promise<number>(() => {
+          ctx.onAbort((reason) => heard.push(['first', reason]));
+          ctx.onAbort((reason) => heard.push(['second', reason]));
+          late = (listener) => ctx.onAbort(listener);
+        }),
+    }).start();
+    await clock.flush();
+    const controller = new AbortController();
+    const running = pool.submit(1, { signal: controller.signal });
+    await clock.flush();
+    expect(heard).toEqual([]);
+    controller.abort('stop');
+    expect(isErr(await running)).toBe(true);
+    late!((reason) => heard.push(['late', reason]));
+    expect(heard).toEqual([
+      ['first', 'stop'],
+      ['second', 'stop'],
+      ['late', 'stop'],
+    ]);
+    await pool.close({ abort: true });
+    expect(heard).toHaveLength(3);
+  });
+});

@@ -11,9 +11,9 @@ import { ThreadLink, type ThreadResource } from './thread-link.js';
  * Each worker is one thread. A thread that dies (an uncaught exception, an unhandled
  * rejection, `process.exit`, out of memory) crashes its worker: the pool's supervisor restarts
  * it. A task cancelled or timed out while it runs has its thread terminated — the only way to
- * stop JavaScript — and the worker replaced (a cancel is noticed within 10 ms, and forwarded
- * to the task's `ctx.signal` in the thread for code that is still able to see it). An input that cannot be cloned settles
- * `TaskRejected` (`invalid-input`); an output that cannot, `TaskFailed`. An idle pool's
+ * stop JavaScript — and the worker replaced (the abort is also forwarded to the task's
+ * `ctx.signal` in the thread, for code that is still able to see it). An input that cannot be
+ * cloned settles `TaskRejected` (`invalid-input`); an output that cannot, `TaskFailed`. An idle pool's
  * threads do not keep the process alive; `close()` terminates them.
  *
  * @example

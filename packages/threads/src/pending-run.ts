@@ -5,15 +5,10 @@ export interface AbortTarget {
   abortRun(run: PendingRun, reason: unknown): void;
 }
 
-/**
- * A run sent to a thread and not answered yet: how to settle its promise, and (once watched)
- * its abort listener: an `EventListenerObject`, so no closure per run.
- */
+/** A run sent to a thread and not answered yet: how to settle its promise. */
 export class PendingRun {
   resolve!: (value: unknown) => void;
   reject!: (error: unknown) => void;
-  /** Listening to its signal (from the first abort watch it was in flight for). */
-  watched = false;
   constructor(
     readonly link: AbortTarget,
     readonly id: number,
@@ -22,10 +17,6 @@ export class PendingRun {
 
   get taskId(): number {
     return this.ctx.taskId;
-  }
-
-  handleEvent(event: Event): void {
-    this.link.abortRun(this, (event.target as AbortSignal).reason);
   }
 
   /** A run with its promise, made through one shared executor (as core's TaskFlow does). */

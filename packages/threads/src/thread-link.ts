@@ -36,22 +36,14 @@ const READY = 1;
 const ENDED = 2;
 
 /**
- * How often a link looks for runs to watch for aborts. A run still in flight at a check gets
- * its abort listener then, so a cancel reaches its thread at most this late. Watching every
- * run at once would cost more than a short run itself: reading `ctx.signal` makes an
- * AbortSignal, some microseconds each on Node 20.
- */
-const WATCH_MS = 10;
-
-/**
  * The main side of one worker thread: spawns it, sends runs to it and settles them from its
  * answers, and turns its death into one `crash` of the pool's worker.
  *
  * Runs go out coalesced: `send` appends to an outbox that one microtask flushes as one
  * `postMessage`, so a burst of runs costs one message and a lone run still leaves at once.
  * Answers come back the same way (see `thread-runtime.mjs`). The port is referenced only while
- * runs are in flight: an idle pool does not keep the process alive. Runs that last are watched
- * for aborts (see `WATCH_MS`); short ones finish before anyone looks.
+ * runs are in flight: an idle pool does not keep the process alive. A run's abort is relayed
+ * through `ctx.onAbort` (reading `ctx.signal` would make an AbortController per run).
  */
 export class ThreadLink implements ThreadResource, AbortTarget {
   readonly threadId: number;
@@ -70,8 +62,6 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   #replacing = false;
   #nextId = 0;
   readonly #outbox: Outbox;
-  /** The abort watch, while runs are in flight (see `WATCH_MS`). */
-  #watcher: NodeJS.Timeout | undefined = undefined;
   #settleReady!: (error?: Error) => void;
 
   constructor(config: ThreadConfig, setup: WorkerSetupContext) {
@@ -111,33 +101,15 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     }
     const id = ++this.#nextId;
     const [run, promise] = PendingRun.start(this, id, ctx);
-    if (this.#pending.size === 0) {
-      this.#port.ref();
-      this.#watcher ??= setInterval(this.#watch, WATCH_MS).unref();
-    }
+    if (this.#pending.size === 0) this.#port.ref();
     this.#pending.set(id, run);
+    ctx.onAbort((reason) => this.abortRun(run, reason));
     this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
     return promise;
   }
 
-  /** Listens for aborts of the runs that were in flight at the last check (see `WATCH_MS`). */
-  readonly #watch = (): void => {
-    if (this.#pending.size === 0 || this.#phase !== READY) {
-      clearInterval(this.#watcher);
-      this.#watcher = undefined;
-      return;
-    }
-    for (const run of this.#pending.values()) {
-      if (run.watched) continue;
-      run.watched = true;
-      const signal = run.ctx.signal;
-      if (signal.aborted) this.abortRun(run, signal.reason);
-      else signal.addEventListener('abort', run);
-    }
-  };
-
   /**
-   * A watched run's signal aborted: tell the thread (cooperative code sees its `ctx.signal`
+   * A run was aborted while in flight: tell the thread (cooperative code sees its `ctx.signal`
    * abort), and have the pool replace this worker, since only terminating the thread surely
    * stops the run. Not when the pool stops the worker itself (a timeout crashes it, a close or
    * a failure stops it): to act once, the replace waits a microtask and goes ahead only if no
@@ -276,8 +248,6 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#phase = ENDED;
     this.#cause = cause;
     this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
-    clearInterval(this.#watcher);
-    this.#watcher = undefined;
     const runs = [...this.#pending.values()];
     this.#pending.clear();
     this.#outbox.clear();

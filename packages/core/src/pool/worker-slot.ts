@@ -80,6 +80,9 @@ export class Slot implements HasDeadline {
 /** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
 export class RunContext implements TaskContext<unknown> {
   controller: AbortController | undefined = undefined;
+  /** What `onAbort` registered, until the abort; `null` once aborted. */
+  listener: ((reason: unknown) => void) | null | undefined = undefined;
+  reason: unknown = undefined;
   constructor(
     readonly slot: Slot,
     readonly task: Task,
@@ -99,7 +102,22 @@ export class RunContext implements TaskContext<unknown> {
   get resource(): unknown {
     return this.slot.resource;
   }
+  onAbort(listener: (reason: unknown) => void): void {
+    const previous = this.listener;
+    if (previous === null) listener(this.reason);
+    else if (previous === undefined) this.listener = listener;
+    else
+      this.listener = (reason) => {
+        previous(reason);
+        listener(reason);
+      };
+  }
   abort(reason: unknown): void {
     (this.controller ??= new AbortController()).abort(reason);
+    const listener = this.listener;
+    if (listener === null) return;
+    this.listener = null;
+    this.reason = reason;
+    listener?.(reason);
   }
 }
