@@ -27,12 +27,15 @@ export const LATENCY_TASKS = 2_000;
 /** Tasks in flight per thread for Troupe's coalesced rows, and for "piscina tuned". */
 export const TROUPE_CONCURRENCY = 64;
 export const PISCINA_TUNED = 16;
+/** Tasks in flight per thread for ~1 ms CPU tasks: enough to cover the main thread's turnaround. */
+export const TROUPE_CPU_CONCURRENCY = 16;
 
 const file = (name) => new URL(`./threads/${name}`, import.meta.url);
 
 /** A pool as the measurements see it: `run(name, input, transfer?)` and `close()`. */
 const LIBS = {
   'troupe c=1': () => troupe(1),
+  [`troupe c=${TROUPE_CPU_CONCURRENCY}`]: () => troupe(TROUPE_CPU_CONCURRENCY),
   [`troupe c=${TROUPE_CONCURRENCY}`]: () => troupe(TROUPE_CONCURRENCY),
   piscina: () => piscina({}),
   [`piscina c=${PISCINA_TUNED}`]: () => piscina({ concurrentTasksPerWorker: PISCINA_TUNED }),
@@ -118,16 +121,29 @@ async function burst(lib, name, n, input, move) {
   return { perSecond: n / seconds, seconds, results };
 }
 
-/** The median round trip (µs) of `n` tasks run one after another. */
-async function roundTrips(lib, n) {
-  await warmUp(lib, 'echo');
-  const times = new Array(n);
-  for (let i = 0; i < n; i++) {
-    const started = performance.now();
-    await lib.run('echo', i, false);
-    times[i] = (performance.now() - started) * 1000;
+/**
+ * The median round trip (µs) of `n` echo tasks run one after another, for every library at
+ * once: one task of each in turn (the order rotating), so that all of them see the same moments
+ * of the machine (a thread's wake-up time varies a lot from one second to the next on a VM).
+ */
+async function roundTrips(names, n) {
+  const libs = [];
+  for (const name of names) libs.push(await LIBS[name]());
+  try {
+    for (const lib of libs) await warmUp(lib, 'echo');
+    const times = libs.map(() => new Array(n));
+    for (let i = 0; i < n; i++) {
+      for (let k = 0; k < libs.length; k++) {
+        const j = (i + k) % libs.length;
+        const started = performance.now();
+        await libs[j].run('echo', i, false);
+        times[j][i] = (performance.now() - started) * 1000;
+      }
+    }
+    return Object.fromEntries(names.map((name, j) => [name, median(times[j])]));
+  } finally {
+    for (const lib of libs) await lib.close();
   }
-  return median(times);
 }
 
 const CASES = {
@@ -151,7 +167,6 @@ const CASES = {
     const r = await burst(lib, 'cpu', CPU_TASKS, () => CPU_MS, false);
     return (CPU_TASKS * CPU_MS) / 1000 / (THREADS * r.seconds);
   },
-  latency: (lib) => roundTrips(lib, LATENCY_TASKS),
 };
 
 /**
@@ -164,7 +179,10 @@ export async function measureThreads({ rounds, log }) {
   })));
   const names = Object.keys(LIBS);
   const samples = Object.fromEntries(
-    Object.keys(CASES).map((id) => [id, Object.fromEntries(names.map((n) => [n, []]))]),
+    [...Object.keys(CASES), 'latency'].map((id) => [
+      id,
+      Object.fromEntries(names.map((n) => [n, []])),
+    ]),
   );
   for (let round = 0; round <= rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
@@ -182,6 +200,13 @@ export async function measureThreads({ rounds, log }) {
         log(
           `threads round ${round}/${rounds} ${id}: ${names.map((n) => `${n} ${samples[id][n].at(-1).toFixed(id === 'cpu' ? 3 : 0)}`).join(', ')}`,
         );
+    }
+    const latency = await roundTrips(order, round === 0 ? 200 : LATENCY_TASKS);
+    if (round > 0) {
+      for (const name of names) samples.latency[name].push(latency[name]);
+      log(
+        `threads round ${round}/${rounds} latency: ${names.map((n) => `${n} ${latency[n].toFixed(0)} µs`).join(', ')}`,
+      );
     }
   }
   const medians = Object.fromEntries(

@@ -40,7 +40,7 @@ export function fromWorkerThread<TInput, TOutput>(
       await link.ready;
       return link;
     },
-    run: (input, ctx) => (ctx.resource as ThreadLink).send(input, ctx) as Promise<TOutput>,
+    run: (input, ctx) => (ctx.resource as ThreadLink).send(input, ctx) as PromiseLike<TOutput>,
     teardown: (resource) => (resource as ThreadLink).close(),
   };
 }

@@ -92,7 +92,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   }
 
   /** Sends one run to the thread (in the next flush); settles with its answer. */
-  send(input: unknown, ctx: TaskContext<unknown>): Promise<unknown> {
+  send(input: unknown, ctx: TaskContext<unknown>): PromiseLike<unknown> {
     if (this.#phase !== READY) {
       // Only in the moment between its death and the pool hearing of it: a crash for the task.
       return Promise.reject(
@@ -100,12 +100,12 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       );
     }
     const id = ++this.#nextId;
-    const [run, promise] = PendingRun.start(this, id, ctx);
+    const run = new PendingRun(id, ctx);
     if (this.#pending.size === 0) this.#port.ref();
     this.#pending.set(id, run);
     ctx.onAbort((reason) => this.abortRun(run, reason));
     this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
-    return promise;
+    return run;
   }
 
   /**
@@ -252,6 +252,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#pending.clear();
     this.#outbox.clear();
     this.#port.close();
-    for (const run of runs) run.reject(cause);
+    // A microtask later: the pool hears of the crash (or of the stop) first, so that these
+    // tasks settle as what happened to their worker, not as failures of their own.
+    if (runs.length > 0) queueMicrotask(() => runs.forEach((run) => run.reject(cause)));
   }
 }

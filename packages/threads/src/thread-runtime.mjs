@@ -106,6 +106,7 @@ function fail(id, error) {
 /** Sends every result gathered since the last flush as one message. */
 function flush() {
   scheduled = false;
+  if (results.length === 0) return;
   const batch = results;
   const list = transfers;
   const own = lists;
@@ -153,10 +154,26 @@ function start(id, taskId, attempt, input) {
   }
 }
 
+/**
+ * How long a batch of synchronous tasks may hold its answers back (ms). Short tasks answer
+ * together at the end of their batch (one message); once a batch has run this long, what is
+ * done goes out at once: an answer is not held up behind the long tasks after it, and the main
+ * side can send the next inputs while this thread works on the rest of the batch.
+ */
+const HOLD_MS = 2;
+
 function onMessage(message) {
   if (Array.isArray(message)) {
+    let since = performance.now();
     for (let i = 0; i < message.length; i += 4) {
       start(message[i], message[i + 1], message[i + 2], message[i + 3]);
+      if (results.length > 0 && i + 4 < message.length) {
+        const now = performance.now();
+        if (now - since >= HOLD_MS) {
+          flush();
+          since = now;
+        }
+      }
     }
   } else if (message !== null && typeof message === 'object' && 'abort' in message) {
     const ctx = running.get(message.abort);

@@ -62,7 +62,7 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
    * Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker; a
    * `TaskRejected` (an input the executor cannot take) settles the task with it as it is.
    */
-  readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | Promise<TOutput>;
+  readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | PromiseLike<TOutput>;
   /**
    * Tasks one worker runs at once (default 1): a worker whose resource multiplexes (a thread
    * with a message queue, an HTTP/2 session) takes up to this many; each is a lane of it.
