@@ -111,7 +111,8 @@ ${threadTable(threads)}
 
 - Every library runs the same tasks from its own module in \`bench/threads/\` (echo \`(x) => x\`; a 64 KiB
   \`ArrayBuffer\` moved to the thread and moved back; a busy loop of ${CPU_MS} ms), on a fresh pool of ${threads.threads}
-  threads per measurement whose threads are started (a few tasks answered) before timing.
+  threads per measurement whose threads are started and warmed up (200 tasks of the kind measured, so that the
+  code in the threads is compiled) before timing.
 - **echo** and **transfer**: ${count(ECHO_TASKS)} (echo) or ${count(TRANSFER_TASKS)} (transfer, a fresh
   ${TRANSFER_BYTES / 1024} KiB buffer per task) tasks submitted at once, timed until all are answered.
   **CPU**: ${count(CPU_TASKS)} tasks of ${CPU_MS} ms submitted at once; busy = ${count(CPU_TASKS)} × ${CPU_MS} ms /

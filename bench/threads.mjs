@@ -28,7 +28,7 @@ export const LATENCY_TASKS = 2_000;
 export const TROUPE_CONCURRENCY = 64;
 export const PISCINA_TUNED = 16;
 /** Tasks in flight per thread for ~1 ms CPU tasks: enough to cover the main thread's turnaround. */
-export const TROUPE_CPU_CONCURRENCY = 16;
+export const TROUPE_CPU_CONCURRENCY = 32;
 
 const file = (name) => new URL(`./threads/${name}`, import.meta.url);
 
@@ -65,9 +65,9 @@ const LIBS = {
   },
 };
 
-const pools = new Map();
 /** Troupe: one fromWorkerThread per task kind (a module export each), all on 2 threads. */
 async function troupe(concurrency) {
+  const pools = new Map();
   const make = (name) =>
     createPool({
       name,
@@ -75,7 +75,6 @@ async function troupe(concurrency) {
       size: THREADS,
       queue: { capacity: Infinity },
     }).start();
-  pools.clear();
   const get = (name) => {
     let pool = pools.get(name);
     if (pool === undefined) pools.set(name, (pool = make(name)));
@@ -101,13 +100,18 @@ async function piscina(extra) {
   };
 }
 
-/** Starts a library's threads: a few echo tasks answered by each. */
+/**
+ * Starts a library's threads and warms them up: `WARM_TASKS` tasks of the kind to measure, so
+ * that the task and the library's code in the threads are compiled before timing.
+ */
 async function warmUp(lib, name) {
-  const input = name === 'bounce' ? () => new ArrayBuffer(8) : name === 'cpu' ? () => 0 : () => 1;
+  const input =
+    name === 'bounce' ? () => new ArrayBuffer(8) : name === 'cpu' ? () => 0.02 : () => 1;
   await Promise.all(
-    Array.from({ length: 4 * THREADS }, () => lib.run(name, input(), name === 'bounce')),
+    Array.from({ length: WARM_TASKS }, () => lib.run(name, input(), name === 'bounce')),
   );
 }
+const WARM_TASKS = 200;
 
 /** Tasks per second for `n` tasks of `name` submitted at once. */
 async function burst(lib, name, n, input, move) {

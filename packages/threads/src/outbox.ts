@@ -16,6 +16,8 @@ export class Outbox {
 
   constructor(
     private readonly port: MessagePort,
+    /** Bumped and notified after each post: a thread waiting for work wakes at once (see the runtime). */
+    private readonly wake: Int32Array,
     /** Told about a run whose input could not be posted (it cannot be cloned), with the error. */
     private readonly refuse: (id: number, error: unknown) => void,
   ) {}
@@ -45,6 +47,7 @@ export class Outbox {
     this.clear();
     try {
       this.port.postMessage(items, transfers);
+      this.nudge();
     } catch {
       // Some input cannot be cloned: post them one by one, so only the bad ones fail.
       for (let i = 0; i < items.length; i += REQUEST_SLOTS) {
@@ -54,8 +57,15 @@ export class Outbox {
           this.refuse(items[i] as number, error);
         }
       }
+      this.nudge();
     }
   };
+
+  /** Wakes the thread if it waits for work (a futex wake, much sooner than its event loop would). */
+  nudge(): void {
+    Atomics.add(this.wake, 0, 1);
+    Atomics.notify(this.wake, 0);
+  }
 
   /** Drops what is queued (its runs were settled otherwise). */
   clear(): void {

@@ -69,9 +69,10 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#setup = setup;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#outbox = new Outbox(port1, this.#refuse);
+    const wake = new Int32Array(new SharedArrayBuffer(4));
+    this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = new Worker(RUNTIME, {
-      workerData: { module: config.href, export: config.exportName, port: port2 },
+      workerData: { module: config.href, export: config.exportName, port: port2, wake },
       transferList: [port2],
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
     });
@@ -119,6 +120,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (this.#phase !== READY || this.#pending.get(run.id) !== run) return;
     this.#outbox.flush(); // the thread must get the run before its abort
     this.#port.postMessage({ abort: run.id, reason: reasonToWire(reason) });
+    this.#outbox.nudge();
     if (this.#replacing || reason instanceof TaskTimedOut || reason instanceof PoolClosedError)
       return;
     this.#replacing = true;

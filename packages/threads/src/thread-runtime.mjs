@@ -15,14 +15,14 @@
  *
  * Must match `protocol.ts` on the main side.
  */
-import { workerData } from 'node:worker_threads';
+import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const TRANSFER = Symbol.for('troupe.transfer');
 const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
 
-const { module: href, export: exportName, port } = workerData;
+const { module: href, export: exportName, port, wake } = workerData;
 
 /**
  * Marks `value` so that the objects in `list` (ArrayBuffers, MessagePorts) are moved to the
@@ -103,10 +103,52 @@ function fail(id, error) {
   else settle(id, THROWN, error);
 }
 
-/** Sends every result gathered since the last flush as one message. */
+/** Sends every result gathered since the last flush as one message; then, if idle, waits a while for work. */
 function flush() {
   scheduled = false;
-  if (results.length === 0) return;
+  if (results.length > 0) post();
+  if (running.size === 0 && !busy) waitForWork();
+}
+
+/**
+ * How long an idle thread blocks waiting for its next input (ms) before it goes back to its
+ * event loop. The main side bumps and notifies `wake` after each message, so a thread that
+ * waits on it wakes at once, much sooner than through its event loop: a pool that gets its next
+ * task within this time (a caller awaiting one task after another) pays no wake-up on this side.
+ * Bounded, so the thread's own timers and I/O are never held up longer than this (piscina's
+ * default waits without a bound). 2 ms was too short when several pools share the cores.
+ */
+const IDLE_WAIT_MS = 20;
+/** In a batch, or already waiting: not the moment to block. */
+let busy = false;
+
+function waitForWork() {
+  busy = true;
+  try {
+    let deadline = performance.now() + IDLE_WAIT_MS;
+    for (;;) {
+      const seen = Atomics.load(wake, 0);
+      let entry = receiveMessageOnPort(port);
+      if (entry !== undefined) {
+        do {
+          handle(entry.message);
+          entry = receiveMessageOnPort(port);
+        } while (entry !== undefined);
+        if (results.length > 0) post();
+        // Async tasks in progress: back to the event loop, which runs them.
+        if (running.size > 0) return;
+        deadline = performance.now() + IDLE_WAIT_MS;
+        continue;
+      }
+      const left = deadline - performance.now();
+      if (left <= 0 || Atomics.wait(wake, 0, seen, left) === 'timed-out') return;
+    }
+  } finally {
+    busy = false;
+  }
+}
+
+function post() {
   const batch = results;
   const list = transfers;
   const own = lists;
@@ -163,6 +205,15 @@ function start(id, taskId, attempt, input) {
 const HOLD_MS = 2;
 
 function onMessage(message) {
+  busy = true;
+  try {
+    handle(message);
+  } finally {
+    busy = false;
+  }
+}
+
+function handle(message) {
   if (Array.isArray(message)) {
     let since = performance.now();
     for (let i = 0; i < message.length; i += 4) {
