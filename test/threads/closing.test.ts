@@ -14,6 +14,29 @@ expectNoThreadLeftAfterAll();
 
 const dispatch = fixture('dispatch.mjs');
 
+/** Handles of these kinds that keep the event loop (and so the process) alive now. */
+const holding = (): number =>
+  process.getActiveResourcesInfo().filter((kind) => kind === 'MessagePort' || kind === 'Worker')
+    .length;
+
+describe('handles', () => {
+  it('an idle pool and a closed one keep no thread handle referenced: the process may exit', async () => {
+    const before = holding();
+    const pool = createPool({
+      worker: fromWorkerThread<[string, unknown], unknown>(dispatch, { concurrency: 2 }),
+      size: 2,
+    }).start();
+    const running = pool.run(['later', { id: 1, delayMs: 20 }]);
+    // While a task is in flight its thread's port is referenced: the process waits for it.
+    expect(holding()).toBeGreaterThan(before);
+    await running;
+    await expect.poll(holding).toBe(before);
+    await pool.close();
+    expect(holding()).toBe(before);
+    expect(threadStats().live).toBe(0);
+  });
+});
+
 describe('closing a thread pool', () => {
   it('drains: running and queued tasks finish, then every thread is gone', async () => {
     const pool = createPool({
