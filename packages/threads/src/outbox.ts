@@ -61,10 +61,15 @@ export class Outbox {
     }
   };
 
-  /** Wakes the thread if it waits for work (a futex wake, much sooner than its event loop would). */
+  /**
+   * Wakes the thread if it waits for work (a futex wake, much sooner than its event loop would).
+   * `wake[0]` counts messages; `wake[1]` is 1 while the thread waits. The count goes up first:
+   * a thread about to wait then sees it changed and does not block, so the notify (a system
+   * call) is needed only when the flag says it already waits.
+   */
   nudge(): void {
     Atomics.add(this.wake, 0, 1);
-    Atomics.notify(this.wake, 0);
+    if (Atomics.load(this.wake, 1) === 1) Atomics.notify(this.wake, 0);
   }
 
   /** Drops what is queued (its runs were settled otherwise). */

@@ -69,7 +69,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#setup = setup;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const wake = new Int32Array(new SharedArrayBuffer(4));
+    const wake = new Int32Array(new SharedArrayBuffer(8));
     this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = new Worker(RUNTIME, {
       workerData: { module: config.href, export: config.exportName, port: port2, wake },

@@ -141,7 +141,13 @@ function waitForWork() {
         continue;
       }
       const left = deadline - performance.now();
-      if (left <= 0 || Atomics.wait(wake, 0, seen, left) === 'timed-out') return;
+      if (left <= 0) return;
+      // Flag first, then wait on the count read before the port was drained: a message posted
+      // since then has changed the count, and the wait returns at once (see `Outbox.nudge`).
+      Atomics.store(wake, 1, 1);
+      const woke = Atomics.wait(wake, 0, seen, left);
+      Atomics.store(wake, 1, 0);
+      if (woke === 'timed-out') return;
     }
   } finally {
     busy = false;
