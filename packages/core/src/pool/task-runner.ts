@@ -1,0 +1,452 @@
+import { Subject } from 'rxjs';
+import { DeadlineHeap } from '../time/deadline-heap.js';
+import { RateLimiter } from '../scheduling/rate-limiter.js';
+import type { SizingConfig } from '../scaling/sizing-options.js';
+import {
+  TaskCancelled,
+  TaskFailed,
+  TaskRejected,
+  TaskTimedOut,
+  WorkerCrashed,
+  WorkerCrashedError,
+  type RejectReason,
+  type TaskError,
+} from '../errors.js';
+import { planFailure } from '../supervision/failure-plan.js';
+import { MetricsRecorder } from '../metrics/metrics.js';
+import { Histogram } from '../metrics/histogram.js';
+import { Backlog } from './backlog.js';
+import { WorkerRoster } from './worker-roster.js';
+import type { PoolConfig } from './options.js';
+import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
+import { err, ok, type TaskResult } from '../result.js';
+import { emptyExtras, RetryEntry, Task, TaskState } from './task.js';
+import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
+
+/**
+ * The core of a pool's per-task hot path: running tasks on workers' slots, their outcomes,
+ * retries, the rate limit, cancellation and timeouts, with their counters. It never sends an
+ * actor event per task. How workers go idle and busy (and a dynamic pool grows and shrinks with
+ * them) is `WorkerOccupancy`; admission is `TaskFlow`; the lifecycle calls of the pool machine
+ * are `Dispatcher`.
+ */
+export abstract class TaskRunner<TInput, TOutput> {
+  readonly metrics: MetricsRecorder;
+  readonly results$ = new Subject<TaskOutcome<TOutput>>();
+  readonly events$ = new Subject<PoolEvent>();
+  readonly deadLetters$ = new Subject<DeadLetter<TInput>>();
+  protected readonly config: PoolConfig<TInput, TOutput>;
+  protected readonly backlog: Backlog;
+  protected readonly roster: WorkerRoster;
+  /** Running tasks' deadlines (on their slots) and retry delays, behind one timer. */
+  protected readonly timers: DeadlineHeap<Slot | RetryEntry | RateLimiter>;
+  /** The limit on task starts (`rate`), if any. */
+  protected readonly limiter: RateLimiter | undefined;
+  protected readonly retries = new Map<Task, RetryEntry>();
+  protected accepting = false;
+  protected refusal: RejectReason = 'pool-closed';
+  protected refusalMessage: string;
+  protected nextTaskId = 0;
+  /** Clock time that task timestamps count from. */
+  protected readonly epoch: number;
+  /** Clock time of the last run outcome: the start time of the next task on that worker. */
+  protected settledAt = 0;
+  protected idleWaiters: (() => void)[] = [];
+  /** Dynamic size (`size: { min, max, … }`), or `undefined` for a fixed pool. */
+  readonly sizing: SizingConfig | undefined;
+  /** The number of workers the pool machine aims for (kept in step by the pool handle). */
+  sizeTarget: number;
+  /** Unsettled tasks that carry a caller's id. */
+  protected readonly named = new Map<string, Task>();
+  /** Tasks one worker runs at once (`worker.concurrency`). */
+  protected readonly lanes: number;
+
+  constructor(config: PoolConfig<TInput, TOutput>) {
+    this.config = config;
+    this.epoch = config.clock.now();
+    this.metrics = new MetricsRecorder(config.clock.now(), config.windowMs);
+    this.backlog = new Backlog(config, config.clock, this.metrics);
+    const queue = this.backlog.priority;
+    if (queue !== undefined) {
+      this.metrics.levelWait = Array.from({ length: queue.levels }, () => new Histogram());
+      this.metrics.levelSizes = () => queue.sizes();
+    }
+    this.timers = new DeadlineHeap<Slot | RetryEntry | RateLimiter>(config.clock, (item) =>
+      item instanceof Slot
+        ? this.expire(item)
+        : item instanceof RetryEntry
+          ? this.requeue(item)
+          : this.wake(),
+    );
+    if (config.rate === undefined) this.limiter = undefined;
+    else {
+      const limiter = new RateLimiter(config.rate);
+      this.limiter = limiter;
+      this.metrics.throttled = (now) => limiter.throttledMs(now);
+    }
+    this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
+    this.sizing = config.sizing;
+    this.sizeTarget = config.size;
+    this.lanes = config.logic.concurrency ?? 1;
+    if (config.sizing?.target !== undefined && 'queueWaitP99Ms' in config.sizing.target) {
+      this.metrics.recentWait = new Histogram();
+    }
+    this.refusalMessage = `pool '${config.name}' is stopped: call start() first`;
+  }
+
+  /**
+   * A clock time as a task timestamp: 1/1024 ms since the pool was made. Small integers stay
+   * unboxed in the task object (a double would cost a 16-byte box per queued task) for the
+   * first ~24 days; past that they are doubles, still exact.
+   */
+  protected tick(now: number): number {
+    return Math.round((now - this.epoch) * 1024);
+  }
+
+  /** A task timestamp back as clock time. */
+  protected time(ticks: number): number {
+    return ticks / 1024 + this.epoch;
+  }
+
+  /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
+  protected pump(slot: Slot, now: number): void {
+    const limiter = this.limiter;
+    for (;;) {
+      if (limiter !== undefined && this.metrics.queued > 0 && !this.mayStart(now)) {
+        return this.park(slot, now);
+      }
+      const task = this.backlog.next();
+      if (task === undefined) return this.park(slot, now);
+      if (!this.start(slot, task, now)) return;
+      now = this.settledAt;
+    }
+  }
+
+  /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
+  protected start(slot: Slot, task: Task, now: number): boolean {
+    const m = this.metrics;
+    const wait = now - this.time(task.t);
+    m.queueWait.record(wait);
+    if (m.levelWait !== undefined) m.levelWait[task.x?.priority ?? 0]!.record(wait);
+    if (m.recentWait !== undefined) m.recentWait.record(wait);
+    task.t = this.tick(now);
+    task.state = TaskState.running;
+    m.active++;
+    if (slot.status === SLOT_IDLE) {
+      slot.status = SLOT_BUSY;
+      const worker = slot.primary;
+      if (worker.busyLanes++ === 0) {
+        // An idle worker of a dynamic pool is in the timer heap for its idle timeout.
+        if (worker.heapIndex >= 0) this.timers.remove(worker);
+        m.busy(now, 1);
+        this.showLater(worker);
+      }
+    }
+    slot.task = task;
+    const ctx = new RunContext(slot, task);
+    slot.ctx = ctx;
+    const timeoutMs = task.x?.timeoutMs ?? this.config.timeoutMs;
+    if (timeoutMs !== undefined && timeoutMs !== Infinity) {
+      slot.deadline = now + timeoutMs;
+      this.timers.add(slot);
+    }
+    let result: unknown;
+    try {
+      result = this.config.logic.run(task.input as TInput, ctx);
+    } catch (error) {
+      return this.settleRun(slot, error, true);
+    }
+    if (
+      result !== null &&
+      typeof result === 'object' &&
+      typeof (result as PromiseLike<unknown>).then === 'function'
+    ) {
+      (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
+      return false;
+    }
+    return this.settleRun(slot, result, false);
+  }
+
+  /** A run's promise settled: record the outcome, then keep the worker going. */
+  finish(slot: Slot, value: unknown, failed: boolean): void {
+    if (this.settleRun(slot, value, failed)) this.pump(slot, this.settledAt);
+  }
+
+  /** Records a run's outcome. Returns `true` when the slot may take the next task. */
+  protected settleRun(slot: Slot, value: unknown, failed: boolean): boolean {
+    const task = slot.task!;
+    slot.task = undefined;
+    slot.ctx = undefined;
+    if (slot.heapIndex >= 0) this.timers.remove(slot);
+    const m = this.metrics;
+    const now = this.config.clock.now();
+    this.settledAt = now;
+    if (task.state !== TaskState.running || slot.status >= SLOT_STOPPING) {
+      // Already dealt with: cancelled, timed out, or its worker was taken out of service
+      // (the task may even be running again elsewhere, as a retry).
+      m.late++;
+    } else {
+      slot.tasksDone++;
+      m.active--;
+      m.latency.record(now - this.time(task.t));
+      if (!failed) {
+        m.completed++;
+        this.settle(task, ok(value));
+      } else if (value instanceof WorkerCrashedError) {
+        this.failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
+      } else if (value instanceof TaskRejected) {
+        // The executor refused the input (one a thread cannot be sent): no retry would help.
+        this.settleFailure(task, new TaskRejected(value.reason, value.message, task.id));
+      } else {
+        this.failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
+      }
+    }
+    if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
+    if (failed && value instanceof WorkerCrashedError) {
+      this.crash(slot, value);
+      return false;
+    }
+    const worker = slot.primary;
+    if (worker.retiring) {
+      // A retiring worker stops once its last lane is done.
+      if (worker.lanes !== undefined) this.leaveBusy(slot, now);
+      if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * A run ended without a value: retry the task, quarantine it (it keeps breaking workers),
+   * or settle `error`, as its retry policy and history say.
+   */
+  protected failRun(
+    task: Task,
+    error: TaskError,
+    workerId: string,
+    brokeWorker: boolean,
+    now: number,
+  ): void {
+    const { retry, quarantineAfter, random } = this.config;
+    const policy = task.x?.retry ?? retry;
+    if (policy === undefined && (!brokeWorker || quarantineAfter > 1)) {
+      return this.settleFailure(task, error);
+    }
+    const x = (task.x ??= emptyExtras());
+    if (brokeWorker) x.crashes++;
+    (x.causes ??= []).push(error._tag === 'TaskTimedOut' ? error : error.cause);
+    const plan = planFailure(error, x, policy, quarantineAfter, random);
+    const m = this.metrics;
+    if (plan.kind === 'settle') return this.settleFailure(task, error);
+    if (plan.kind === 'quarantine') {
+      m.quarantined++;
+      m.crashed++;
+      if (this.deadLetters$.observed) {
+        const letter = {
+          taskId: task.id,
+          input: task.input as TInput,
+          attempts: x.attempt,
+          causes: [...x.causes],
+        };
+        this.deadLetters$.next(letter);
+      }
+      const cause = error._tag === 'TaskTimedOut' ? error : error.cause;
+      return this.settle(task, err(new WorkerCrashed(cause, workerId, task.id, true)));
+    }
+    m.retries++;
+    m.retrying++;
+    task.state = TaskState.retrying;
+    const entry = new RetryEntry(task, now + plan.delayMs);
+    this.retries.set(task, entry);
+    this.timers.add(entry);
+  }
+
+  /** Settles a run's failure, counted by kind. */
+  protected settleFailure(task: Task, error: TaskError): void {
+    const m = this.metrics;
+    if (error._tag === 'TaskFailed') m.failed++;
+    else if (error._tag === 'TaskTimedOut') m.timedOut++;
+    else if (error._tag === 'WorkerCrashed') m.crashed++;
+    else if (error._tag === 'TaskCancelled') m.cancelled++;
+    else m.dropped++;
+    this.settle(task, err(error));
+  }
+
+  /** A retry delay is over: the task queues again (past `capacity`: it was accepted long ago). */
+  protected requeue(entry: RetryEntry): void {
+    const task = entry.task;
+    this.retries.delete(task);
+    if (task.state !== TaskState.retrying) return;
+    const m = this.metrics;
+    m.retrying--;
+    task.x!.attempt++;
+    const now = this.config.clock.now();
+    task.t = this.tick(now);
+    this.backlog.enqueue(task);
+    const slot = this.roster.idle.pop();
+    if (slot !== undefined) this.pump(slot, now);
+    else if (this.sizing !== undefined) this.demand();
+  }
+
+  /**
+   * Whether the rate limit allows a start at `now` (taking it). When it does not, work waits:
+   * the pool wakes up when the next start is allowed.
+   */
+  protected mayStart(now: number): boolean {
+    const limiter = this.limiter;
+    if (limiter === undefined) return true;
+    // Stamped with the clock now, not the (earlier) time the previous task settled: a quota
+    // counts the starts as the outside world sees them.
+    now = this.config.clock.now();
+    if (limiter.tryTake(now)) return true;
+    const at = limiter.throttled(now);
+    if (limiter.heapIndex < 0) {
+      limiter.deadline = at;
+      this.timers.add(limiter);
+    }
+    return false;
+  }
+
+  /** The rate limit allows starts again: free workers take queued tasks. */
+  protected wake(): void {
+    const now = this.config.clock.now();
+    if (this.metrics.queued === 0) {
+      this.limiter!.unthrottled(now);
+      return;
+    }
+    const idle = this.roster.idle;
+    while (idle.length > 0 && this.metrics.queued > 0 && this.limiter!.heapIndex < 0) {
+      this.pump(idle.pop()!, now);
+    }
+  }
+
+  /** Gives a task its one outcome. */
+  protected settle(task: Task, result: TaskResult<unknown>): void {
+    task.state = TaskState.done;
+    const x = task.x;
+    if (x !== undefined) {
+      if (x.onAbort !== undefined) {
+        x.signal!.removeEventListener('abort', x.onAbort);
+        x.onAbort = undefined;
+      }
+      if (x.id !== undefined) this.named.delete(x.id);
+    }
+    task.resolve(result);
+    if (this.results$.observed)
+      this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
+    if (this.idleWaiters.length > 0) this.checkIdle();
+  }
+
+  // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------
+
+  /** A slot went idle ⇄ busy: its worker actor is told later (see `WorkerOccupancy.showLater`). */
+  protected abstract showLater(slot: Slot): void;
+  /** A lane finished its task (its worker retires after its last one). */
+  protected abstract leaveBusy(slot: Slot, now: number): void;
+  /** A slot has nothing to do: it waits in the idle stack. */
+  protected abstract park(slot: Slot, now: number): void;
+  /** Work waits in the queue of a dynamic pool: maybe one more worker. */
+  protected abstract demand(): void;
+  /** An idle worker of a dynamic pool reached its idle timeout. */
+  protected abstract idleTimeout(slot: Slot): void;
+
+  // ---- cancellation, timeouts, overflow ---------------------------------------------------
+
+  /** A refusal at the door: counted in `rejected`, told on `events$`. */
+  protected refuseAtDoor(reason: RejectReason, message: string): TaskResult<never> {
+    this.metrics.rejected++;
+    const error = new TaskRejected(reason, message);
+    if (this.events$.observed) this.events$.next({ type: 'task.rejected', reason, message });
+    return err(error);
+  }
+
+  protected listen(task: Task, signal: AbortSignal): void {
+    const x = task.x!;
+    x.onAbort = () => this.cancel(task, signal.reason);
+    signal.addEventListener('abort', x.onAbort, { once: true });
+  }
+
+  protected cancel(task: Task, reason: unknown): void {
+    const m = this.metrics;
+    switch (task.state) {
+      case TaskState.done:
+        return;
+      case TaskState.queued:
+      case TaskState.waiting:
+        this.backlog.forget(task);
+        m.cancelled++;
+        this.settle(task, err(new TaskCancelled(reason, task.id)));
+        return;
+      case TaskState.retrying: {
+        m.retrying--;
+        m.cancelled++;
+        const entry = this.retries.get(task);
+        this.retries.delete(task);
+        if (entry !== undefined) this.timers.remove(entry);
+        this.settle(task, err(new TaskCancelled(reason, task.id)));
+        return;
+      }
+      case TaskState.running: {
+        m.active--;
+        m.cancelled++;
+        const slot = this.roster.running(task);
+        this.settle(task, err(new TaskCancelled(reason, task.id)));
+        // The run cannot be pre-empted: its worker stays busy until the promise settles
+        // (or its deadline passes); its signal tells cooperative code to stop.
+        slot?.ctx?.abort(reason);
+        return;
+      }
+    }
+  }
+
+  /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
+  protected expire(slot: Slot): void {
+    const task = slot.task;
+    if (task === undefined) return this.idleTimeout(slot);
+    const timeoutMs = task.x?.timeoutMs ?? this.config.timeoutMs ?? 0;
+    const error = new TaskTimedOut(timeoutMs, task.id);
+    const m = this.metrics;
+    const running = task.state === TaskState.running;
+    if (running) {
+      const now = this.config.clock.now();
+      m.active--;
+      m.latency.record(now - this.time(task.t));
+      this.failRun(task, error, slot.id, true, now);
+    }
+    slot.ctx?.abort(error);
+    m.hangs++;
+    this.crash(slot, error);
+  }
+
+  protected dropOldest(): void {
+    const task = this.backlog.evictOldest();
+    if (task === undefined) return;
+    this.metrics.dropped++;
+    const message = `dropped from the full queue of pool '${this.config.name}' to make room (overflow 'drop-oldest')`;
+    this.settle(task, err(new TaskRejected('queue-full', message, task.id)));
+  }
+
+  protected isIdle(): boolean {
+    const m = this.metrics;
+    return m.queued === 0 && m.active === 0 && m.waiting === 0 && m.retrying === 0;
+  }
+
+  protected checkIdle(): void {
+    if (!this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Crashes the worker of `slot` (any of its lanes). */
+  protected crash(slot: Slot, cause: unknown): void {
+    this.roster.retire(slot.primary, SLOT_GONE);
+    slot.ref.send({ type: 'worker.crash', cause });
+  }
+
+  /** Stops the worker of `slot` (any of its lanes). */
+  protected stopSlot(slot: Slot): void {
+    this.roster.retire(slot.primary, SLOT_STOPPING);
+    slot.ref.send({ type: 'worker.stop' });
+  }
+}
