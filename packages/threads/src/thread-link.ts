@@ -82,7 +82,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.ready = new Promise<void>((resolve, reject) => {
       this.#settleReady = (error) => (error === undefined ? resolve() : reject(error));
     });
-    port1.on('message', this.#onMessage);
+    port1.on('message', this.#onPort);
     this.#worker.on('error', this.#onError);
     this.#worker.on('exit', this.#onExit);
     setup.signal.addEventListener('abort', this.#onSetupAbort, { once: true });
@@ -161,6 +161,20 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         run.taskId,
       ),
     );
+  };
+
+  /**
+   * The port's listener: one message, then every other one already waiting, read at once, so
+   * that the answers they carry settle together and the next runs they free go out as one
+   * message (the port would otherwise deliver them one by one, a flush each).
+   */
+  readonly #onPort = (message: unknown): void => {
+    this.#onMessage(message);
+    while (this.#phase === READY) {
+      const next = receiveMessageOnPort(this.#port);
+      if (next === undefined) return;
+      this.#onMessage(next.message);
+    }
   };
 
   readonly #onMessage = (message: unknown): void => {

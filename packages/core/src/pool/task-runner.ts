@@ -132,6 +132,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     task.t = this.tick(now);
     task.state = TaskState.running;
     m.active++;
+    let wentBusy = false;
     if (slot.status === SLOT_IDLE) {
       slot.status = SLOT_BUSY;
       const worker = slot.primary;
@@ -139,7 +140,7 @@ export abstract class TaskRunner<TInput, TOutput> {
         // An idle worker of a dynamic pool is in the timer heap for its idle timeout.
         if (worker.heapIndex >= 0) this.timers.remove(worker);
         m.busy(now, 1);
-        this.showLater(worker);
+        wentBusy = true;
       }
     }
     slot.task = task;
@@ -154,8 +155,12 @@ export abstract class TaskRunner<TInput, TOutput> {
     try {
       result = this.config.logic.run(task.input as TInput, ctx);
     } catch (error) {
+      if (wentBusy) this.showLater(slot.primary);
       return this.settleRun(slot, error, true);
     }
+    // The actor hears of busy after `run`: what the run sends (a thread's message, in a
+    // microtask) goes before the actor's event.
+    if (wentBusy) this.showLater(slot.primary);
     if (
       result !== null &&
       typeof result === 'object' &&
