@@ -220,9 +220,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
-    // One reaction on the submit's promise (an async function would add its own promise and
-    // awaits): `unwrap` throws the TaskError, which rejects the returned promise.
-    return this.submit(input, options).then(unwrap);
+    // A batch item's promise is unwrapped here; a task's own promise resolves with the output.
+    if (this.#batcher !== undefined) return this.submit(input, options).then(unwrap);
+    return this.#dispatcher.run(input, options);
   }
 
   getSnapshot(): PoolSnapshot {

@@ -16,11 +16,19 @@ class TaskErrorResult {
   constructor(readonly result: TaskResult<never>) {}
 }
 
-// A shared promise executor: no closure per submit.
+// Shared promise executors: no closure per submit.
 let pending: Task | undefined;
 const capture = (resolve: (result: TaskResult<unknown>) => void): void => {
   pending!.resolve = resolve;
 };
+const captureRun = (resolve: (value: unknown) => void, reject: (error: unknown) => void): void => {
+  pending!.resolve = resolve;
+  pending!.reject = reject;
+};
+
+/** A refusal as `submit` gives it (`Left`), or as `run` does (rejected with the error). */
+const refused = (result: TaskResult<never>, unwrapped: boolean): Promise<unknown> =>
+  unwrapped && result._tag === 'Left' ? Promise.reject(result.left) : Promise.resolve(result);
 
 /**
  * Admission, the front of the per-task hot path: `submit` and `submitMany` check options,
@@ -29,23 +37,37 @@ const capture = (resolve: (result: TaskResult<unknown>) => void): void => {
 export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> {
   /** Admits a task; resolves with its one outcome. Never throws, never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
+    return this.admit(input, options, false) as Promise<TaskResult<TOutput>>;
+  }
+
+  /** Admits a task; resolves with its output, rejects with its TaskError. Never throws. */
+  run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
+    return this.admit(input, options, true) as Promise<TOutput>;
+  }
+
+  /** `submit` (`unwrapped` false) and `run` (true): one promise a task either way. */
+  protected admit(
+    input: TInput,
+    options: SubmitOptions | undefined,
+    unwrapped: boolean,
+  ): Promise<unknown> {
     if (!this.accepting)
-      return Promise.resolve(this.refuseAtDoor(this.refusal, this.refusalMessage));
+      return refused(this.refuseAtDoor(this.refusal, this.refusalMessage), unwrapped);
     let extras: TaskExtras | undefined;
     if (options !== undefined) {
       const checked = this.readOptions(options);
-      if (checked instanceof TaskErrorResult) return Promise.resolve(checked.result);
+      if (checked instanceof TaskErrorResult) return refused(checked.result, unwrapped);
       extras = checked;
     }
     const room = this.room();
-    if (room === NO_ROOM) return Promise.resolve(this.refuseFull());
+    if (room === NO_ROOM) return refused(this.refuseFull(), unwrapped);
     const now = this.config.clock.now();
     const task = new Task(++this.nextTaskId, input, this.tick(now), extras);
     pending = task;
-    const promise = new Promise<TaskResult<unknown>>(capture);
+    const promise = new Promise<unknown>(unwrapped ? captureRun : capture);
     pending = undefined;
     this.place(task, room, now);
-    return promise as Promise<TaskResult<TOutput>>;
+    return promise;
   }
 
   /**

@@ -336,7 +336,10 @@ export abstract class TaskRunner<TInput, TOutput> {
       }
       if (x.id !== undefined) this.named.delete(x.id);
     }
-    task.resolve(result);
+    const reject = task.reject;
+    if (reject === undefined) task.resolve(result);
+    else if (result._tag === 'Right') (task.resolve as (value: unknown) => void)(result.right);
+    else reject(result.left);
     if (this.results$.observed)
       this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
     if (this.idleWaiters.length > 0) this.checkIdle();

@@ -73,6 +73,11 @@ export class Task<TInput = unknown, TOutput = unknown> {
   /** Submit time while queued, start time once running: in the dispatcher's ticks (1/1024 ms). */
   t: number;
   resolve!: (result: TaskResult<TOutput>) => void;
+  /**
+   * Set for a task admitted by `run`: its promise resolves with the output (`resolve` then takes
+   * the value, not an Either) and rejects with the TaskError, with no second promise to unwrap.
+   */
+  reject: ((error: unknown) => void) | undefined = undefined;
 
   constructor(
     readonly id: number,
