@@ -22,19 +22,23 @@ export class Outbox {
     private readonly refuse: (id: number, error: unknown) => void,
   ) {}
 
-  /** Queues one run; an input marked by `transfer` moves its list instead of copying it. */
-  add(id: number, taskId: number, attempt: number, input: unknown): void {
+  /**
+   * Queues one run; an input marked by `transfer` moves its list instead of copying it.
+   * Returns the number of runs queued now.
+   */
+  add(id: number, taskId: number, attempt: number, input: unknown): number {
     let value = input;
     if (isTransfer(input)) {
       value = input.value;
       (this.#lists ??= new Map()).set(this.#items.length, input.list);
       for (const item of input.list) this.#transfers.push(item);
     }
-    this.#items.push(id, taskId, attempt, value);
+    const length = this.#items.push(id, taskId, attempt, value);
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.flush);
     }
+    return length / REQUEST_SLOTS;
   }
 
   /** Posts what is queued now (a message sent after it then arrives after these runs). */

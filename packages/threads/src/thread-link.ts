@@ -102,10 +102,15 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     }
     const id = ++this.#nextId;
     const run = new PendingRun(id, ctx);
-    if (this.#pending.size === 0) this.#port.ref();
+    const idle = this.#pending.size === 0;
+    if (idle) this.#port.ref();
     this.#pending.set(id, run);
     ctx.onAbort((reason) => this.abortRun(run, reason));
-    this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
+    const queued = this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
+    // The first run for an idle thread leaves at once (the thread starts on it while the caller
+    // goes on submitting), and so does a batch that fills every lane; the rest of a burst goes
+    // out together at the end of it.
+    if (idle || queued >= this.#config.concurrency) this.#outbox.flush();
     return run;
   }
 
