@@ -1,6 +1,6 @@
 // Troupe demo: a pool of 8 in-process workers "resizing images" (simulated async work with
 // some failures, a few hangs and a few broken workers), supervised and retried, with live
-// progress from metrics$ and a metrics summary.
+// progress from metrics$ and a metrics summary; then a pool of worker threads hashing blocks.
 import { createPool, fromAsync, WorkerCrashedError } from '@troupe/core';
 
 const TASKS = Number(process.env.DEMO_TASKS ?? 3_000);
@@ -97,3 +97,37 @@ console.log(
     `${m.retries} retries; ${m.quarantined} tasks quarantined (dead letters: ${deadLetters.length})`,
 );
 console.log(`  late results discarded: ${m.late}; workers left after close: ${workers.length}`);
+
+// The same pool runtime with worker threads for CPU-bound work (@troupe/threads): 32 blocks
+// hashed on up to one thread per core; inputs moved, not copied (see examples/thread-pool).
+const { availableParallelism } = await import('node:os');
+const { fromWorkerThread, threadStats, transfer } = await import('@troupe/threads');
+const hashing = createPool({
+  name: 'hash',
+  worker: fromWorkerThread(new URL('./thread-pool/hash.worker.mjs', import.meta.url), {
+    export: 'digest',
+    concurrency: 2,
+  }),
+  size: { min: 1, max: availableParallelism(), idleTimeoutMs: 500 },
+}).start();
+const BLOCKS = 32;
+const hashStarted = performance.now();
+const hashProgress = setInterval(() => {
+  const s = hashing.getSnapshot();
+  const line = `hash: ${s.metrics.completed}/${BLOCKS} blocks on ${s.size} threads`;
+  if (tty) process.stdout.write(`\r${line}   `);
+}, 100);
+await Promise.all(
+  Array.from({ length: BLOCKS }, (_, i) => {
+    const bytes = new Uint8Array(256 * 1024).fill(i);
+    return hashing.run(transfer({ bytes, rounds: 100 }, [bytes.buffer]));
+  }),
+);
+clearInterval(hashProgress);
+const h = hashing.getSnapshot().metrics;
+await hashing.close();
+console.log(
+  `${tty ? '\n' : ''}Pool 'hash' (worker threads): ${h.completed}/${BLOCKS} blocks in ` +
+    `${((performance.now() - hashStarted) / 1000).toFixed(2)} s, threads busy ` +
+    `${(100 * h.utilisation).toFixed(0)} %, latency ${ms(h.latency)}; threads left after close: ${threadStats().live}`,
+);
