@@ -46,6 +46,7 @@ export { fromAsync } from './executors/from-async.js';
 export type { AsyncWorkerDefinition } from './executors/from-async.js';
 export { isWorkerLogic } from './worker/worker-logic.js';
 export type {
+  AbortListener,
   TaskContext,
   WorkerLogic,
   WorkerSetupContext,

@@ -108,7 +108,7 @@ describe('WorkerCrashed.oom', () => {
 });
 
 describe('ctx.onAbort', () => {
-  it('calls its listeners once with the reason, or at once when registered after the abort', async () => {
+  it('calls its listeners (functions or handleAbort objects) once with the reason, or at once when registered after the abort', async () => {
     const clock = createVirtualClock();
     const heard: unknown[] = [];
     let late: ((listener: (reason: unknown) => void) => void) | undefined;
@@ -117,7 +117,7 @@ describe('ctx.onAbort', () => {
       worker: (_: number, ctx) =>
         new Promise<number>(() => {
           ctx.onAbort((reason) => heard.push(['first', reason]));
-          ctx.onAbort((reason) => heard.push(['second', reason]));
+          ctx.onAbort({ handleAbort: (reason) => heard.push(['second', reason]) });
           late = (listener) => ctx.onAbort(listener);
         }),
     }).start();

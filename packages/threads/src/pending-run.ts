@@ -28,9 +28,15 @@ export class PendingRun implements PromiseLike<unknown> {
   #onErr: Settle | undefined = undefined;
 
   constructor(
+    readonly link: AbortTarget,
     readonly id: number,
     readonly ctx: TaskContext<unknown>,
   ) {}
+
+  /** Its task was aborted while in flight (`ctx.onAbort`): the link acts on it. */
+  handleAbort(reason: unknown): void {
+    this.link.abortRun(this, reason);
+  }
 
   get taskId(): number {
     return this.ctx.taskId;

@@ -101,11 +101,11 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       );
     }
     const id = ++this.#nextId;
-    const run = new PendingRun(id, ctx);
+    const run = new PendingRun(this, id, ctx);
     const idle = this.#pending.size === 0;
     if (idle) this.#port.ref();
     this.#pending.set(id, run);
-    ctx.onAbort((reason) => this.abortRun(run, reason));
+    ctx.onAbort(run);
     const queued = this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does a batch that fills every lane; the rest of a burst goes

@@ -1,7 +1,12 @@
 import type { AnyActorRef } from 'xstate';
 import type { HasDeadline } from '../time/deadline-heap.js';
 import type { Task } from './task.js';
-import type { TaskContext } from '../worker/worker-logic.js';
+import type { AbortListener, TaskContext } from '../worker/worker-logic.js';
+
+const callListener = (listener: AbortListener, reason: unknown): void => {
+  if (typeof listener === 'function') listener(reason);
+  else listener.handleAbort(reason);
+};
 
 export const SLOT_STARTING = 0;
 export const SLOT_IDLE = 1;
@@ -81,7 +86,7 @@ export class Slot implements HasDeadline {
 export class RunContext implements TaskContext<unknown> {
   controller: AbortController | undefined = undefined;
   /** What `onAbort` registered, until the abort; `null` once aborted. */
-  listener: ((reason: unknown) => void) | null | undefined = undefined;
+  listener: AbortListener | null | undefined = undefined;
   reason: unknown = undefined;
   constructor(
     readonly slot: Slot,
@@ -102,14 +107,14 @@ export class RunContext implements TaskContext<unknown> {
   get resource(): unknown {
     return this.slot.resource;
   }
-  onAbort(listener: (reason: unknown) => void): void {
+  onAbort(listener: AbortListener): void {
     const previous = this.listener;
-    if (previous === null) listener(this.reason);
+    if (previous === null) callListener(listener, this.reason);
     else if (previous === undefined) this.listener = listener;
     else
       this.listener = (reason) => {
-        previous(reason);
-        listener(reason);
+        callListener(previous, reason);
+        callListener(listener, reason);
       };
   }
   abort(reason: unknown): void {
@@ -118,6 +123,6 @@ export class RunContext implements TaskContext<unknown> {
     if (listener === null) return;
     this.listener = null;
     this.reason = reason;
-    listener?.(reason);
+    if (listener !== undefined) callListener(listener, reason);
   }
 }

@@ -20,8 +20,14 @@ export interface TaskContext<TResource = unknown> {
    * would — right away if it already was. Much cheaper than reading `signal`, which makes an
    * AbortController (microseconds): for executors that relay every run's abort elsewhere.
    */
-  onAbort(listener: (reason: unknown) => void): void;
+  onAbort(listener: AbortListener): void;
 }
+
+/**
+ * What `ctx.onAbort` calls: a function, or an object with `handleAbort` (so that an executor's
+ * own per-run record can listen without a closure per run).
+ */
+export type AbortListener = ((reason: unknown) => void) | { handleAbort(reason: unknown): void };
 
 /** What a worker's `setup` sees. */
 export interface WorkerSetupContext {
