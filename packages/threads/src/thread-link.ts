@@ -17,6 +17,7 @@ import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
 import { terminateWithin } from './terminate-within.js';
+import { threadExecArgv } from './exec-argv.js';
 import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
 
@@ -74,6 +75,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#worker = new Worker(RUNTIME, {
       workerData: { module: config.href, export: config.exportName, port: port2, wake },
       transferList: [port2],
+      execArgv: threadExecArgv(process.execArgv),
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
     });
     counters.started++;
