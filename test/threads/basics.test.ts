@@ -133,6 +133,7 @@ describe('fromWorkerThread options', () => {
   const bad: [string, unknown, string][] = [
     ['concurrency', 0, 'concurrency'],
     ['concurrency', 1.5, 'concurrency'],
+    ['concurrency', 1_025, 'concurrency'],
     ['concurrency', Number.NaN, 'concurrency'],
     ['concurrency', '2', 'concurrency'],
     ['export', '', 'export'],

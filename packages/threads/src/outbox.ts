@@ -24,25 +24,32 @@ export class Outbox {
 
   /**
    * Queues one run; an input marked by `transfer` moves its list instead of copying it.
-   * Returns the number of runs queued now.
+   * `now`: post at once (with whatever else is queued); otherwise in a microtask, once the
+   * caller's burst is over.
    */
-  add(id: number, taskId: number, attempt: number, input: unknown): number {
+  add(id: number, taskId: number, attempt: number, input: unknown, now: boolean): void {
     let value = input;
     if (isTransfer(input)) {
       value = input.value;
       (this.#lists ??= new Map()).set(this.#items.length, input.list);
       for (const item of input.list) this.#transfers.push(item);
     }
-    const length = this.#items.push(id, taskId, attempt, value);
-    if (!this.#scheduled) {
+    this.#items.push(id, taskId, attempt, value);
+    if (now) this.flush();
+    else if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(this.flush);
     }
-    return length / REQUEST_SLOTS;
+  }
+
+  /** Runs queued and not posted yet. */
+  get size(): number {
+    return this.#items.length / REQUEST_SLOTS;
   }
 
   /** Posts what is queued now (a message sent after it then arrives after these runs). */
   readonly flush = (): void => {
+    // (A flush made at once leaves the scheduled one, if any, with nothing to post.)
     this.#scheduled = false;
     const items = this.#items;
     if (items.length === 0) return;

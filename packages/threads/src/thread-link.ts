@@ -108,11 +108,17 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (idle) this.#port.ref();
     this.#pending.set(id, run);
     ctx.onAbort(run);
-    const queued = this.#outbox.add(id, ctx.taskId, ctx.attempt, input);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does a batch that fills every lane; the rest of a burst goes
     // out together at the end of it.
-    if (idle || queued >= this.#config.concurrency) this.#outbox.flush();
+    const outbox = this.#outbox;
+    outbox.add(
+      id,
+      ctx.taskId,
+      ctx.attempt,
+      input,
+      idle || outbox.size + 1 >= this.#config.concurrency,
+    );
     return run;
   }
 

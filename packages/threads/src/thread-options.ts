@@ -108,8 +108,14 @@ export function resolveThreadOptions(module: unknown, options: unknown): ThreadC
     );
   }
   const concurrency = given.concurrency ?? 1;
-  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InvalidOptionError('concurrency', concurrency, 'a whole number >= 1');
+  if (
+    typeof concurrency !== 'number' ||
+    !Number.isInteger(concurrency) ||
+    concurrency < 1 ||
+    concurrency > 1_024
+  ) {
+    // The same bound as the pool's `worker.concurrency`, so the error names this option.
+    throw new InvalidOptionError('concurrency', concurrency, 'a whole number from 1 to 1024');
   }
   const terminateTimeoutMs = given.terminateTimeoutMs ?? 1_000;
   if (typeof terminateTimeoutMs !== 'number' || !(terminateTimeoutMs > 0)) {

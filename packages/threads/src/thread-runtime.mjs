@@ -227,7 +227,7 @@ function handle(message) {
       if (results.length > 0 && i + 4 < message.length) {
         const now = performance.now();
         if (now - since >= HOLD_MS) {
-          flush();
+          post();
           since = now;
         }
       }

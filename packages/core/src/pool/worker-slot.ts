@@ -78,8 +78,9 @@ export class Slot implements HasDeadline {
 
   /** Every lane of the worker (on a primary). */
   get allLanes(): readonly Slot[] {
-    return this.lanes ?? [this];
+    return this.lanes ?? (this.#alone ??= [this]);
   }
+  #alone: Slot[] | undefined = undefined;
 }
 
 /** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */
