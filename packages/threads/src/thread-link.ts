@@ -1,8 +1,8 @@
 import {
   MessageChannel,
   receiveMessageOnPort,
-  Worker,
   type MessagePort,
+  type Worker,
 } from 'node:worker_threads';
 import {
   PoolClosedError,
@@ -17,7 +17,7 @@ import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
 import { terminateWithin } from './terminate-within.js';
-import { threadExecArgv } from './exec-argv.js';
+import { spawnThread } from './exec-argv.js';
 import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
 
@@ -72,10 +72,9 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#port = port1;
     const wake = new Int32Array(new SharedArrayBuffer(8));
     this.#outbox = new Outbox(port1, wake, this.#refuse);
-    this.#worker = new Worker(RUNTIME, {
+    this.#worker = spawnThread(RUNTIME, {
       workerData: { module: config.href, export: config.exportName, port: port2, wake },
       transferList: [port2],
-      execArgv: threadExecArgv(process.execArgv),
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
     });
     counters.started++;
