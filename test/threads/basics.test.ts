@@ -61,6 +61,55 @@ describe('fromWorkerThread', () => {
     await pool.close();
   });
 
+  it('answers every one of a burst of synchronous tasks, in flight 64 and 3 at a time', async () => {
+    for (const concurrency of [64, 3]) {
+      const pool = createPool({
+        worker: fromWorkerThread<number, number>(tasks, { concurrency }),
+        size: 2,
+      }).start();
+      const inputs = Array.from({ length: 5_000 }, (_, i) => i);
+      await expect(Promise.all(inputs.map((i) => pool.run(i)))).resolves.toEqual(inputs);
+      await pool.close();
+    }
+  });
+
+  it("runs a thread's tasks in the order sent, none lost or twice, while the pool tops it up", async () => {
+    // 1 ms tasks, 4 in flight: the thread asks for more before it runs dry, and takes runs
+    // that wait on its port while it works.
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const pool = createPool({
+      worker: fromWorkerThread<{ started: Int32Array; ms: number }, number>(tasks, {
+        export: 'countedSpin',
+        concurrency: 4,
+      }),
+      size: 1,
+    }).start();
+    const counts = await Promise.all(
+      Array.from({ length: 60 }, () => pool.run({ started, ms: 1 })),
+    );
+    expect(counts).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    await pool.close();
+  });
+
+  it('does not hold an answer back behind a task as long as the one it came from', async () => {
+    // Eight 20 ms tasks sent to one thread: each answer leaves as its task ends (the next task
+    // would make it wait past 8 ms), not with the next one's.
+    const started = new Int32Array(new SharedArrayBuffer(4));
+    const pool = createPool({
+      worker: fromWorkerThread<{ started: Int32Array; ms: number }, number>(tasks, {
+        export: 'countedSpin',
+        concurrency: 8,
+      }),
+      size: 1,
+    }).start();
+    await pool.run({ started: new Int32Array(new SharedArrayBuffer(4)), ms: 0 }); // thread up
+    const runs = Array.from({ length: 8 }, () => pool.run({ started, ms: 20 }));
+    const startedWhenAnswered = await runs[0]!.then(() => Atomics.load(started, 0));
+    expect(startedWhenAnswered).toBeLessThanOrEqual(2);
+    await Promise.all(runs);
+    await pool.close();
+  });
+
   it('shows the task its taskId and attempt, and a signal', async () => {
     const pool = createPool({
       worker: fromWorkerThread<null, unknown>(tasks, { export: 'describeCtx' }),

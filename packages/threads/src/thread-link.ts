@@ -16,6 +16,7 @@ import { counters } from './thread-stats.js';
 import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
+import { RunTable } from './run-table.js';
 import { terminateWithin } from './terminate-within.js';
 import { spawnThread } from './exec-argv.js';
 import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
@@ -54,14 +55,13 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   readonly #port: MessagePort;
   readonly #config: ThreadConfig;
   readonly #setup: WorkerSetupContext;
-  readonly #pending = new Map<number, PendingRun>();
+  readonly #pending = new RunTable<PendingRun>();
   #phase: number = STARTING;
   /** Why it ended (once it has). */
   #cause: unknown = undefined;
   #exited = false;
   /** Asked the pool to replace this worker already: at most once. */
   #replacing = false;
-  #nextId = 0;
   readonly #outbox: Outbox;
   #settleReady!: (error?: Error) => void;
 
@@ -73,7 +73,13 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const wake = new Int32Array(new SharedArrayBuffer(8));
     this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = spawnThread(RUNTIME, {
-      workerData: { module: config.href, export: config.exportName, port: port2, wake },
+      workerData: {
+        module: config.href,
+        export: config.exportName,
+        concurrency: config.concurrency,
+        port: port2,
+        wake,
+      },
       transferList: [port2],
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
     });
@@ -101,11 +107,12 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         new WorkerCrashedError(`worker thread ${this.threadId} is gone`, { cause: this.#cause }),
       );
     }
-    const id = ++this.#nextId;
+    const pending = this.#pending;
+    const id = pending.freeId();
     const run = new PendingRun(this, id, ctx);
-    const idle = this.#pending.size === 0;
+    const idle = pending.size === 0;
     if (idle) this.#port.ref();
-    this.#pending.set(id, run);
+    pending.put(id, run);
     ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does a batch that fills every lane; the rest of a burst goes
@@ -207,9 +214,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const pending = this.#pending;
     for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
       const id = batch[i] as number;
-      const run = pending.get(id);
+      const run = pending.take(id);
       if (run === undefined) continue;
-      pending.delete(id);
       const kind = batch[i + 1];
       const value = batch[i + 2];
       if (kind === OK) run.resolve(value);
@@ -219,7 +225,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   }
 
   #forget(id: number): void {
-    this.#pending.delete(id);
+    this.#pending.take(id);
     if (this.#pending.size === 0 && this.#phase === READY) this.#port.unref();
   }
 
@@ -276,8 +282,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#phase = ENDED;
     this.#cause = cause;
     this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
-    const runs = [...this.#pending.values()];
-    this.#pending.clear();
+    const runs = this.#pending.clear();
     this.#outbox.clear();
     this.#port.close();
     // A microtask later: the pool hears of the crash (or of the stop) first, so that these
