@@ -19,6 +19,8 @@ const plainVerdict = (ok) => (ok ? 'met' : 'MISSED');
 const ratios = (row) => ({
   pQueue: row.median.troupe / row.median['p-queue'],
   pLimit: row.median.troupe / row.median['p-limit'],
+  /** What the bare limiter reaches against p-queue: the most a limiter could on this row. */
+  bareVsPQueue: row.median['bare limiter'] / row.median['p-queue'],
 });
 const memoryRatio = (memory) => memory.median.troupe / memory.median['p-queue'];
 /** `a / b` within each round (the two ran back to back), as `min–max`. */
@@ -64,10 +66,10 @@ const manyRatios = (row) => ({
 function throughputLines(rows) {
   return rows.map((row) => {
     const r = ratios(row);
-    const { troupe, 'p-queue': pq, 'p-limit': pl } = row.median;
+    const { troupe, 'p-queue': pq, 'p-limit': pl, 'bare limiter': bare } = row.median;
     return (
-      `${row.caseId} c=${row.concurrency}: troupe ${count(troupe)}/s, p-queue ${count(pq)}/s, p-limit ${count(pl)}/s; ` +
-      `troupe/p-queue ${ratio(r.pQueue)}, troupe/p-limit ${ratio(r.pLimit)} (target ≥ ${THROUGHPUT_TARGET}×: ${plainVerdict(r.pQueue >= THROUGHPUT_TARGET)})`
+      `${row.caseId} c=${row.concurrency}: troupe ${count(troupe)}/s, p-queue ${count(pq)}/s, p-limit ${count(pl)}/s, bare limiter ${count(bare)}/s; ` +
+      `troupe/p-queue ${ratio(r.pQueue)}, troupe/p-limit ${ratio(r.pLimit)}, bare limiter/p-queue ${ratio(r.bareVsPQueue)} (target ≥ ${THROUGHPUT_TARGET}×: ${plainVerdict(r.pQueue >= THROUGHPUT_TARGET)})`
     );
   });
 }
@@ -121,8 +123,8 @@ export function plainLines(results) {
 
 function throughputTable(rows, tasks) {
   return [
-    `| Case (${count(tasks)} tasks) | Concurrency | Troupe (tasks/s) | p-queue (tasks/s) | p-limit (tasks/s) | Troupe / p-queue | per round | Troupe / p-limit | Target ≥ ${THROUGHPUT_TARGET}× p-queue |`,
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    `| Case (${count(tasks)} tasks) | Concurrency | Troupe (tasks/s) | p-queue (tasks/s) | p-limit (tasks/s) | bare limiter (tasks/s) | Troupe / p-queue | per round | Troupe / p-limit | bare limiter / p-queue | Target ≥ ${THROUGHPUT_TARGET}× p-queue |`,
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
     ...rows.map((row) => {
       const r = ratios(row);
       const cells = [
@@ -131,8 +133,9 @@ function throughputTable(rows, tasks) {
         count(row.median.troupe),
         count(row.median['p-queue']),
         count(row.median['p-limit']),
+        count(row.median['bare limiter']),
       ];
-      return `| ${[...cells, ratio(r.pQueue), roundSpread(row), ratio(r.pLimit), verdict(r.pQueue >= THROUGHPUT_TARGET)].join(' | ')} |`;
+      return `| ${[...cells, ratio(r.pQueue), roundSpread(row), ratio(r.pLimit), ratio(r.bareVsPQueue), verdict(r.pQueue >= THROUGHPUT_TARGET)].join(' | ')} |`;
     }),
   ].join('\n');
 }
@@ -313,9 +316,14 @@ ${memoryTable(memory)}
   then times submitting all ${count(env.tasks)} tasks (\`pool.submit(i)\`, \`queue.add(() => task(i))\`,
   \`limit(() => task(i))\`) into a preallocated array and awaiting them all with \`Promise.all\`. Tasks
   are \`async (x) => x\` (trivial) and \`(x) => new Promise((r) => setImmediate(() => r(x)))\` (one
-  setImmediate). One untimed warm-up round runs first; in every round each case runs the three libraries
+  setImmediate). One untimed warm-up round runs first; in every round each case runs the libraries
   back to back, in an order that rotates from round to round. Troupe's results are checked against its
   metrics afterwards.
+- **Bare limiter** (\`bench/bare-limiter.mjs\`): not a peer but the reference for a row. The least a
+  concurrency limiter can do — a FIFO array with a head index and a count of running calls; no metrics,
+  no cancellation, no timeouts, no \`Either\`, no validation — measured the same way. "bare limiter /
+  p-queue" is what any limiter could reach against p-queue on that row in this run: where it is near
+  ${THROUGHPUT_TARGET}×, the rest of the time is the task itself, its promises and the event loop.
 - **Memory.** One fresh \`node --expose-gc\` child per library per round. Concurrency 1 with the worker
   held by a first task that awaits a gate; then GC, \`heapUsed\`, ${count(memory.n)} submits whose promises are kept
   in a preallocated array, GC, \`heapUsed\`: bytes per task = difference / ${count(memory.n)}. The gate then opens and

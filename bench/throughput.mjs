@@ -1,15 +1,17 @@
 /**
  * Throughput: N tasks submitted at once, then all awaited, on Troupe, p-queue and p-limit at
- * equal concurrency. Each library has its own timed loop, so no call site is shared between them.
+ * equal concurrency, and on a bare limiter (`bare-limiter.mjs`) as the reference for what any
+ * limiter could reach. Each has its own timed loop, so no call site is shared between them.
  */
 import { createPool } from '@troupe/core';
 import pLimit from 'p-limit';
 import PQueue from 'p-queue';
 import { collectGarbage, median, preallocate, until } from './util.mjs';
+import { bareLimiter } from './bare-limiter.mjs';
 
 export const TASKS = 200_000;
 export const CONCURRENCIES = [1, 8, 64];
-export const LIBRARIES = ['troupe', 'p-queue', 'p-limit'];
+export const LIBRARIES = ['troupe', 'p-queue', 'p-limit', 'bare limiter'];
 export const CASES = [
   { id: 'trivial', label: 'trivial async task', task: async (x) => x },
   {
@@ -61,6 +63,17 @@ const runners = {
     const results = await Promise.all(promises);
     const ms = performance.now() - t0;
     if (results[n - 1] !== n - 1) throw new Error('p-limit: wrong last result');
+    return ms;
+  },
+  async 'bare limiter'(task, concurrency, n) {
+    const limit = bareLimiter(concurrency);
+    const promises = preallocate(n);
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = limit(() => task(i));
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    if (results[n - 1] !== n - 1) throw new Error('bare limiter: wrong last result');
     return ms;
   },
 };
