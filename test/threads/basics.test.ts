@@ -27,6 +27,19 @@ function failureOf(result: TaskResult<unknown>): TaskFailed {
   return result.left;
 }
 
+/** A count shared with the threads. */
+const counter = (): Int32Array => new Int32Array(new SharedArrayBuffer(4));
+
+/** One thread running `countedSpin` (see the fixture), `concurrency` tasks in flight. */
+const countedSpinPool = (concurrency: number) =>
+  createPool({
+    worker: fromWorkerThread<{ started: Int32Array; ms: number }, number>(tasks, {
+      export: 'countedSpin',
+      concurrency,
+    }),
+    size: 1,
+  }).start();
+
 describe('fromWorkerThread', () => {
   it('runs the default export in a thread', async () => {
     const pool = createPool({ worker: fromWorkerThread<unknown, unknown>(tasks) }).start();
@@ -76,14 +89,8 @@ describe('fromWorkerThread', () => {
   it("runs a thread's tasks in the order sent, none lost or twice, while the pool tops it up", async () => {
     // 1 ms tasks, 4 in flight: the thread asks for more before it runs dry, and takes runs
     // that wait on its port while it works.
-    const started = new Int32Array(new SharedArrayBuffer(4));
-    const pool = createPool({
-      worker: fromWorkerThread<{ started: Int32Array; ms: number }, number>(tasks, {
-        export: 'countedSpin',
-        concurrency: 4,
-      }),
-      size: 1,
-    }).start();
+    const started = counter();
+    const pool = countedSpinPool(4);
     const counts = await Promise.all(
       Array.from({ length: 60 }, () => pool.run({ started, ms: 1 })),
     );
@@ -94,15 +101,9 @@ describe('fromWorkerThread', () => {
   it('does not hold an answer back behind a task as long as the one it came from', async () => {
     // Eight 20 ms tasks sent to one thread: each answer leaves as its task ends (the next task
     // would make it wait past 8 ms), not with the next one's.
-    const started = new Int32Array(new SharedArrayBuffer(4));
-    const pool = createPool({
-      worker: fromWorkerThread<{ started: Int32Array; ms: number }, number>(tasks, {
-        export: 'countedSpin',
-        concurrency: 8,
-      }),
-      size: 1,
-    }).start();
-    await pool.run({ started: new Int32Array(new SharedArrayBuffer(4)), ms: 0 }); // thread up
+    const started = counter();
+    const pool = countedSpinPool(8);
+    await pool.run({ started: counter(), ms: 0 }); // thread up
     const runs = Array.from({ length: 8 }, () => pool.run({ started, ms: 20 }));
     const startedWhenAnswered = await runs[0]!.then(() => Atomics.load(started, 0));
     expect(startedWhenAnswered).toBeLessThanOrEqual(2);
