@@ -9,7 +9,7 @@ import {
 } from '../errors.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 import { err, type TaskResult } from '../result.js';
-import { emptyExtras, TaskState } from './task.js';
+import { ownExtras, TaskState } from './task.js';
 import { checkPriority, priorityRange } from './submit-options.js';
 import {
   Slot,
@@ -93,7 +93,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     const task = this.named.get(id);
     if (task === undefined) return false;
     if (task.state !== TaskState.queued && task.state !== TaskState.retrying) return false;
-    const x = (task.x ??= emptyExtras());
+    const x = ownExtras(task);
     if (x.priority !== priority && task.state === TaskState.queued) {
       this.backlog.reprioritise(task, priority);
     }

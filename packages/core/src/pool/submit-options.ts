@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors.js';
 import { resolveRetry, type RetryOptions } from '../supervision/retry-policy.js';
-import type { TaskExtras } from './task.js';
+import { sharedPriority, type TaskExtras } from './task.js';
 
 /** Per-task options for `submit` and `run`. */
 export interface SubmitOptions {
@@ -68,10 +68,10 @@ export function checkSubmitOptions(
     signal === undefined &&
     key === undefined &&
     id === undefined &&
-    policy === undefined &&
-    (priority === undefined || priority === 0)
+    policy === undefined
   ) {
-    return undefined;
+    // Only a priority: the extras every such task of that level shares (none for level 0).
+    return priority === undefined || priority === 0 ? undefined : sharedPriority(priority);
   }
   return {
     signal,
@@ -84,6 +84,7 @@ export function checkSubmitOptions(
     attempt: 1,
     crashes: 0,
     causes: undefined,
+    shared: false,
   };
 }
 

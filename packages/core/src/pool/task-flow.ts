@@ -167,7 +167,7 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
         if (--remaining === 0) done(results);
         continue;
       }
-      const x = extras === undefined ? undefined : copyExtras(extras);
+      const x = extras === undefined || extras.shared ? extras : copyExtras(extras);
       const task = new Task(first + i, list[i], this.tick(now), x);
       task.resolve = resolveOne;
       this.place(task, room, now);

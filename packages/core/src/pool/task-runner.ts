@@ -20,7 +20,7 @@ import { WorkerRoster } from './worker-roster.js';
 import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
-import { emptyExtras, RetryEntry, Task, TaskState } from './task.js';
+import { ownExtras, RetryEntry, Task, TaskState } from './task.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
 
 /**
@@ -237,7 +237,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     if (policy === undefined && (!brokeWorker || quarantineAfter > 1)) {
       return this.settleFailure(task, error);
     }
-    const x = (task.x ??= emptyExtras());
+    const x = ownExtras(task);
     if (brokeWorker) x.crashes++;
     (x.causes ??= []).push(error._tag === 'TaskTimedOut' ? error : error.cause);
     const plan = planFailure(error, x, policy, quarantineAfter, random);

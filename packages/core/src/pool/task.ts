@@ -30,6 +30,12 @@ export interface TaskExtras {
   crashes: number;
   /** Why each failed run failed, oldest first (kept for `deadLetters$`). */
   causes: unknown[] | undefined;
+  /**
+   * One frozen object shared by every task submitted with the same priority and nothing else
+   * (`sharedPriority`): a priority pool then allocates no extras per task. Whoever changes a
+   * task's extras takes its own copy first (`ownExtras`).
+   */
+  readonly shared: boolean;
 }
 
 /** Extras for a task that carried none and now needs them (a retry). */
@@ -45,6 +51,7 @@ export function emptyExtras(): TaskExtras {
     attempt: 1,
     crashes: 0,
     causes: undefined,
+    shared: false,
   };
 }
 
@@ -61,7 +68,27 @@ export function copyExtras(x: TaskExtras): TaskExtras {
     attempt: 1,
     crashes: 0,
     causes: undefined,
+    shared: false,
   };
+}
+
+const sharedByPriority: TaskExtras[] = [];
+
+/** The shared, frozen extras of a task that carries only `priority` (see `TaskExtras.shared`). */
+export function sharedPriority(priority: number): TaskExtras {
+  return (sharedByPriority[priority] ??= Object.freeze({
+    ...emptyExtras(),
+    priority,
+    shared: true,
+  }));
+}
+
+/** The task's extras, its own to change: made if it has none, copied if they are shared. */
+export function ownExtras(task: Task): TaskExtras {
+  const x = task.x;
+  if (x === undefined) return (task.x = emptyExtras());
+  if (!x.shared) return x;
+  return (task.x = copyExtras(x));
 }
 
 /**
