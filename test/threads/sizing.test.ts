@@ -1,0 +1,54 @@
+/**
+ * A dynamic pool of thread workers (`size: { min, max, idleTimeoutMs }`), against real threads:
+ * a burst starts threads up to `max` at once, idle ones above `min` stop after the idle timeout
+ * (on the pool's virtual clock), and nothing is left running after close.
+ */
+import { describe, expect, it } from 'vitest';
+import { filter, firstValueFrom, take, toArray } from 'rxjs';
+import { createPool, createVirtualClock } from '@troupe/core';
+import { fromWorkerThread, threadStats } from '@troupe/threads';
+import { expectNoThreadLeftAfterAll, fixture, nextEvent } from './support/threads.js';
+
+expectNoThreadLeftAfterAll();
+
+const tasks = fixture('tasks.mjs');
+
+describe('a dynamic pool of threads', () => {
+  it('grows to max threads for a burst, shrinks back to min once idle, and leaves none after close', async () => {
+    const clock = createVirtualClock();
+    const before = threadStats().live;
+    const pool = createPool({
+      worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, {
+        export: 'later',
+      }),
+      size: { min: 1, max: 3, idleTimeoutMs: 1_000 },
+      clock,
+    }).start();
+    await nextEvent(pool, 'worker.started');
+    expect(threadStats().live - before).toBe(1);
+
+    // Nine tasks of 30 ms (in the threads' own time) on one thread: two more start at once.
+    const inputs = Array.from({ length: 9 }, (_, id) => ({ id, delayMs: 30 }));
+    const results = await Promise.all(inputs.map((input) => pool.run(input)));
+    expect(results).toEqual(inputs.map((input) => input.id));
+    expect(pool.getSnapshot().workers).toHaveLength(3);
+    expect(threadStats().live - before).toBe(3);
+
+    // Idle past the timeout: the two above min stop, their threads end.
+    const stops = firstValueFrom(
+      pool.events$.pipe(
+        filter((event) => event.type === 'worker.stopped'),
+        take(2),
+        toArray(),
+      ),
+    );
+    await clock.advance(1_000);
+    await stops;
+    expect(pool.getSnapshot().workers).toHaveLength(1);
+    await expect.poll(() => threadStats().live - before).toBe(1);
+
+    await expect(pool.run({ id: 42, delayMs: 0 })).resolves.toBe(42);
+    await pool.close();
+    expect(threadStats().live - before).toBe(0);
+  });
+});
