@@ -99,12 +99,12 @@ describe('fromWorkerThread', () => {
   });
 
   it('does not hold an answer back behind a task as long as the one it came from', async () => {
-    // Eight 20 ms tasks sent to one thread: each answer leaves as its task ends (the next task
-    // would make it wait past 8 ms), not with the next one's.
+    // Eight 50 ms tasks sent to one thread: each answer leaves as its task ends (the next task
+    // would make it wait past 8 ms), not with the next one's (50 ms: room for a busy machine).
     const started = counter();
     const pool = countedSpinPool(8);
     await pool.run({ started: counter(), ms: 0 }); // thread up
-    const runs = Array.from({ length: 8 }, () => pool.run({ started, ms: 20 }));
+    const runs = Array.from({ length: 8 }, () => pool.run({ started, ms: 50 }));
     const startedWhenAnswered = await runs[0]!.then(() => Atomics.load(started, 0));
     expect(startedWhenAnswered).toBeLessThanOrEqual(2);
     await Promise.all(runs);
