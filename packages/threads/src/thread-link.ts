@@ -18,7 +18,7 @@ import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
 import { RunTable } from './run-table.js';
 import { terminateWithin } from './terminate-within.js';
-import { spawnThread } from './exec-argv.js';
+import { spawnThread } from './spawn-thread.js';
 import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
 
