@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { once } from 'node:events';
-import { refusedOptions, spawnThread, threadExecArgv, withoutOptions } from '../src/spawn-thread.js';
+import {
+  refusedOptions,
+  spawnThread,
+  threadExecArgv,
+  withoutOptions,
+} from '../src/spawn-thread.js';
 
 describe('threadExecArgv', () => {
   it('drops the main script code and --input-type, keeps every other option', () => {
