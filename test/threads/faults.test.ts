@@ -215,6 +215,25 @@ describe('modules that cannot run', () => {
   );
 });
 
+describe('a module that never finishes loading', () => {
+  it('with supervision.setupTimeoutMs: the thread is terminated, the worker crashes, the limits apply', async () => {
+    const before = threadStats().live;
+    const pool = createPool({
+      worker: fromWorkerThread<number, number>(fixture('never-ready.mjs')),
+      supervision: { setupTimeoutMs: 200, maxRestarts: 0 },
+    }).start();
+    const crashed = nextEvent(pool, 'worker.crashed');
+    const result = await pool.submit(1);
+    expect(((await crashed).cause as Error).message).toMatch(
+      /did not finish within 200 ms \(supervision\.setupTimeoutMs\)/,
+    );
+    expect(isErr(result) && result.left).toMatchObject({ reason: 'pool-failed' });
+    expect(pool.getSnapshot().state).toBe('failed');
+    await pool.close();
+    expect(threadStats().live).toBe(before);
+  });
+});
+
 describe('values that cannot cross the thread boundary', () => {
   it('rejects an input that cannot be cloned (a function, a symbol); the pool goes on', async () => {
     const pool = createPool({

@@ -197,6 +197,12 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     if (this.events$.observed) this.events$.next({ type: 'worker.replaced', workerId: id, cause });
   }
 
+  /** The teardown of a resource whose setup finished too late (see `setupTimeoutMs`) failed. */
+  lateTeardownFailed(id: string, error: unknown): void {
+    if (this.events$.observed)
+      this.events$.next({ type: 'worker.teardown-failed', workerId: id, error });
+  }
+
   /** A worker actor reached `stopped`. */
   stopped(id: string, teardownError: unknown): void {
     const slot = this.roster.get(id);

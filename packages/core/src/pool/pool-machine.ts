@@ -14,7 +14,11 @@ import {
   type SupervisorEvent,
 } from '../supervision/supervisor-machine.js';
 import type { SupervisionConfig } from '../supervision/supervision-options.js';
-import { workerMachine, type WorkerParentEvent } from '../worker/worker-machine.js';
+import {
+  workerMachine,
+  type WorkerInput,
+  type WorkerParentEvent,
+} from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
 import type { Dispatcher } from './dispatcher.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
@@ -109,6 +113,15 @@ function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
 const workerId = (seat: string, generation: number): string =>
   generation === 1 ? seat : `${seat}-r${generation - 1}`;
 
+/** What a new worker actor is started with. */
+const workerInput = (context: PoolContext, id: string): WorkerInput => ({
+  id,
+  logic: context.logic,
+  clock: context.clock,
+  setupTimeoutMs: context.supervision.setupTimeoutMs,
+  lateTeardownFailed: (error) => context.dispatcher.lateTeardownFailed(id, error),
+});
+
 /** What `starting` and `running` both do: take submits, resize, and supervise their workers. */
 const accepting = {
   'pool.close': 'closing',
@@ -190,7 +203,7 @@ export const poolMachine = setup({
         tellSupervisor(context, { type: 'child.added', id: seat });
         generations[seat] = 1;
         const id = workerId(seat, 1);
-        const ref = spawn('worker', { id, input: { id, logic: context.logic } });
+        const ref = spawn('worker', { id, input: workerInput(context, id) });
         workers[id] = ref;
         seatOf[id] = seat;
         context.dispatcher.attach(id, seat, 1, ref);
@@ -209,7 +222,7 @@ export const poolMachine = setup({
         const generation = (generations[seat] ?? 0) + 1;
         generations[seat] = generation;
         const id = workerId(seat, generation);
-        const ref = spawn('worker', { id, input: { id, logic: context.logic } });
+        const ref = spawn('worker', { id, input: workerInput(context, id) });
         workers[id] = ref;
         seatOf[id] = seat;
         context.dispatcher.attach(id, seat, generation, ref, event.replaced !== true);

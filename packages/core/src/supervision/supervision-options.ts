@@ -33,6 +33,14 @@ export interface SupervisionOptions {
    * @default withinMs
    */
   readonly resetAfterMs?: number;
+  /**
+   * How long a worker's `setup` may take. Past it, the setup's `signal` aborts and the worker
+   * counts as crashed (restarted within the limits above) once the setup has ended, or after as
+   * long again if it ignores the signal; a resource it still returns is torn down. Without a
+   * limit, a setup that never finishes keeps the pool `starting` for ever, its queue waiting.
+   * @default Infinity
+   */
+  readonly setupTimeoutMs?: number;
 }
 
 /** Supervision options after validation and defaults. */
@@ -43,11 +51,20 @@ export interface SupervisionConfig {
   readonly withinMs: number;
   readonly backoff: Backoff;
   readonly resetAfterMs: number;
+  readonly setupTimeoutMs: number;
 }
 
 const STRATEGIES: readonly SupervisionStrategy[] = ['one-for-one', 'one-for-all', 'rest-for-one'];
 const RESTARTS: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
-const KNOWN = ['strategy', 'restart', 'maxRestarts', 'withinMs', 'backoff', 'resetAfterMs'];
+const KNOWN = [
+  'strategy',
+  'restart',
+  'maxRestarts',
+  'withinMs',
+  'backoff',
+  'resetAfterMs',
+  'setupTimeoutMs',
+];
 
 function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) {
@@ -88,6 +105,14 @@ export function resolveSupervision(options: SupervisionOptions = {}): Supervisio
   if (typeof resetAfterMs !== 'number' || !(resetAfterMs >= 0)) {
     throw new InvalidOptionError('supervision.resetAfterMs', resetAfterMs, 'a number >= 0 (ms)');
   }
+  const setupTimeoutMs = options.setupTimeoutMs ?? Infinity;
+  if (typeof setupTimeoutMs !== 'number' || !(setupTimeoutMs > 0)) {
+    throw new InvalidOptionError(
+      'supervision.setupTimeoutMs',
+      setupTimeoutMs,
+      'a number > 0 (ms), or Infinity for no limit',
+    );
+  }
   const backoff = exponentialBackoff(options.backoff ?? {}, 'supervision.backoff');
-  return { strategy, restart, maxRestarts, withinMs, backoff, resetAfterMs };
+  return { strategy, restart, maxRestarts, withinMs, backoff, resetAfterMs, setupTimeoutMs };
 }

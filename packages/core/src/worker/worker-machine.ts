@@ -1,11 +1,17 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { AnyActorRef } from 'xstate';
-import type { WorkerLogic } from './worker-logic.js';
+import type { Clock, TimerHandle } from '../time/clock.js';
+import type { WorkerLogic, WorkerSetupContext } from './worker-logic.js';
 
 /** What a worker actor is started with. */
 export interface WorkerInput {
   readonly id: string;
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
+  readonly clock: Clock;
+  /** `supervision.setupTimeoutMs`: how long `setup` may take (`Infinity`: no limit). */
+  readonly setupTimeoutMs: number;
+  /** Told when tearing down a resource whose setup finished past the limit fails. */
+  readonly lateTeardownFailed: (error: unknown) => void;
 }
 
 /** Events a worker actor takes: lifecycle only; tasks themselves never pass through it. */
@@ -27,12 +33,82 @@ export type WorkerParentEvent =
 export interface WorkerContext {
   readonly id: string;
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
+  readonly clock: Clock;
+  readonly setupTimeoutMs: number;
+  readonly lateTeardownFailed: (error: unknown) => void;
   resource: unknown;
   /** `true` once setup returned: only then is there a resource to tear down. */
   hasResource: boolean;
   cause: unknown;
   stopRequested: boolean;
   teardownError: unknown;
+}
+
+/**
+ * Runs `setup` for at most `setupTimeoutMs` (on the pool's clock). Past it, the setup's signal
+ * aborts, so that an executor stops what it started (a thread is terminated), and the worker
+ * fails with an error naming the option — once the setup has ended, so that nothing it started
+ * outlives the worker, or, for a setup that ignores its signal, after as long again. A resource
+ * the setup still returns is torn down (`reason: 'crash'`); a failure of that teardown is the
+ * pool's `worker.teardown-failed` event.
+ */
+async function setupWithin(
+  context: WorkerContext,
+  actorSignal: AbortSignal,
+  setupContext: (signal: AbortSignal) => WorkerSetupContext,
+): Promise<unknown> {
+  const { logic, id, clock, setupTimeoutMs, lateTeardownFailed } = context;
+  const controller = new AbortController();
+  let timer: TimerHandle;
+  // The actor stopped (a close past its deadline): no timeout any more, nothing waits for it.
+  const onActorAbort = (): void => {
+    clock.clearTimeout(timer);
+    controller.abort(actorSignal.reason);
+  };
+  const setup = Promise.resolve(logic.setup!(setupContext(controller.signal)));
+  const outcome = await new Promise<Outcome>((settle) => {
+    let timeout: Error | undefined;
+    timer = clock.setTimeout(() => {
+      timeout = new Error(
+        `worker ${id}'s setup did not finish within ${setupTimeoutMs} ms (supervision.setupTimeoutMs)`,
+      );
+      controller.abort(timeout);
+      const error = timeout;
+      timer = clock.setTimeout(() => settle({ failed: true, value: error }), setupTimeoutMs);
+    }, setupTimeoutMs);
+    if (actorSignal.aborted) onActorAbort();
+    else actorSignal.addEventListener('abort', onActorAbort, { once: true });
+    const settled = (): void => {
+      actorSignal.removeEventListener('abort', onActorAbort);
+      clock.clearTimeout(timer);
+    };
+    setup.then(
+      (resource) => {
+        settled();
+        if (timeout === undefined && !actorSignal.aborted)
+          return settle({ failed: false, value: resource });
+        settle({ failed: true, value: timeout ?? actorSignal.reason });
+        if (logic.teardown !== undefined) {
+          // Too late: nobody will use it, so it is released here.
+          Promise.resolve()
+            .then(() => logic.teardown!(resource, { workerId: id, reason: 'crash' }))
+            .catch(lateTeardownFailed);
+        }
+      },
+      (error: unknown) => {
+        settled();
+        settle({ failed: true, value: timeout ?? error });
+      },
+    );
+  });
+  if (outcome.failed) throw outcome.value;
+  return outcome.value;
+}
+
+/** How a timed setup ended: its resource, or why it failed (as it is: not always an Error). */
+interface Outcome {
+  readonly failed: boolean;
+  readonly value: unknown;
 }
 
 /** The worker state values, as the pool reports them. */
@@ -56,15 +132,17 @@ export const workerMachine = setup({
   actors: {
     setupWorker: fromPromise<unknown, { context: WorkerContext; self: AnyActorRef }>(
       async ({ input, signal }) => {
-        const { logic, id } = input.context;
+        const { logic, id, setupTimeoutMs } = input.context;
         if (logic.setup === undefined) return undefined;
         const worker = input.self;
-        return await logic.setup({
+        const setupContext = (abort: AbortSignal): WorkerSetupContext => ({
           workerId: id,
-          signal,
+          signal: abort,
           crash: (cause) => worker.send({ type: 'worker.crash', cause }),
           replace: (cause) => worker.send({ type: 'worker.replace', cause }),
         });
+        if (setupTimeoutMs === Infinity) return await logic.setup(setupContext(signal));
+        return await setupWithin(input.context, signal, setupContext);
       },
     ),
     teardownWorker: fromPromise<void, { context: WorkerContext; reason: 'stop' | 'crash' }>(
@@ -109,6 +187,9 @@ export const workerMachine = setup({
   context: ({ input }) => ({
     id: input.id,
     logic: input.logic,
+    clock: input.clock,
+    setupTimeoutMs: input.setupTimeoutMs,
+    lateTeardownFailed: input.lateTeardownFailed,
     resource: undefined,
     hasResource: false,
     cause: undefined,
