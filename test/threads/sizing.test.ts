@@ -1,7 +1,8 @@
 /**
  * A dynamic pool of thread workers (`size: { min, max, idleTimeoutMs }`), against real threads:
  * a burst starts threads up to `max` at once, idle ones above `min` stop after the idle timeout
- * (on the pool's virtual clock), and nothing is left running after close.
+ * (on the pool's virtual clock), down to none with `min: 0`, and nothing is left running after
+ * close.
  */
 import { describe, expect, it } from 'vitest';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
@@ -50,5 +51,30 @@ describe('a dynamic pool of threads', () => {
     await expect(pool.run({ id: 42, delayMs: 0 })).resolves.toBe(42);
     await pool.close();
     expect(threadStats().live - before).toBe(0);
+  });
+
+  it('with min 0 holds no thread until there is work, and none again once idle', async () => {
+    const clock = createVirtualClock();
+    const before = threadStats().live;
+    const pool = createPool({
+      worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, {
+        export: 'later',
+      }),
+      size: { min: 0, max: 2, idleTimeoutMs: 1_000 },
+      clock,
+    }).start();
+    await clock.flush();
+    expect(pool.getSnapshot().state).toBe('running');
+    expect(threadStats().live - before).toBe(0);
+
+    await expect(pool.run({ id: 7, delayMs: 0 })).resolves.toBe(7);
+    expect(threadStats().live - before).toBe(1);
+
+    const stopped = nextEvent(pool, 'worker.stopped');
+    await clock.advance(1_000);
+    await stopped;
+    expect(pool.getSnapshot().workers).toHaveLength(0);
+    await expect.poll(() => threadStats().live - before).toBe(0);
+    await pool.close();
   });
 });

@@ -35,7 +35,7 @@ const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n
 /** min ≤ size ≤ max, and what the pool saw on the last tick. */
 const viewArb = fc
   .record({
-    min: fc.integer({ min: 1, max: 20 }),
+    min: fc.integer({ min: 0, max: 20 }),
     above: fc.integer({ min: 0, max: 20 }),
     spread: fc.integer({ min: 0, max: 40 }),
     workers: fc.nat({ max: 60 }),
@@ -49,7 +49,7 @@ const viewArb = fc
     const view: ScaleView = {
       size,
       min,
-      max: size + spread,
+      max: Math.max(1, size + spread),
       metrics: { ...blank, workers, queued, active, utilisation },
       recentWaitP99,
     };
@@ -124,7 +124,9 @@ describe('decideTarget properties', () => {
         const p99 = view.recentWaitP99;
         const d = decideTarget({ queueWaitP99Ms: goal }, view);
         if (p99 !== undefined && p99 > goal) {
-          if (size === max) {
+          // At max nothing more; at 0 (min 0, scaled to zero) nothing either: no task runs, so
+          // a worker starts only on demand, when one arrives (a grown idle one would flap).
+          if (size === max || size === 0) {
             expect(d).toBeUndefined();
             return;
           }
@@ -152,7 +154,7 @@ type Sizing = DynamicSize & { readonly idleTimeoutMs: number; readonly cooldownM
 
 const sizeArb: fc.Arbitrary<Sizing> = fc
   .record({
-    min: fc.integer({ min: 1, max: 3 }),
+    min: fc.integer({ min: 0, max: 3 }),
     extra: fc.integer({ min: 0, max: 5 }),
     idleTimeoutMs: fc.integer({ min: 100, max: 2_000 }),
     cooldownMs: fc.integer({ min: 50, max: 1_000 }),
@@ -165,9 +167,11 @@ const sizeArb: fc.Arbitrary<Sizing> = fc
       { nil: undefined },
     ),
   })
-  .map(({ min, extra, target, ...rest }) => ({
+  .map(({ min, extra, target, dryRun, ...rest }) => ({
     min,
-    max: min + extra,
+    max: Math.max(1, min + extra),
+    // A dry run never starts a worker itself: with min 0 it would have none (refused).
+    dryRun: min > 0 && dryRun,
     ...rest,
     ...(target === undefined ? {} : { target }),
   }));

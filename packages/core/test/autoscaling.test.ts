@@ -3,6 +3,7 @@
  * policy (on metrics ticks, at most once per cooldown), dry runs, and resize within bounds.
  */
 import { describe, expect, it } from 'vitest';
+import { settleWith as settle } from './support/virtual-time.js';
 import {
   createPool,
   createVirtualClock,
@@ -315,7 +316,7 @@ describe('dynamic size: resize', () => {
     const { clock, pool } = dynamic({ min: 2, max: 6 });
     await clock.flush();
     const bad: [{ min?: number; max?: number }, string][] = [
-      [{ min: 0 }, 'resize.min'],
+      [{ min: -1 }, 'resize.min'],
       [{ min: 1.5 }, 'resize.min'],
       [{ max: 0 }, 'resize.max'],
       [{ max: Infinity }, 'resize.max'],
@@ -388,7 +389,7 @@ describe('dynamic size: options', () => {
   it('rejects bad sizes naming the field', () => {
     const worker = (n: number) => n;
     const bad: [unknown, string][] = [
-      [{ min: 0, max: 4 }, 'size.min'],
+      [{ min: -1, max: 4 }, 'size.min'],
       [{ min: 2, max: 1 }, 'size.max'],
       [{ min: 1, max: 4, idleTimeoutMs: 0 }, 'size.idleTimeoutMs'],
       [{ min: 1, max: 4, cooldownMs: -1 }, 'size.cooldownMs'],
@@ -403,6 +404,67 @@ describe('dynamic size: options', () => {
       expect(make).toThrow(InvalidOptionError);
       expect(make).toThrow(`\`${option}\``);
     }
+  });
+});
+
+describe('dynamic size: scaling to zero (min 0)', () => {
+  it('starts with no worker and running; work starts one at once; idle, it goes back to none', async () => {
+    const { clock, pool, log } = dynamic({ min: 0, max: 2, idleTimeoutMs: 1_000 });
+    await clock.flush();
+    expect(pool.getSnapshot().state).toBe('running');
+    expect(sized(pool)).toEqual([0, 0]);
+    expect(pool.getSnapshot().metrics.utilisation).toBe(0);
+
+    const results = pool.submitMany(tasks(3, 100));
+    await clock.flush();
+    expect(sized(pool)).toEqual([2, 2]); // up to max at once: three tasks wait
+    const done = await settle(clock, results);
+    expect(done.every(isOk)).toBe(true);
+
+    await clock.advance(1_000);
+    expect(sized(pool)).toEqual([0, 0]);
+    expect(scales(log).map((e) => [e.type, e.to])).toEqual([
+      ['scale.up', 1],
+      ['scale.up', 2],
+      ['scale.down', 1],
+      ['scale.down', 0],
+    ]);
+    // And again from zero.
+    const again = pool.submit(5);
+    await clock.flush();
+    expect(sized(pool)).toEqual([1, 1]);
+    expect(isOk(await settle(clock, again))).toBe(true);
+    await settle(clock, pool.close());
+    expect(pool.getSnapshot().state).toBe('stopped');
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('resize({ min: 0 }) and resize(0) let a dynamic pool give up every worker', async () => {
+    const { clock, pool } = dynamic({ min: 2, max: 4, idleTimeoutMs: 500 });
+    await clock.flush();
+    expect(sized(pool)).toEqual([2, 2]);
+    await pool.resize({ min: 0 });
+    await clock.advance(500);
+    expect(sized(pool)).toEqual([0, 0]);
+    await pool.resize(1);
+    await clock.flush();
+    expect(sized(pool)).toEqual([1, 1]);
+    await pool.resize(0);
+    await clock.flush();
+    expect(sized(pool)).toEqual([0, 0]);
+    await settle(clock, pool.close());
+  });
+
+  it('refuses min 0 with dryRun (a dry run starts no worker itself), and 0 for a fixed pool', async () => {
+    const worker = (n: number) => n;
+    const zeroDry = () => createPool({ worker, size: { min: 0, max: 2, dryRun: true } });
+    expect(zeroDry).toThrow(InvalidOptionError);
+    expect(zeroDry).toThrow('`size.min`');
+    const { clock, pool } = dynamic({ min: 1, max: 2, dryRun: true });
+    await clock.flush();
+    expect(() => pool.resize({ min: 0 })).toThrow('`resize.min`');
+    expect(() => createPool({ worker, size: 0 })).toThrow('`size`');
+    await settle(clock, pool.close());
   });
 });
 

@@ -6,7 +6,7 @@ import { checkInputs, type SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
-import { checkBounds } from '../scaling/sizing-options.js';
+import { checkBounds, dryRunAtZero } from '../scaling/sizing-options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
 import type { Either } from '../result.js';
@@ -263,8 +263,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         );
       }
       bounds = checkBounds(size.min ?? sizing.min, size.max ?? sizing.max, 'resize.');
+      if (bounds[0] === 0 && sizing.dryRun) throw dryRunAtZero('resize.min');
     } else {
-      checkSize('size', size);
+      // A dynamic pool whose min is 0 may be resized to 0 as well.
+      if (!(sizing?.min === 0 && size === 0)) checkSize('size', size);
       if (sizing !== undefined && (size < sizing.min || size > sizing.max)) {
         throw new InvalidOptionError(
           'size',

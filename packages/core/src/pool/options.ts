@@ -78,7 +78,7 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
    * Number of workers (each runs one task at a time), or a dynamic size: `{ min, max,
    * idleTimeoutMs, target, cooldownMs, dryRun }` — the pool starts `min` workers, starts one
    * more at once whenever work waits (up to `max`), retires workers idle for `idleTimeoutMs`
-   * (down to `min`), and resizes towards `target` on each metrics tick.
+   * (down to `min`, which may be 0), and resizes towards `target` on each metrics tick.
    * @default 1
    */
   readonly size?: number | DynamicSize;

@@ -157,8 +157,10 @@ export const poolMachine = setup({
     drain: fromPromise<void, Dispatcher<unknown, unknown>>(({ input }) => input.whenIdle()),
   },
   guards: {
+    // (A dynamic pool with min 0 starts with no worker: it is ready at once.)
     allReady: ({ context }) =>
-      context.seats.length > 0 && context.dispatcher.readyCount() >= context.seats.length,
+      (context.seats.length > 0 || context.size === 0) &&
+      context.dispatcher.readyCount() >= context.seats.length,
     noWorkers: ({ context }) => Object.keys(context.workers).length === 0,
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&

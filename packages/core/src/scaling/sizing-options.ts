@@ -9,7 +9,10 @@ export type ScaleTarget =
 
 /** A pool that sizes itself between `min` and `max` workers. */
 export interface DynamicSize {
-  /** Fewest workers (the pool starts with these). */
+  /**
+   * Fewest workers (the pool starts with these). 0 scales to zero: no worker until work comes,
+   * none again once all are idle (not with `dryRun`, which starts none itself).
+   */
   readonly min: number;
   /** Most workers. */
   readonly max: number;
@@ -45,9 +48,9 @@ export interface SizingConfig {
 
 const KNOWN = ['min', 'max', 'idleTimeoutMs', 'target', 'cooldownMs', 'dryRun'];
 
-function whole(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, value, 'a whole number >= 1');
+function whole(option: string, value: unknown, least: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < least) {
+    throw new InvalidOptionError(option, value, `a whole number >= ${least}`);
   }
   return value;
 }
@@ -63,10 +66,21 @@ function positive(option: string, value: unknown, infinity: boolean): number {
   return value;
 }
 
-/** Checks `min <= max`, both whole numbers >= 1. */
+/**
+ * A dry run starts no worker itself, not even on demand: with `min` 0 the pool would have none.
+ */
+export function dryRunAtZero(option: string): InvalidOptionError {
+  return new InvalidOptionError(
+    option,
+    0,
+    'a whole number >= 1 with size.dryRun: a dry run starts no worker itself, so the pool would have none',
+  );
+}
+
+/** Checks `min <= max`: `min` a whole number >= 0 (0: scale to zero when idle), `max` >= 1. */
 export function checkBounds(min: unknown, max: unknown, prefix = 'size.'): [number, number] {
-  const lo = whole(`${prefix}min`, min);
-  const hi = whole(`${prefix}max`, max);
+  const lo = whole(`${prefix}min`, min, 0);
+  const hi = whole(`${prefix}max`, max, 1);
   if (lo > hi) {
     throw new InvalidOptionError(`${prefix}max`, hi, `a whole number >= ${prefix}min (${lo})`);
   }
@@ -90,6 +104,7 @@ export function resolveSizing(size: DynamicSize): SizingConfig {
   const dryRun = size.dryRun ?? false;
   if (typeof dryRun !== 'boolean')
     throw new InvalidOptionError('size.dryRun', dryRun, 'true or false');
+  if (dryRun && min === 0) throw dryRunAtZero('size.min');
   const target = size.target;
   if (target !== undefined) {
     const allowed = '{ utilisation: number in (0, 1] } or { queueWaitP99Ms: number > 0 }';
