@@ -11,6 +11,7 @@ import {
   InvalidOptionError,
   isOk,
   PoolStateError,
+  WorkerCrashedError,
   type DynamicSize,
   type MetricsOptions,
   type Pool,
@@ -452,6 +453,27 @@ describe('dynamic size: scaling to zero (min 0)', () => {
     await pool.resize(0);
     await clock.flush();
     expect(sized(pool)).toEqual([0, 0]);
+    await settle(clock, pool.close());
+  });
+
+  it("with restart 'temporary', losing its last worker leaves it running with none, not failed", async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      clock,
+      size: { min: 0, max: 1 },
+      supervision: { restart: 'temporary' },
+      worker: (n: number) => {
+        if (n < 0) throw new WorkerCrashedError('the worker broke');
+        return n;
+      },
+    }).start();
+    await clock.flush();
+    expect(isOk(await settle(clock, pool.submit(-1)))).toBe(false);
+    await clock.flush();
+    expect(pool.getSnapshot().state).toBe('running');
+    expect(sized(pool)).toEqual([0, 0]);
+    expect(await settle(clock, pool.run(3))).toBe(3);
+    expect(sized(pool)).toEqual([1, 1]);
     await settle(clock, pool.close());
   });
 

@@ -162,10 +162,13 @@ export const poolMachine = setup({
       (context.seats.length > 0 || context.size === 0) &&
       context.dispatcher.readyCount() >= context.seats.length,
     noWorkers: ({ context }) => Object.keys(context.workers).length === 0,
+    // The last worker is gone for good: a pool that may not be empty has failed (one whose
+    // `min` is 0 just shrinks to none, and demand starts a worker again).
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&
       context.seats.length === 1 &&
-      context.seats[0] === event.id,
+      context.seats[0] === event.id &&
+      context.dispatcher.sizing?.min !== 0,
   },
   actions: {
     open: ({ context }) => context.dispatcher.open(),
