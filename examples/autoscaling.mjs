@@ -1,6 +1,7 @@
 // Autoscaling: a pool of 1 to 4 workers grows at once when work waits (reason 'demand'),
 // resizes towards a utilisation target on metrics ticks ('utilisation'), and retires workers
-// idle for idleTimeoutMs ('idle'). Every change is a scale.up / scale.down event with its reason.
+// idle for idleTimeoutMs ('idle'); with min 0 an idle pool gives up every worker and the next
+// task starts one. Every change is a scale.up / scale.down event with its reason.
 import { createPool } from '@troupe/core';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -44,5 +45,11 @@ console.log(`${at()}  after the quiet spell: size ${pool.getSnapshot().size} (mi
 
 await pool.resize({ min: 2, max: 3 }); // new bounds: the size moves into them at once
 console.log(`${at()}  resize({ min: 2, max: 3 }) → ${pool.getSnapshot().size} workers`);
+
+await pool.resize({ min: 0 }); // scale to zero: idle workers retire down to none
+await sleep(500);
+console.log(`${at()}  resize({ min: 0 }), quiet: ${pool.getSnapshot().size} workers`);
+await pool.submit(10); // the next task starts a worker at once
+console.log(`${at()}  one task later: ${pool.getSnapshot().size} worker`);
 await pool.close();
 console.log(`${at()}  closed`);
