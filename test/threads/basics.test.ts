@@ -111,6 +111,26 @@ describe('fromWorkerThread', () => {
     await pool.close();
   });
 
+  it("gives the module the workerData option as Node's workerData, in every thread", async () => {
+    const data = { model: 'small', sizes: [1, 2, 3], at: new Date(0) };
+    const pool = createPool({
+      worker: fromWorkerThread<null, unknown>(tasks, {
+        export: 'workerDataSeen',
+        workerData: data,
+      }),
+      size: 2,
+    }).start();
+    const seen = await Promise.all([1, 2, 3, 4].map(() => pool.run(null)));
+    for (const value of seen) expect(value).toEqual(data);
+    await pool.close();
+    // Without the option the module's workerData is undefined, not the runtime's own wiring.
+    const plain = createPool({
+      worker: fromWorkerThread<null, unknown>(tasks, { export: 'workerDataSeen' }),
+    }).start();
+    await expect(plain.run(null)).resolves.toBeUndefined();
+    await plain.close();
+  });
+
   it('shows the task its taskId and attempt, and a signal', async () => {
     const pool = createPool({
       worker: fromWorkerThread<null, unknown>(tasks, { export: 'describeCtx' }),
@@ -194,6 +214,8 @@ describe('fromWorkerThread options', () => {
     ['resourceLimits', { maxOldGenerationSizeMb: -16 }, 'resourceLimits.maxOldGenerationSizeMb'],
     ['resourceLimits', { heapMb: 16 }, 'resourceLimits.heapMb'],
     ['timeout', 5, 'timeout'],
+    ['workerData', { load: () => 'model' }, 'workerData'],
+    ['workerData', Symbol('config'), 'workerData'],
   ];
   it.each(bad)('rejects %s = %o, naming the option', (key, value, option) => {
     const error = thrownBy(() => fromWorkerThread(tasks, { [key]: value }));

@@ -79,6 +79,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         concurrency: config.concurrency,
         port: port2,
         wake,
+        data: config.workerData,
       },
       transferList: [port2],
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),

@@ -31,6 +31,13 @@ export interface ThreadOptions {
    * @default 1_000
    */
   readonly terminateTimeoutMs?: number;
+  /**
+   * A value every thread gets, read by the worker module as Node's own `workerData` (`import
+   * { workerData } from 'node:worker_threads'`) — configuration, a path to load at start. It is
+   * copied into each thread (structured clone), so it must be cloneable; checked here.
+   * @default undefined
+   */
+  readonly workerData?: unknown;
 }
 
 /** Thread options after validation and defaults. */
@@ -41,9 +48,10 @@ export interface ThreadConfig {
   readonly resourceLimits: ResourceLimits | undefined;
   readonly concurrency: number;
   readonly terminateTimeoutMs: number;
+  readonly workerData: unknown;
 }
 
-const KNOWN = ['export', 'resourceLimits', 'concurrency', 'terminateTimeoutMs'];
+const KNOWN = ['export', 'resourceLimits', 'concurrency', 'terminateTimeoutMs', 'workerData'];
 const LIMITS = [
   'maxOldGenerationSizeMb',
   'maxYoungGenerationSizeMb',
@@ -126,5 +134,15 @@ export function resolveThreadOptions(module: unknown, options: unknown): ThreadC
     );
   }
   const resourceLimits = checkLimits(given.resourceLimits);
-  return { href, exportName, resourceLimits, concurrency, terminateTimeoutMs };
+  const workerData = given.workerData;
+  try {
+    structuredClone(workerData);
+  } catch (error) {
+    throw new InvalidOptionError(
+      'workerData',
+      workerData,
+      `a value that can be structured-cloned into a thread (no functions, symbols or objects holding them): ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  return { href, exportName, resourceLimits, concurrency, terminateTimeoutMs, workerData };
 }

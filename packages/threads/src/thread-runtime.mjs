@@ -16,6 +16,8 @@
  *
  * Must match `protocol.ts` on the main side.
  */
+import { syncBuiltinESMExports } from 'node:module';
+import * as threads from 'node:worker_threads';
 import { receiveMessageOnPort, workerData } from 'node:worker_threads';
 
 const TRANSFER = Symbol.for('troupe.transfer');
@@ -23,7 +25,13 @@ const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
 
-const { module: href, export: exportName, concurrency, port, wake } = workerData;
+const { module: href, export: exportName, concurrency, port, wake, data } = workerData;
+
+// The worker module sees the pool's `workerData` option as Node's own `workerData`, not this
+// runtime's wiring: the builtin's export is replaced, and its ESM bindings synced, before the
+// module is imported.
+threads.default.workerData = data;
+syncBuiltinESMExports();
 
 /**
  * Marks `value` so that the objects in `list` (ArrayBuffers, MessagePorts) are moved to the
