@@ -115,6 +115,29 @@ describe('setPriority', () => {
     await pool.close();
   });
 
+  it("re-levels a submit waiting for room (overflow 'wait'): it enters the queue at its new level", async () => {
+    const { order, pool, blocked, submitAll, drain } = gatedPool({
+      ...PRIORITY,
+      capacity: 2,
+      overflow: 'wait',
+    });
+    await blocked();
+    // 'a' and 'b' fill the queue; 'late' and 'next' wait for room, 'late' first.
+    const results = submitAll([
+      ['a', 0],
+      ['b', 0],
+      ['late', 0],
+      ['next', 0],
+    ]);
+    expect(pool.getSnapshot().metrics).toMatchObject({ queued: 2, waiting: 2 });
+    expect(pool.setPriority('late', 2)).toBe(true);
+    // Room comes one at a time: 'late' (at level 2 now) overtakes what queued before it.
+    await drain();
+    await Promise.all(results);
+    expect(order).toEqual(['gate', 'a', 'late', 'b', 'next']);
+    await pool.close();
+  });
+
   it('re-levels a task waiting out a retry delay: it queues again at its new level', async () => {
     const { clock, order, pool, blocked, drain } = gatedPool(PRIORITY, {
       retry: { attempts: 2, backoff: { minMs: 100, maxMs: 100, jitter: 0 } },

@@ -51,10 +51,11 @@ export interface Pool<TInput, TOutput> {
   /** Runs `input` on a worker; resolves with `Right(output)` or `Left(TaskError)`. Never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>>;
   /**
-   * Changes the priority of the task submitted with `{ id }` while it is queued (or waiting
-   * out a retry delay), keeping its place in arrival order: it runs by its new level from now
-   * on. Returns `false` when no such task is queued (unknown id, already running or settled,
-   * still waiting for room). Throws `InvalidOptionError` for a priority that is not a level.
+   * Changes the priority of the task submitted with `{ id }` while it has not started (queued,
+   * waiting out a retry delay, or waiting for room under overflow `'wait'`), keeping its place
+   * in arrival order: it runs by its new level from now on. Returns `false` when there is no
+   * such task yet to run (unknown id, already running or settled). Throws `InvalidOptionError`
+   * for a priority that is not a level.
    */
   setPriority(id: string, priority: number): boolean;
   /**

@@ -92,7 +92,13 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       throw new InvalidOptionError('priority', priority, priorityRange(levels));
     const task = this.named.get(id);
     if (task === undefined) return false;
-    if (task.state !== TaskState.queued && task.state !== TaskState.retrying) return false;
+    // Queued, waiting out a retry delay, or waiting for room (overflow 'wait'): not yet running.
+    if (
+      task.state !== TaskState.queued &&
+      task.state !== TaskState.retrying &&
+      task.state !== TaskState.waiting
+    )
+      return false;
     const x = ownExtras(task);
     if (x.priority !== priority && task.state === TaskState.queued) {
       this.backlog.reprioritise(task, priority);
