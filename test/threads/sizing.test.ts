@@ -14,17 +14,21 @@ expectNoThreadLeftAfterAll();
 
 const tasks = fixture('tasks.mjs');
 
+/** A dynamic pool running the fixture's `later` on threads, idle timeout 1 s on a virtual clock. */
+function laterPool(min: number, max: number) {
+  const clock = createVirtualClock();
+  const pool = createPool({
+    worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, { export: 'later' }),
+    size: { min, max, idleTimeoutMs: 1_000 },
+    clock,
+  }).start();
+  return { clock, pool };
+}
+
 describe('a dynamic pool of threads', () => {
   it('grows to max threads for a burst, shrinks back to min once idle, and leaves none after close', async () => {
-    const clock = createVirtualClock();
     const before = threadStats().live;
-    const pool = createPool({
-      worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, {
-        export: 'later',
-      }),
-      size: { min: 1, max: 3, idleTimeoutMs: 1_000 },
-      clock,
-    }).start();
+    const { clock, pool } = laterPool(1, 3);
     await nextEvent(pool, 'worker.started');
     expect(threadStats().live - before).toBe(1);
 
@@ -54,15 +58,8 @@ describe('a dynamic pool of threads', () => {
   });
 
   it('with min 0 holds no thread until there is work, and none again once idle', async () => {
-    const clock = createVirtualClock();
     const before = threadStats().live;
-    const pool = createPool({
-      worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, {
-        export: 'later',
-      }),
-      size: { min: 0, max: 2, idleTimeoutMs: 1_000 },
-      clock,
-    }).start();
+    const { clock, pool } = laterPool(0, 2);
     await clock.flush();
     expect(pool.getSnapshot().state).toBe('running');
     expect(threadStats().live - before).toBe(0);
