@@ -453,6 +453,9 @@ describe('dynamic size: scaling to zero (min 0)', () => {
     await pool.resize(0);
     await clock.flush();
     expect(sized(pool)).toEqual([0, 0]);
+    for (const bad of [-1, 0.5, 5]) {
+      expect(() => pool.resize(bad)).toThrow('allowed: a whole number from 0 to 4');
+    }
     await settle(clock, pool.close());
   });
 

@@ -265,16 +265,15 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       }
       bounds = checkBounds(size.min ?? sizing.min, size.max ?? sizing.max, 'resize.');
       if (bounds[0] === 0 && sizing.dryRun) throw dryRunAtZero('resize.min');
-    } else {
-      // A dynamic pool whose min is 0 may be resized to 0 as well.
-      if (!(sizing?.min === 0 && size === 0)) checkSize('size', size);
-      if (sizing !== undefined && (size < sizing.min || size > sizing.max)) {
-        throw new InvalidOptionError(
-          'size',
-          size,
-          `a whole number from ${sizing.min} to ${sizing.max} (the pool's bounds; resize({ min, max }) moves them)`,
-        );
-      }
+    } else if (sizing === undefined) {
+      checkSize('size', size);
+    } else if (!Number.isInteger(size) || size < sizing.min || size > sizing.max) {
+      // A dynamic pool's bounds say it all (its min may be 0).
+      throw new InvalidOptionError(
+        'size',
+        size,
+        `a whole number from ${sizing.min} to ${sizing.max} (the pool's bounds; resize({ min, max }) moves them)`,
+      );
     }
     const state = this.#state.value;
     if (state !== 'starting' && state !== 'running') {
