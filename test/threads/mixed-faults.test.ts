@@ -9,6 +9,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { createPool, isOk, type TaskResult } from '@troupe/core';
 import { fromWorkerThread, threadStats } from '@troupe/threads';
 import { expectConserved } from '../../packages/core/test/support/conservation.js';
+import { seeded } from '../reliability/support/observe.js';
 import { expectNoThreadLeftAfterAll, fixture } from './support/threads.js';
 
 expectNoThreadLeftAfterAll();
@@ -19,17 +20,6 @@ const OK = 0;
 const THROW = 1;
 const HANG = 2;
 const EXIT = 3;
-
-/** A small seeded PRNG (mulberry32), so that a failure can be replayed. */
-function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * What a task of `kind` may end with: its own outcome, or the fate of a sibling on its thread
