@@ -98,6 +98,24 @@ describe('fromWorkerThread', () => {
     await pool.close();
   });
 
+  it('sends the run that fills the last lane at once, not at the end of the burst', async () => {
+    // The caller submits three runs to a thread with three lanes, then blocks without letting a
+    // microtask run: the thread must have all three already (a busy thread would otherwise
+    // idle until the caller's burst ends). Blocking waits on the count the runs bump, bounded.
+    const started = counter();
+    const pool = countedSpinPool(3);
+    await pool.run({ started: counter(), ms: 0 }); // thread up
+    const runs = [1, 2, 3].map(() => pool.run({ started, ms: 0 }));
+    const deadline = performance.now() + 5_000;
+    for (let seen = 0; seen < 3 && performance.now() < deadline;) {
+      Atomics.wait(started, 0, seen, deadline - performance.now());
+      seen = Atomics.load(started, 0);
+    }
+    expect(Atomics.load(started, 0)).toBe(3);
+    await Promise.all(runs);
+    await pool.close();
+  });
+
   it('does not hold an answer back behind a task as long as the one it came from', async () => {
     // Eight 50 ms tasks sent to one thread: each answer leaves as its task ends (the next task
     // would make it wait past 8 ms), not with the next one's (50 ms: room for a busy machine).

@@ -116,15 +116,15 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     pending.put(id, run);
     ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
-    // goes on submitting), and so does a batch that fills every lane; the rest of a burst goes
-    // out together at the end of it.
-    const outbox = this.#outbox;
-    outbox.add(
+    // goes on submitting), and so does the run that takes the thread's last lane: no more come
+    // until an answer frees one, so waiting for the end of the caller's burst would only leave
+    // the thread idle meanwhile. The runs in between go out together.
+    this.#outbox.add(
       id,
       ctx.taskId,
       ctx.attempt,
       input,
-      idle || outbox.size + 1 >= this.#config.concurrency,
+      idle || pending.size >= this.#config.concurrency,
     );
     return run;
   }
