@@ -1,0 +1,96 @@
+/**
+ * Every runnable example in `examples/` runs to its end against the sources and prints what it
+ * shows: the guides point at them, so one that stops working must fail here, not in a reader's
+ * terminal. Each example is imported once (it runs at its module's top level) with its output
+ * captured; the checks are on what it prints that does not depend on the machine's speed.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+/** Runs `examples/<file>` and returns what it printed, line by line. */
+async function run(file: string): Promise<string[]> {
+  const printed: string[] = [];
+  const keep = (...parts: unknown[]) => {
+    printed.push(parts.map(String).join(' '));
+  };
+  vi.spyOn(console, 'log').mockImplementation(keep);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    keep(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+    return true;
+  });
+  // Through vitest's module runner, so '@troupe/*' in the example resolves to the sources.
+  await import(/* @vite-ignore */ `../../examples/${file}`);
+  return printed.join('\n').split(/[\r\n]+/);
+}
+
+/** The one printed line that starts with `prefix` (after leading spaces and a time stamp). */
+function line(lines: string[], prefix: string): string {
+  const found = lines.filter((l) => l.replace(/^\s*(\d+ ms\s+)?/, '').startsWith(prefix));
+  if (found.length === 0)
+    throw new Error(`no line starts with '${prefix}' in:\n${lines.join('\n')}`);
+  return found[found.length - 1]!;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('examples', () => {
+  it('through: results in source order, bounded concurrency, cancel on unsubscribe', async () => {
+    const lines = await run('through.mjs');
+    expect(line(lines, 'emitted in source order:')).toContain(
+      'BARBAZQUX FOO QUUX CORGE <TaskFailed> A GARPLY WALDO',
+    );
+    expect(line(lines, 'at most')).toContain('at most 3 running at once');
+    expect(line(lines, 'submitMany:')).toContain('X YY ZZZ');
+  });
+
+  it('batching: per-item results, the wrong-length error, and the partial batch at close', async () => {
+    const lines = await run('batching.mjs');
+    expect(line(lines, 'item 1:')).toBe('item 1: user-1');
+    expect(line(lines, 'item 13:')).toContain('TaskFailed');
+    expect(line(lines, 'wrong length:')).toContain('wrong length: true');
+    expect(line(lines, 'after close:')).toBe('after close: user-40, user-41, user-42');
+    expect(line(lines, 'items 30')).toContain('completed 27, failed 3');
+  });
+
+  it('rate-limit: never more than the limit per interval, results in order', async () => {
+    const lines = await run('rate-limit.mjs');
+    expect(line(lines, 'results in order:')).toBe('results in order: true');
+    const perWindow = lines
+      .map((l) => /: (\d+) starts/.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    expect(perWindow.reduce((a, b) => a + b, 0)).toBe(17);
+    for (const starts of perWindow) expect(starts).toBeLessThanOrEqual(5);
+  });
+
+  it('priority-aging: with aging the low task waits less than without', async () => {
+    const lines = await run('priority-aging.mjs');
+    const waited = (prefix: string) =>
+      Number(/low task waited (\d+) ms/.exec(line(lines, prefix))?.[1]);
+    expect(waited('aging')).toBeLessThan(waited('strict'));
+  });
+
+  it('autoscaling: grows, shrinks to zero, starts again on demand, closes', async () => {
+    const lines = await run('autoscaling.mjs');
+    expect(line(lines, 'resize({ min: 0 }), quiet:')).toContain('0 workers');
+    expect(line(lines, 'one task later:')).toContain('1 worker');
+    expect(lines.some((l) => l.includes('scale.up'))).toBe(true);
+    expect(lines.some((l) => l.includes('scale.down'))).toBe(true);
+    expect(line(lines, 'closed')).toContain('closed');
+  });
+
+  it('thread-pool: every block hashed on threads, none left after close', async () => {
+    const lines = await run('thread-pool/index.mjs');
+    expect(line(lines, 'completed')).toContain('completed 64, failed 0, crashes 0');
+    expect(line(lines, 'threads still running after close:')).toContain('after close: 0');
+  });
+
+  it('demo: every task accounted for, counters conserve, nothing left after close', async () => {
+    const lines = await run('demo.mjs');
+    expect(line(lines, 'outcomes:')).toContain('3000/3000');
+    expect(line(lines, 'outcomes:')).toContain('counters conserve: yes');
+    expect(line(lines, 'late results discarded:')).toContain('workers left after close: 0');
+    expect(line(lines, "Pool 'hash'")).toContain('threads left after close: 0');
+  });
+});
