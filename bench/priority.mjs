@@ -17,6 +17,13 @@ export const PRIORITY_LEVELS = [3, 10];
 // with 200,000 queued, so 64 is left out to keep the suite's time down.
 export const PRIORITY_CONCURRENCIES = [1, 8];
 export const AGING_EVERY_MS = 10;
+/**
+ * Rounds of the shorter rows, per round of the longer ones. A 20,000-task run lasts 40–150 ms,
+ * so one collection or scheduler hiccup moves a sample by a third or more; the medians of those
+ * rows take this many times the samples (the runs are cheap) to be as steady as the others'.
+ */
+export const SHORT_ROWS_ROUNDS_FACTOR = 3;
+const SHORT_ROW_TASKS = 50_000;
 export const PRIORITY_LIBRARIES = ['troupe', 'troupe-aging', 'p-queue'];
 const SEED = 0x7e0b5;
 
@@ -135,7 +142,8 @@ const worksFor = (counts) =>
 
 /**
  * Checks the order, runs one untimed warm-up round on the smallest count (p-queue's insertion
- * is O(queued), so a warm-up at 200,000 would cost most of a minute), then `rounds` timed ones.
+ * is O(queued), so a warm-up at 200,000 would cost most of a minute), then `rounds` timed ones
+ * (`SHORT_ROWS_ROUNDS_FACTOR` times as many for the rows under 50,000 tasks).
  * Returns `{ agingEveryMs, rows }`, rows
  * `{ n, levels, concurrency, samples: {lib: number[]}, median: {lib: tasks/s} }`.
  */
@@ -155,12 +163,19 @@ export async function measurePriority({ rounds, counts = PRIORITY_TASK_COUNTS, l
     rows.find((r) => r.n === n && r.levels === levels && r.concurrency === concurrency);
   log('priority: order checked; warm-up round');
   await runRound(0, worksFor([Math.min(...counts)]), () => {});
-  for (let round = 1; round <= rounds; round++) {
+  const shortWorks = works.filter((work) => work.n < SHORT_ROW_TASKS);
+  const allRounds = rounds * (shortWorks.length > 0 ? SHORT_ROWS_ROUNDS_FACTOR : 1);
+  for (let round = 1; round <= allRounds; round++) {
     const t0 = performance.now();
-    await runRound(round, works, (work, concurrency, library, perSecond) =>
-      rowOf(work, concurrency).samples[library].push(perSecond),
+    await runRound(
+      round,
+      round <= rounds ? works : shortWorks,
+      (work, concurrency, library, perSecond) =>
+        rowOf(work, concurrency).samples[library].push(perSecond),
     );
-    log(`priority: round ${round}/${rounds} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    log(
+      `priority: round ${round}/${allRounds} (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
   }
   for (const row of rows) {
     for (const lib of PRIORITY_LIBRARIES) row.median[lib] = median(row.samples[lib]);

@@ -212,6 +212,17 @@ export function markdownTables(results, { tasks }) {
 
 // ---- docs/benchmarks.md -------------------------------------------------------------------
 
+/** "3 rounds (9 for the 20,000-task rows)": the rounds each task count got. */
+function roundsPerCount(priority) {
+  const byCount = new Map();
+  for (const row of priority.rows) byCount.set(row.n, row.samples.troupe.length);
+  const [[, most], ...rest] = [...byCount].sort((a, b) => b[0] - a[0]);
+  const others = rest
+    .filter(([, n]) => n !== most)
+    .map(([tasks, n]) => `${n} for the ${count(tasks)}-task rows`);
+  return others.length === 0 ? rounds(most) : `${rounds(most)} (${others.join('; ')})`;
+}
+
 function prioritySection(env, priority) {
   const counts = [...new Set(priority.rows.map((row) => row.n))];
   const smallest = Math.min(...counts);
@@ -220,7 +231,9 @@ function prioritySection(env, priority) {
 Measured at commit ${env.revision}. Target from the issue: Troupe's priority dispatch at least
 **${PRIORITY_TARGET}×** p-queue's (its \`priority\` option) at equal concurrency. Met in ${priorityVerdicts(priority).join('; ')}.
 
-Medians of ${rounds(env.priorityRounds)}; "per round" is the range of Troupe / p-queue over the rounds.
+Medians of ${roundsPerCount(priority)}; "per round" is the range of Troupe / p-queue over the rounds. The
+shorter rows get more rounds: one of their runs lasts 40–150 ms, so a single collection or scheduler hiccup moves
+a sample by a third or more, and their runs are cheap.
 
 ${priorityTable(priority)}
 

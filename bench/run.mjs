@@ -2,7 +2,8 @@
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
  * submit-many, threads; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
- * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3), `--submit-many-rounds N`
+ * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
+ * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3).
  */
 import { execFileSync } from 'node:child_process';
