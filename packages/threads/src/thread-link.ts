@@ -116,15 +116,18 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     pending.put(id, run);
     ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
-    // goes on submitting), and so does the run that takes the thread's last lane: no more come
-    // until an answer frees one, so waiting for the end of the caller's burst would only leave
-    // the thread idle meanwhile. The runs in between go out together.
-    this.#outbox.add(
+    // goes on submitting). So does the run that takes the thread's last lane when most of its
+    // runs are still here: no more come until an answer frees a lane, and the thread, holding
+    // few, would idle until the caller's burst ends. Otherwise (the pool topping up a busy
+    // thread, a run per answer) the runs go out together at the end of the burst.
+    const outbox = this.#outbox;
+    const { concurrency } = this.#config;
+    outbox.add(
       id,
       ctx.taskId,
       ctx.attempt,
       input,
-      idle || pending.size >= this.#config.concurrency,
+      idle || (pending.size >= concurrency && (outbox.size + 1) * 2 > concurrency),
     );
     return run;
   }
