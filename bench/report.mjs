@@ -239,7 +239,7 @@ ${priorityTable(priority)}
 
 - Each measurement creates a fresh pool (\`size\` = concurrency, \`queue: { kind: 'priority', levels, capacity: Infinity }\`,
   plus \`aging: { everyMs: ${priority.agingEveryMs} }\` in the aging rows; timed only once it is \`running\`) or a fresh
-  \`new PQueue({ concurrency })\`, runs a full GC, then times submitting all the tasks (\`pool.submit(i, { priority })\`,
+  \`new PQueue({ concurrency })\`, collects garbage (see [Method](#method)), then times submitting all the tasks (\`pool.submit(i, { priority })\`,
   \`queue.add(() => task(i), { priority })\`) into a preallocated array and awaiting them all with \`Promise.all\`.
   The task is \`async (x) => x\`. Priorities are \`0 … levels-1\` (higher runs first in both), drawn from one seeded
   generator: every library gets the same sequence. One options object per level is shared by all submits of that
@@ -265,7 +265,7 @@ Medians of ${rounds(env.manyRounds)}. The ratios are of the medians.
 
 ${submitManyTable(many)}
 
-- Each measurement starts from an array of ${count(many.n)} numbers made beforehand and a full GC, and times until
+- Each measurement starts from an array of ${count(many.n)} numbers made beforehand and collected garbage (see [Method](#method)), and times until
   every output is in an array in input order: \`await pool.submitMany(inputs)\` on a fresh pool (\`size\` as shown,
   \`queue.capacity: Infinity\`, timed only once it is \`running\`); \`pool.submit(inputs[i])\` in a loop into a
   preallocated array, then \`Promise.all\`, on another fresh pool; \`await queue.addAll(inputs.map((x) => () => worker(x)))\`
@@ -325,13 +325,19 @@ ${memoryTable(memory)}
 
 - **Throughput.** Each measurement creates a fresh pool (\`size\` = concurrency,
   \`queue.capacity: Infinity\`, timed only once it is \`running\`), a fresh \`new PQueue({ concurrency })\`
-  or a fresh \`pLimit(concurrency)\`, runs a full GC (every library starts from the same collected heap),
+  or a fresh \`pLimit(concurrency)\`, collects garbage (every library starts from the same collected heap; see below),
   then times submitting all ${count(env.tasks)} tasks (\`pool.submit(i)\`, \`queue.add(() => task(i))\`,
   \`limit(() => task(i))\`) into a preallocated array and awaiting them all with \`Promise.all\`. Tasks
   are \`async (x) => x\` (trivial) and \`(x) => new Promise((r) => setImmediate(() => r(x)))\` (one
   setImmediate). One untimed warm-up round runs first; in every round each case runs the libraries
   back to back, in an order that rotates from round to round. Troupe's results are checked against its
   metrics afterwards.
+- **Garbage before timing.** Every timed run, in every section, starts after two full GCs back to back
+  (\`collectGarbage\` in \`bench/util.mjs\`). After a single one, V8 sweeps the freed pages lazily and in the
+  background, so the code timed next paid for sweeping what the previous library left: \`submitMany\` ran at
+  2.25M tasks/s right after p-queue's \`addAll\` of a million closures and at 4.4–5M/s in the runs after it. V8
+  finishes that sweeping before it starts the second collection, which frees next to nothing (4.99M/s right after
+  p-queue). Runs before this change used one GC.
 - **Bare limiter** (\`bench/bare-limiter.mjs\`): not a peer but the reference for a row. The least a
   concurrency limiter can do — a FIFO array with a head index and a count of running calls; no metrics,
   no cancellation, no timeouts, no \`Either\`, no validation — measured the same way. "bare limiter /
