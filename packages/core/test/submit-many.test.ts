@@ -99,6 +99,91 @@ describe('submitMany: results in input order', () => {
   });
 });
 
+describe('submitMany: synchronous workers run the call inline', () => {
+  it('a task the worker submits meanwhile runs before the rest of the call', async () => {
+    const order: (number | string)[] = [];
+    let extra: Promise<TaskResult<string>> | undefined;
+    const pool = createPool<number | string, number | string>({
+      worker: (x) => {
+        order.push(x);
+        if (x === 2) extra = pool.submit('x') as Promise<TaskResult<string>>;
+        return x;
+      },
+      size: 1,
+    }).start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = await pool.submitMany([0, 1, 2, 3, 4]);
+    expect(order).toEqual([0, 1, 2, 'x', 3, 4]);
+    expect(results.map(valueOf)).toEqual([0, 1, 2, 3, 4]);
+    expect(valueOf(await extra!)).toBe('x');
+    expectConserved(pool.getSnapshot().metrics);
+    await pool.close();
+  });
+
+  it('each input is timed from when it starts: it waited for the ones before it, it ran for its own time', async () => {
+    // Each run takes 1 ms of the pool's clock (the worker moves it on, synchronously).
+    const virtual = createVirtualClock();
+    let skew = 0;
+    const clock = { ...virtual, now: () => virtual.now() + skew };
+    const pool = createPool({
+      worker: (n: number) => {
+        skew += 1;
+        return n;
+      },
+      size: 1,
+      clock,
+    }).start();
+    await clock.flush();
+    await pool.submitMany([0, 1, 2, 3, 4]);
+    const { latency, queueWait, utilisation } = pool.getSnapshot().metrics;
+    expect(latency.max).toBeCloseTo(1, 1);
+    expect(latency.p50).toBeCloseTo(1, 1);
+    expect(queueWait.max).toBeCloseTo(4, 1);
+    expect(utilisation).toBeCloseTo(1, 2); // busy the whole time, not idle between inputs
+    await pool.close();
+  });
+
+  it('stops where the rate limit holds and queues the rest, which then starts on its clock', async () => {
+    const virtual = createVirtualClock();
+    const started: number[] = [];
+    const pool = createPool({
+      worker: (n: number) => {
+        started.push(n);
+        return n;
+      },
+      size: 1,
+      rate: { limit: 2, intervalMs: 100 },
+      clock: virtual,
+    }).start();
+    await virtual.flush();
+    const results = pool.submitMany([0, 1, 2, 3, 4]);
+    expect(started).toEqual([0, 1]);
+    expect(pool.getSnapshot().metrics.queued).toBe(3);
+    await virtual.advance(100);
+    expect(started).toEqual([0, 1, 2, 3]);
+    await virtual.advance(100);
+    expect((await results).map(valueOf)).toEqual([0, 1, 2, 3, 4]);
+    await pool.close();
+  });
+
+  it('a worker that closes the pool mid-call: the inputs after it are refused pool-closed', async () => {
+    let closing: Promise<void> | undefined;
+    const pool = createPool({
+      worker: (n: number) => {
+        if (n === 1) closing = pool.close();
+        return n;
+      },
+      size: 1,
+    }).start();
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = await pool.submitMany([0, 1, 2, 3]);
+    expect(results.map(valueOf)).toEqual([0, 1, 'TaskRejected', 'TaskRejected']);
+    expect(results.slice(2).map(reasonOf)).toEqual(['pool-closed', 'pool-closed']);
+    await closing;
+    expectConserved(pool.getSnapshot().metrics);
+  });
+});
+
 describe('submitMany: admission per item', () => {
   it("overflow 'reject': the excess items are refused queue-full, each counted in rejected", async () => {
     const clock = createVirtualClock();

@@ -116,13 +116,34 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
     const now = this.config.clock.now();
     let i = 0;
     if (extras === undefined && this.backlog.priority === undefined) {
-      // Idle workers take inputs straight away (synchronous ones may run them all inline) …
+      // Idle workers take inputs straight away. One that finishes an input synchronously takes
+      // the next at once, staying busy: no idle ⇄ busy edge, idle-stack round trip or pump per
+      // input (synchronous workers may run the whole call inline) …
       const idle = this.roster.idle;
-      while (i < n && this.accepting && idle.length > 0 && this.metrics.queued === 0) {
-        const task = new Task(first + i, list[i], this.tick(now), undefined);
-        task.resolve = resolveOne;
-        i++;
-        this.place(task, HAS_ROOM, now);
+      const tick = this.tick(now);
+      while (
+        i < n &&
+        this.accepting &&
+        idle.length > 0 &&
+        this.metrics.queued === 0 &&
+        this.mayStart(now)
+      ) {
+        const slot = idle.pop()!;
+        let at = now;
+        for (;;) {
+          const task = new Task(first + i, list[i], tick, undefined);
+          task.resolve = resolveOne;
+          i++;
+          this.metrics.submitted++;
+          if (!this.start(slot, task, at)) break;
+          at = this.settledAt;
+          // Stop where `place` would not start it: the call is over, the pool closed, a task
+          // submitted meanwhile waits in the queue (it goes first), or the rate limit holds.
+          if (i === n || !this.accepting || this.metrics.queued > 0 || !this.mayStart(at)) {
+            this.pump(slot, at);
+            break;
+          }
+        }
       }
       // … and the rest, if the queue has room for all of it, queue as one lazy entry.
       const rest = n - i;
