@@ -63,6 +63,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   /** Asked the pool to replace this worker already: at most once. */
   #replacing = false;
   readonly #outbox: Outbox;
+  /** Settling a message of answers: the runs sent meanwhile go out together afterwards. */
+  #settling = false;
   #settleReady!: (error?: Error) => void;
 
   constructor(config: ThreadConfig, setup: WorkerSetupContext) {
@@ -116,18 +118,16 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     pending.put(id, run);
     ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
-    // goes on submitting). So does the run that takes the thread's last lane when most of its
-    // runs are still here: no more come until an answer frees a lane, and the thread, holding
-    // few, would idle until the caller's burst ends. Otherwise (the pool topping up a busy
-    // thread, a run per answer) the runs go out together at the end of the burst.
-    const outbox = this.#outbox;
-    const { concurrency } = this.#config;
-    outbox.add(
+    // goes on submitting), and so does the run of a caller's burst that takes the thread's last
+    // lane: no more come until an answer frees one, and the thread would idle until the burst
+    // ends. The runs the pool sends while it settles a message of answers (a run per freed
+    // lane) go out together once it is done: one message, and one wake-up of the thread.
+    this.#outbox.add(
       id,
       ctx.taskId,
       ctx.attempt,
       input,
-      idle || (pending.size >= concurrency && (outbox.size + 1) * 2 > concurrency),
+      idle || (!this.#settling && pending.size >= this.#config.concurrency),
     );
     return run;
   }
@@ -216,14 +216,19 @@ export class ThreadLink implements ThreadResource, AbortTarget {
 
   #settle(batch: unknown[]): void {
     const pending = this.#pending;
-    for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
-      const id = batch[i] as number;
-      const run = pending.take(id);
-      if (run === undefined) continue;
-      const kind = batch[i + 1];
-      const value = batch[i + 2];
-      if (kind === OK) run.resolve(value);
-      else run.reject(kind === ERROR ? fromWire(value as WireError) : value);
+    this.#settling = true;
+    try {
+      for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
+        const id = batch[i] as number;
+        const run = pending.take(id);
+        if (run === undefined) continue;
+        const kind = batch[i + 1];
+        const value = batch[i + 2];
+        if (kind === OK) run.resolve(value);
+        else run.reject(kind === ERROR ? fromWire(value as WireError) : value);
+      }
+    } finally {
+      this.#settling = false;
     }
     if (pending.size === 0 && this.#phase === READY) this.#port.unref();
   }
