@@ -3,6 +3,9 @@
  * shows: the guides point at them, so one that stops working must fail here, not in a reader's
  * terminal. Each example is imported once (it runs at its module's top level) with its output
  * captured; the checks are on what it prints that does not depend on the machine's speed.
+ *
+ * Real time, not the injected clock: an example is what a reader runs, on the system clock with
+ * real sleeps, and it is that program which must work. About 11 s in all.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
