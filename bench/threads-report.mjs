@@ -9,6 +9,7 @@ import {
   TRANSFER_TASKS,
   TROUPE_CONCURRENCY,
   TROUPE_CPU_CONCURRENCY,
+  WARM_TASKS,
 } from './threads.mjs';
 
 /** From the issue: echo ≥ 10× piscina (default options), 64 KiB transfers ≥ 2× piscina, ≥ 97% of both threads busy on ~1 ms tasks, low-load latency no worse than piscina's. */
@@ -111,8 +112,12 @@ ${threadTable(threads)}
 
 - Every library runs the same tasks from its own module in \`bench/threads/\` (echo \`(x) => x\`; a 64 KiB
   \`ArrayBuffer\` moved to the thread and moved back; a busy loop of ${CPU_MS} ms), on a fresh pool of ${threads.threads}
-  threads per measurement whose threads are started and warmed up (200 tasks of the kind measured, so that the
-  code in the threads is compiled) before timing.
+  threads per measurement. Before timing: two full GCs (see [Method](#method)), then a warm-up that starts the
+  threads and compiles the code on both sides (${count(WARM_TASKS)} tasks of the kind measured). In that order: a forced
+  GC also throws away optimized code that depends on object shapes no live object has any more (V8's "weak objects"
+  deoptimization), which after a warm-up is every library's per-task objects; with the GC after the warm-up, the
+  timed run paid for compiling the main thread's code again (runs before 2026-11-27 did it that way, with 200
+  warm-up tasks).
 - **echo** and **transfer**: ${count(ECHO_TASKS)} (echo) or ${count(TRANSFER_TASKS)} (transfer, a fresh
   ${TRANSFER_BYTES / 1024} KiB buffer per task) tasks submitted at once, timed until all are answered.
   **CPU**: ${count(CPU_TASKS)} tasks of ${CPU_MS} ms submitted at once; busy = ${count(CPU_TASKS)} × ${CPU_MS} ms /

@@ -7,7 +7,8 @@
  * - cpu: tasks of ~1 ms of CPU each: how busy the two threads are kept (N × 1 ms / (2 × wall));
  * - latency: one task at a time (low load), the round trip of each: nothing may wait to coalesce.
  *
- * Every library gets a fresh pool per measurement, warmed up (threads started) before timing.
+ * Every library gets a fresh pool per measurement, its garbage collected, then warmed up (threads
+ * started, code compiled) before timing.
  */
 import { availableParallelism } from 'node:os';
 import { createPool } from '@troupe/core';
@@ -102,7 +103,8 @@ async function piscina(extra) {
 
 /**
  * Starts a library's threads and warms them up: `WARM_TASKS` tasks of the kind to measure, so
- * that the task and the library's code in the threads are compiled before timing.
+ * that the task and the library's code, in the threads and on the main thread, are compiled
+ * before timing (200 were too few: the threads' code was still being optimized in the timed run).
  */
 async function warmUp(lib, name) {
   const input =
@@ -111,12 +113,19 @@ async function warmUp(lib, name) {
     Array.from({ length: WARM_TASKS }, () => lib.run(name, input(), name === 'bounce')),
   );
 }
-const WARM_TASKS = 200;
+export const WARM_TASKS = 2_000;
 
-/** Tasks per second for `n` tasks of `name` submitted at once. */
+/**
+ * Tasks per second for `n` tasks of `name` submitted at once. The garbage is collected before
+ * the warm-up, not after it: a forced full GC also drops the optimized code that depends on
+ * object shapes no live object has any more (V8 deoptimizes it for "weak objects"), which is
+ * every library's per-task objects once a warm-up is over. Collected after the warm-up, the
+ * timed run recompiled the main thread's code of every library (~50 ms of compiler threads on
+ * the two cores, in Troupe's case).
+ */
 async function burst(lib, name, n, input, move) {
-  await warmUp(lib, name);
   collectGarbage();
+  await warmUp(lib, name);
   const started = performance.now();
   const pending = new Array(n);
   for (let i = 0; i < n; i++) pending[i] = lib.run(name, input(i), move);
