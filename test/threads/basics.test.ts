@@ -129,6 +129,28 @@ describe('fromWorkerThread', () => {
     await pool.close();
   });
 
+  it('sends the answer of a long task before the next one, when the thread is down to half its runs', async () => {
+    // concurrency 2, one thread: a 5 ms task, then one that blocks the thread until the main
+    // side opens its gate. The first answer has to leave before the second task starts (the
+    // thread holds one run, half of 2), or the gate is only opened once it has timed out.
+    const pool = createPool({
+      worker: fromWorkerThread<{ ms?: number; gate?: Int32Array }, string>(tasks, {
+        export: 'spinOrGate',
+        concurrency: 2,
+      }),
+      size: 1,
+    }).start();
+    await pool.run({ ms: 0 }); // thread up
+    const gate = counter();
+    const first = pool.run({ ms: 5 });
+    const second = pool.run({ gate });
+    expect(await first).toBe('done');
+    Atomics.store(gate, 0, 1);
+    Atomics.notify(gate, 0);
+    expect(await second).toBe('opened');
+    await pool.close();
+  });
+
   it("gives the module the workerData option as Node's workerData, in every thread", async () => {
     const data = { model: 'small', sizes: [1, 2, 3], at: new Date(0) };
     const pool = createPool({

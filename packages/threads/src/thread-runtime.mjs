@@ -216,15 +216,19 @@ function start(id, taskId, attempt, input) {
  * How long an answer may wait to go out with later ones (ms). While a thread works through
  * synchronous tasks, answers are sent together, each one held at most this long behind the
  * tasks after it — judged by the length of the task just run, so an answer can still wait for
- * one task longer than the ones before it. Every message the thread sends costs the main thread
- * a wake-up: at 2 ms, with 1 ms tasks, those took 2–3 % of the cores from the tasks.
+ * one task longer than the ones before it. Every message the thread sends wakes the main
+ * thread, which takes a core from the threads while it handles it (~60 µs of its CPU a wake-up
+ * on the benchmarks' VM): with 1 ms tasks, 2 ms cost 2–3 % of the cores, and 8 ms still ~0.5 %
+ * more than 16 (the main thread's CPU 31–42 → 21–27 ms per 2,000 tasks on 2 threads).
  */
-const HOLD_MS = 8;
+const HOLD_MS = 16;
 /**
  * Answers go out sooner when the runs this thread holds fall to half of what the pool may send
  * it (`concurrency`): the pool then sends the next runs while the thread works on the rest,
- * instead of after it has run dry. Not sooner than this (ms) after the first answer held, so a
- * batch of tiny tasks, over long before the pool could answer, still goes back as one message.
+ * instead of after it has run dry. Judged, like `HOLD_MS`, with the next task taken to last as
+ * long as the one just run, and not before this much (ms): a batch of tiny tasks, over long
+ * before the pool could answer, still goes back as one message, while the answer of a 10 ms
+ * task leaves before the next such task rather than after it.
  */
 const REFILL_AFTER_MS = 0.25;
 const lowWater = Math.floor(concurrency / 2);
@@ -287,23 +291,24 @@ function runAll(first) {
     i += 4;
     now = performance.now();
     if (results.length === 0) continue;
-    // The next task is taken to last as long as this one did: what is held goes out now if it
-    // would wait past HOLD_MS behind it.
-    if (now - heldSince + (now - began) >= HOLD_MS) post();
-    else if (
-      !refillAsked &&
-      now - heldSince >= REFILL_AFTER_MS &&
-      (batch.length - i) / 4 <= lowWater
-    ) {
-      // Running low: unless more runs already wait on the port, have the pool send some.
+    // The next task is taken to last as long as this one did: how long what is held would have
+    // waited by the end of it.
+    const waited = now - heldSince + (now - began);
+    if (waited >= HOLD_MS) post();
+    else if (!refillAsked && waited >= REFILL_AFTER_MS && (batch.length - i) / 4 <= lowWater) {
+      // Running low: take the runs already waiting on the port, and if that is still half or
+      // less, have the pool send more.
       const entry = receiveMessageOnPort(port);
-      if (entry === undefined) {
+      if (entry !== undefined) {
+        if (Array.isArray(entry.message)) {
+          batch = batch.slice(i).concat(entry.message);
+          i = 0;
+        } else control(entry.message);
+      }
+      if ((batch.length - i) / 4 <= lowWater) {
         post();
         refillAsked = true;
-      } else if (Array.isArray(entry.message)) {
-        batch = batch.slice(i).concat(entry.message);
-        i = 0;
-      } else control(entry.message);
+      }
     }
   }
 }
