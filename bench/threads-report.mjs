@@ -113,11 +113,11 @@ ${threadTable(threads)}
 - Every library runs the same tasks from its own module in \`bench/threads/\` (echo \`(x) => x\`; a 64 KiB
   \`ArrayBuffer\` moved to the thread and moved back; a busy loop of ${CPU_MS} ms), on a fresh pool of ${threads.threads}
   threads per measurement. Before timing: two full GCs (see [Method](#method)), then a warm-up that starts the
-  threads and compiles the code on both sides (${count(WARM_TASKS)} tasks of the kind measured). In that order: a forced
+  threads and compiles the code on both sides (${count(WARM_TASKS)} tasks exactly like the timed ones). In that order: a forced
   GC also throws away optimized code that depends on object shapes no live object has any more (V8's "weak objects"
   deoptimization), which after a warm-up is every library's per-task objects; with the GC after the warm-up, the
   timed run paid for compiling the main thread's code again (runs before 2026-11-27 did it that way, with 200
-  warm-up tasks).
+  warm-up tasks of a shorter input: 0.02 ms CPU tasks).
 - **echo** and **transfer**: ${count(ECHO_TASKS)} (echo) or ${count(TRANSFER_TASKS)} (transfer, a fresh
   ${TRANSFER_BYTES / 1024} KiB buffer per task) tasks submitted at once, timed until all are answered.
   **CPU**: ${count(CPU_TASKS)} tasks of ${CPU_MS} ms submitted at once; busy = ${count(CPU_TASKS)} × ${CPU_MS} ms /

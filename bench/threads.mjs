@@ -102,16 +102,13 @@ async function piscina(extra) {
 }
 
 /**
- * Starts a library's threads and warms them up: `WARM_TASKS` tasks of the kind to measure, so
- * that the task and the library's code, in the threads and on the main thread, are compiled
- * before timing (200 were too few: the threads' code was still being optimized in the timed run).
+ * Starts a library's threads and warms them up: `WARM_TASKS` tasks exactly like the ones timed
+ * next (same export, same inputs), so that the task and the library's code, in the threads and
+ * on the main thread, are compiled for what is measured before timing. (200 tasks with a
+ * shorter input, as before, left the threads' code to be optimized in the timed run.)
  */
-async function warmUp(lib, name) {
-  const input =
-    name === 'bounce' ? () => new ArrayBuffer(8) : name === 'cpu' ? () => 0.02 : () => 1;
-  await Promise.all(
-    Array.from({ length: WARM_TASKS }, () => lib.run(name, input(), name === 'bounce')),
-  );
+async function warmUp(lib, name, input, move) {
+  await Promise.all(Array.from({ length: WARM_TASKS }, (_, i) => lib.run(name, input(i), move)));
 }
 export const WARM_TASKS = 2_000;
 
@@ -125,7 +122,7 @@ export const WARM_TASKS = 2_000;
  */
 async function burst(lib, name, n, input, move) {
   collectGarbage();
-  await warmUp(lib, name);
+  await warmUp(lib, name, input, move);
   const started = performance.now();
   const pending = new Array(n);
   for (let i = 0; i < n; i++) pending[i] = lib.run(name, input(i), move);
@@ -143,7 +140,7 @@ async function roundTrips(names, n) {
   const libs = [];
   for (const name of names) libs.push(await LIBS[name]());
   try {
-    for (const lib of libs) await warmUp(lib, 'echo');
+    for (const lib of libs) await warmUp(lib, 'echo', (i) => i, false);
     const times = libs.map(() => new Array(n));
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < libs.length; k++) {
