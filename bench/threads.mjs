@@ -104,13 +104,15 @@ async function piscina(extra) {
 /**
  * Starts a library's threads and warms them up: `WARM_TASKS` tasks exactly like the ones timed
  * next (same export, same inputs), so that the task and the library's code, in the threads and
- * on the main thread, are compiled for what is measured before timing. (200 tasks with a
- * shorter input, as before, left the threads' code to be optimized in the timed run.)
+ * on the main thread, are compiled for what is measured before timing. V8 optimizes a thread's
+ * per-task code only after a few thousand tasks: after 2,000 like these (1,000 a thread), the
+ * timed burst of 1 ms tasks still compiled ~30 ms of Troupe's thread code on the two cores
+ * (`--trace-opt`), and the threads were ~1 % less busy than after 10,000.
  */
 async function warmUp(lib, name, input, move) {
   await Promise.all(Array.from({ length: WARM_TASKS }, (_, i) => lib.run(name, input(i), move)));
 }
-export const WARM_TASKS = 2_000;
+export const WARM_TASKS = 10_000;
 
 /**
  * Tasks per second for `n` tasks of `name` submitted at once. The garbage is collected before
