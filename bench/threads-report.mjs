@@ -10,6 +10,7 @@ import {
   TROUPE_CONCURRENCY,
   TROUPE_CPU_CONCURRENCY,
   WARM_TASKS,
+  RESIDENT_TASKS,
 } from './threads.mjs';
 
 /** From the issue: echo ≥ 10× piscina (default options), 64 KiB transfers ≥ 2× piscina, ≥ 97% of both threads busy on ~1 ms tasks, low-load latency no worse than piscina's. */
@@ -117,7 +118,11 @@ ${threadTable(threads)}
   GC also throws away optimized code that depends on object shapes no live object has any more (V8's "weak objects"
   deoptimization), which after a warm-up is every library's per-task objects; with the GC after the warm-up, the
   timed run paid for compiling the main thread's code again (runs before 2026-11-27 did it that way, with 200
-  warm-up tasks of a shorter input: 0.02 ms CPU tasks).
+  warm-up tasks of a shorter input: 0.02 ms CPU tasks). And one more pool of every library stays open and idle
+  through the whole section, each kind of task run on it ${count(RESIDENT_TASKS)} times first, as in an application
+  that uses the library: otherwise the GC also collected the shapes of the closed pools' objects, each new pool made
+  them again, and code optimized in the warm-up deoptimized in the timed run (63 such deoptimizations in the 1 ms
+  bursts of 4 libraries over 4 rounds, against 2; Troupe c=32 96.4–96.7 % busy against 97.6–97.9 %).
 - **echo** and **transfer**: ${count(ECHO_TASKS)} (echo) or ${count(TRANSFER_TASKS)} (transfer, a fresh
   ${TRANSFER_BYTES / 1024} KiB buffer per task) tasks submitted at once, timed until all are answered.
   **CPU**: ${count(CPU_TASKS)} tasks of ${CPU_MS} ms submitted at once; busy = ${count(CPU_TASKS)} × ${CPU_MS} ms /

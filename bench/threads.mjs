@@ -8,7 +8,8 @@
  * - latency: one task at a time (low load), the round trip of each: nothing may wait to coalesce.
  *
  * Every library gets a fresh pool per measurement, its garbage collected, then warmed up (threads
- * started, code compiled) before timing.
+ * started, code compiled) before timing, while one idle pool of it stays open through the whole
+ * section (see `openResidents`).
  */
 import { availableParallelism } from 'node:os';
 import { createPool } from '@troupe/core';
@@ -182,14 +183,49 @@ const CASES = {
 };
 
 /**
+ * One pool of every library, open and idle for the whole section, each kind of task run on it a
+ * few times: as in an application that uses the library, its objects' shapes stay alive. Without
+ * it, the full GC before each measurement also collected the shapes of the closed pools' objects
+ * (nothing alive had them), every new pool made them again, and the code optimized in the
+ * warm-up deoptimized in the timed burst (`--trace-deopt`: 63 "wrong map" deopts in the timed
+ * 1 ms-task bursts of 4 libraries × 4 rounds, against 2 with these pools; Troupe c=32 96.4–96.7 %
+ * busy against 97.6–97.9 %, piscina 88.8–90.4 % against 87.1–91.2 %).
+ */
+async function openResidents(names) {
+  const residents = [];
+  for (const name of names) {
+    const lib = await LIBS[name]();
+    residents.push(lib);
+    for (const [kind, input, move] of [
+      ['echo', () => 1, false],
+      ['bounce', () => new ArrayBuffer(8), true],
+      ['cpu', () => 0.01, false],
+    ])
+      await Promise.all(Array.from({ length: RESIDENT_TASKS }, () => lib.run(kind, input(), move)));
+  }
+  return residents;
+}
+export const RESIDENT_TASKS = 200;
+
+/**
  * Runs every case on every library, `rounds` times (the order of the libraries rotating from
- * round to round), after one untimed warm-up round. Returns the medians and every sample.
+ * round to round), after one untimed warm-up round, with one idle pool of each library open
+ * throughout (see `openResidents`). Returns the medians and every sample.
  */
 export async function measureThreads({ rounds, log }) {
   ({ transfer: transferOf } = await import('@troupe/threads').then((m) => ({
     transfer: (buffer) => m.transfer(buffer, [buffer]),
   })));
   const names = Object.keys(LIBS);
+  const residents = await openResidents(names);
+  try {
+    return await measureAll(names, rounds, log);
+  } finally {
+    for (const lib of residents) await lib.close();
+  }
+}
+
+async function measureAll(names, rounds, log) {
   const samples = Object.fromEntries(
     [...Object.keys(CASES), 'latency'].map((id) => [
       id,
