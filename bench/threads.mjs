@@ -191,11 +191,10 @@ const CASES = {
  * 1 ms-task bursts of 4 libraries × 4 rounds, against 2 with these pools; Troupe c=32 96.4–96.7 %
  * busy against 97.6–97.9 %, piscina 88.8–90.4 % against 87.1–91.2 %).
  */
-async function openResidents(names) {
-  const residents = [];
+async function openResidents(names, residents) {
   for (const name of names) {
     const lib = await LIBS[name]();
-    residents.push(lib);
+    residents.push(lib); // closed by the caller even if what follows fails
     for (const [kind, input, move] of [
       ['echo', () => 1, false],
       ['bounce', () => new ArrayBuffer(8), true],
@@ -203,7 +202,6 @@ async function openResidents(names) {
     ])
       await Promise.all(Array.from({ length: RESIDENT_TASKS }, () => lib.run(kind, input(), move)));
   }
-  return residents;
 }
 export const RESIDENT_TASKS = 200;
 
@@ -217,8 +215,9 @@ export async function measureThreads({ rounds, log }) {
     transfer: (buffer) => m.transfer(buffer, [buffer]),
   })));
   const names = Object.keys(LIBS);
-  const residents = await openResidents(names);
+  const residents = [];
   try {
+    await openResidents(names, residents);
     return await measureAll(names, rounds, log);
   } finally {
     for (const lib of residents) await lib.close();

@@ -219,7 +219,7 @@ function start(id, taskId, attempt, input) {
  * one task longer than the ones before it. Every message the thread sends wakes the main
  * thread, which takes a core from the threads while it handles it (~60 µs of its CPU a wake-up
  * on the benchmarks' VM): with 1 ms tasks, 2 ms cost 2–3 % of the cores, and 8 ms still ~0.5 %
- * more than 16 (the main thread's CPU 31–42 → 21–27 ms per 2,000 tasks on 2 threads).
+ * more than 16 (the main thread's CPU 31–42 → 21–29 ms per 2,000 tasks on 2 threads).
  */
 const HOLD_MS = 16;
 /**
