@@ -1,3 +1,5 @@
+import { describeValue } from './describe-value.js';
+
 /**
  * Expected task outcomes that are not a value. Each is an `Error` with a readonly `_tag`
  * (for `switch`) and a stable `name` (for logs), carried in the `Left` of a task's `Either`.
@@ -11,7 +13,7 @@ export class TaskFailed extends Error {
     override readonly cause: unknown,
     readonly taskId?: number,
   ) {
-    super(`task failed: ${describe(cause)}`, { cause });
+    super(`task failed: ${describeValue(cause)}`, { cause });
   }
 }
 
@@ -35,7 +37,7 @@ export class TaskCancelled extends Error {
     override readonly cause: unknown,
     readonly taskId?: number,
   ) {
-    super(`task cancelled: ${describe(cause)}`, { cause });
+    super(`task cancelled: ${describeValue(cause)}`, { cause });
   }
 }
 
@@ -72,13 +74,10 @@ export class WorkerCrashed extends Error {
     readonly quarantined = false,
   ) {
     super(
-      `worker ${workerId} crashed${quarantined ? ' (task quarantined)' : ''}: ${describe(cause)}`,
+      `worker ${workerId} crashed${quarantined ? ' (task quarantined)' : ''}: ${describeValue(cause)}`,
       { cause },
     );
-    this.oom =
-      typeof cause === 'object' &&
-      cause !== null &&
-      (cause as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+    this.oom = hasOomCode(cause);
   }
 }
 
@@ -115,7 +114,7 @@ export class InvalidOptionError extends TypeError {
     readonly value: unknown,
     readonly allowed: string,
   ) {
-    super(`invalid option \`${option}\`: got ${show(value)}; allowed: ${allowed}`);
+    super(`invalid option \`${option}\`: got ${describeValue(value)}; allowed: ${allowed}`);
   }
 }
 
@@ -136,20 +135,12 @@ export class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';
 }
 
-/** Renders any value briefly for an error message. */
-export function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'function') return `function ${value.name || '(anonymous)'}`;
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null || typeof value !== 'object') return String(value);
+/** Whether a crash cause carries Node's out-of-memory code (read safely: a cause may be hostile). */
+function hasOomCode(cause: unknown): boolean {
+  if (typeof cause !== 'object' || cause === null) return false;
   try {
-    const json = JSON.stringify(value);
-    return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+    return (cause as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY';
   } catch {
-    return Object.prototype.toString.call(value);
+    return false;
   }
-}
-
-function describe(cause: unknown): string {
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : show(cause);
 }

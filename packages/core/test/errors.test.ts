@@ -11,7 +11,6 @@ import {
   WorkerCrashedError,
   type TaskError,
 } from '@troupe/core';
-import { show } from '../src/errors.js';
 
 describe('TaskError classes', () => {
   const boom = new RangeError('boom');
@@ -126,33 +125,5 @@ describe('other errors', () => {
       'got 4.5;',
     );
     expect(new InvalidOptionError('size', Number.NaN, 'x').message).toContain('got NaN;');
-  });
-});
-
-describe('show', () => {
-  it('renders values briefly', () => {
-    expect(show('x')).toBe('"x"');
-    expect(show('')).toBe('""');
-    expect(show(3)).toBe('3');
-    expect(show(-Infinity)).toBe('-Infinity');
-    expect(show(undefined)).toBe('undefined');
-    expect(show(null)).toBe('null');
-    expect(show(true)).toBe('true');
-    expect(show(10n)).toBe('10n');
-    expect(show(Symbol('s'))).toBe('Symbol(s)');
-    expect(show(function named() {})).toBe('function named');
-    expect(show(() => 1)).toBe('function (anonymous)');
-    expect(show({ a: 1 })).toBe('{"a":1}');
-    expect(show([1, 2])).toBe('[1,2]');
-  });
-
-  it('cuts long JSON to 80 characters and survives values JSON cannot render', () => {
-    const long = show({ text: 'y'.repeat(200) });
-    expect(long).toHaveLength(80);
-    expect(long.endsWith('...')).toBe(true);
-    const circular: { self?: unknown } = {};
-    circular.self = circular;
-    expect(show(circular)).toBe('[object Object]');
-    expect(show({ big: 1n })).toBe('[object Object]');
   });
 });

@@ -20,6 +20,7 @@ import {
   SLOT_STOPPING,
 } from './worker-slot.js';
 import { TaskFlow } from './task-flow.js';
+import { isInstance } from '../describe-value.js';
 
 /**
  * A pool's dispatcher: the task flow, plus the lifecycle the pool machine drives through it
@@ -182,7 +183,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     const slot = this.roster.get(id);
     if (slot === undefined) return false;
     const unplanned = slot.status !== SLOT_STOPPING && !slot.retiring;
-    if (!(cause instanceof TaskTimedOut)) this.metrics.crashes++;
+    if (!isInstance(cause, TaskTimedOut)) this.metrics.crashes++;
     this.failRunning(slot, cause, true);
     this.roster.retire(slot, SLOT_GONE);
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });

@@ -8,6 +8,7 @@ import {
   type ActorRefFrom,
 } from 'xstate';
 import type { Clock } from '../time/clock.js';
+import { describeValue } from '../describe-value.js';
 import {
   supervisorMachine,
   type SupervisorDecision,
@@ -32,7 +33,7 @@ export class PoolFailedError extends Error {
     readonly restarts: number,
     readonly withinMs: number,
     override readonly cause: unknown,
-    message = `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms exceed its limit (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
+    message = `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms exceed its limit (last cause: ${describeValue(cause)})`,
   ) {
     super(message, { cause });
   }

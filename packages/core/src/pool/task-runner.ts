@@ -21,7 +21,13 @@ import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { ownExtras, RetryEntry, Task, TaskState } from './task.js';
+import { AdoptedRun } from './adopted-run.js';
+import { describeValue, isInstance } from '../describe-value.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
+
+/** The engine's own `then`: a promise that has it answers once, and never synchronously. */
+// eslint-disable-next-line @typescript-eslint/unbound-method
+const nativeThen = Promise.prototype.then;
 
 /**
  * The core of a pool's per-task hot path: running tasks on workers' slots, their outcomes,
@@ -152,8 +158,12 @@ export abstract class TaskRunner<TInput, TOutput> {
       this.timers.add(slot);
     }
     let result: unknown;
+    let then: unknown;
     try {
       result = this.config.logic.run(task.input as TInput, ctx);
+      // Read once, as Promises/A+ does: a `then` getter may throw, or answer differently twice.
+      if (typeof result === 'object' ? result !== null : typeof result === 'function')
+        then = (result as { then?: unknown }).then;
     } catch (error) {
       if (wentBusy) this.showLater(slot.primary);
       return this.settleRun(slot, error, true);
@@ -161,15 +171,31 @@ export abstract class TaskRunner<TInput, TOutput> {
     // The actor hears of busy after `run`: what the run sends (a thread's message, in a
     // microtask) goes before the actor's event.
     if (wentBusy) this.showLater(slot.primary);
-    if (
-      result !== null &&
-      typeof result === 'object' &&
-      typeof (result as PromiseLike<unknown>).then === 'function'
-    ) {
-      (result as PromiseLike<unknown>).then(slot.onOk, slot.onErr);
-      return false;
+    if (typeof then !== 'function') return this.settleRun(slot, result, false);
+    if (then !== nativeThen) {
+      const run = new AdoptedRun(this, slot, task);
+      const answered = run.adopt(result, then as (this: unknown, ...args: unknown[]) => unknown);
+      return answered && this.settleRun(slot, run.value, run.failed);
     }
-    return this.settleRun(slot, result, false);
+    try {
+      // A native promise calls back once, later: the slot's bound handlers serve every run.
+      void nativeThen.call(result, slot.onOk, slot.onErr);
+    } catch (error) {
+      // Not a promise after all (a borrowed `then`, a species constructor that throws).
+      return this.settleRun(slot, error, true);
+    }
+    return false;
+  }
+
+  /** An answer for a run already settled — a second call-back, or one after a timeout/cancel — dropped. */
+  reportStrayAnswer(workerId: string, taskId: number | undefined, detail: string): void {
+    if (this.events$.observed)
+      this.events$.next({ type: 'task.stray-answer', workerId, taskId, detail });
+  }
+
+  /** Counts an answer dropped because its run had already answered. */
+  countLate(): void {
+    this.metrics.late++;
   }
 
   /** A run's promise settled: record the outcome, then keep the worker going. */
@@ -190,6 +216,12 @@ export abstract class TaskRunner<TInput, TOutput> {
       // Already dealt with: cancelled, timed out, or its worker was taken out of service
       // (the task may even be running again elsewhere, as a retry).
       m.late++;
+      if (this.events$.observed)
+        this.reportStrayAnswer(
+          slot.id,
+          task.id,
+          `task ${task.id}'s run answered after the task had settled (timed out, cancelled, or its worker stopped); its ${failed ? 'error' : 'value'} ${describeValue(value)} was dropped`,
+        );
     } else {
       slot.tasksDone++;
       m.active--;
@@ -197,17 +229,18 @@ export abstract class TaskRunner<TInput, TOutput> {
       if (!failed) {
         m.completed++;
         this.settle(task, ok(value));
-      } else if (value instanceof WorkerCrashedError) {
+      } else if (isInstance(value, WorkerCrashedError)) {
         this.failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
-      } else if (value instanceof TaskRejected) {
+      } else if (isInstance(value, TaskRejected)) {
         // The executor refused the input (one a thread cannot be sent): no retry would help.
-        this.settleFailure(task, new TaskRejected(value.reason, value.message, task.id));
+        const rejected = value as TaskRejected;
+        this.settleFailure(task, new TaskRejected(rejected.reason, rejected.message, task.id));
       } else {
         this.failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
       }
     }
     if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
-    if (failed && value instanceof WorkerCrashedError) {
+    if (failed && isInstance(value, WorkerCrashedError)) {
       this.crash(slot, value);
       return false;
     }

@@ -1,5 +1,6 @@
 import { UnrecoverableError, type TaskError } from '../errors.js';
 import type { RetryPolicy } from './retry-policy.js';
+import { isInstance } from '../describe-value.js';
 
 /** What to do with a task whose run ended without a value. */
 export type FailurePlan =
@@ -29,6 +30,6 @@ export function planFailure(
   if (history.crashes >= quarantineAfter) return { kind: 'quarantine' };
   if (policy === undefined || history.attempt >= policy.attempts) return { kind: 'settle' };
   if (error._tag === 'TaskCancelled' || error._tag === 'TaskRejected') return { kind: 'settle' };
-  if (error.cause instanceof UnrecoverableError) return { kind: 'settle' };
+  if (isInstance(error.cause, UnrecoverableError)) return { kind: 'settle' };
   return { kind: 'retry', delayMs: policy.backoff.delay(history.attempt, random) };
 }

@@ -1,5 +1,6 @@
 import { assign, sendParent, setup } from 'xstate';
 import type { Clock } from '../time/clock.js';
+import { describeValue } from '../describe-value.js';
 import type { Backoff } from './exponential-backoff.js';
 
 /** Which children restart when one exits abnormally (OTP's meaning; order = start order). */
@@ -17,7 +18,7 @@ export class RestartLimitExceeded extends Error {
     override readonly cause: unknown,
   ) {
     super(
-      `${restarts} restarts within ${withinMs} ms exceed the limit (last cause: ${cause instanceof Error ? cause.message : String(cause)})`,
+      `${restarts} restarts within ${withinMs} ms exceed the limit (last cause: ${describeValue(cause)})`,
       { cause },
     );
   }
