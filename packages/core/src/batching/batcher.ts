@@ -3,6 +3,7 @@ import { TaskCancelled, TaskFailed } from '../errors.js';
 import type { Dispatcher } from '../pool/dispatcher.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
+import { describeValue, isInstance } from '../describe-value.js';
 import { err, isErr, ok, type TaskResult } from '../result.js';
 import type { Clock } from '../time/clock.js';
 
@@ -99,8 +100,17 @@ export class Batcher<TInput, TOutput> {
     if (!flow.isAccepting) return flow.submit([input]) as Promise<TaskResult<never>>;
     let signal: AbortSignal | undefined;
     if (options !== undefined) {
-      const { signal: given, ...rest } = options;
-      const unsupported = Object.entries(rest).filter(([, value]) => value !== undefined);
+      let given: AbortSignal | undefined;
+      let unsupported: [string, unknown][];
+      try {
+        let rest: object;
+        ({ signal: given, ...rest } = options);
+        unsupported = Object.entries(rest).filter(([, value]) => value !== undefined);
+      } catch (error) {
+        // Not an object, or one whose reading throws (a getter, a Proxy).
+        const message = `submit options could not be read: ${describeValue(error)}`;
+        return Promise.resolve(flow.rejectAtDoor('invalid-input', message));
+      }
       if (unsupported.length > 0) {
         return Promise.resolve(
           flow.rejectAtDoor(
@@ -109,7 +119,7 @@ export class Batcher<TInput, TOutput> {
           ),
         );
       }
-      if (given !== undefined && !(given instanceof AbortSignal)) {
+      if (given !== undefined && !isInstance(given, AbortSignal)) {
         return Promise.resolve(flow.rejectAtDoor('invalid-input', 'signal must be an AbortSignal'));
       }
       if (given?.aborted === true) {

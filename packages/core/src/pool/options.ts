@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../time/clock.js';
 import { InvalidOptionError } from '../errors.js';
+import { describeValue, isInstance } from '../describe-value.js';
 import { fromAsync } from '../executors/from-async.js';
 import { resolveRetry, type RetryOptions, type RetryPolicy } from '../supervision/retry-policy.js';
 import {
@@ -267,13 +268,41 @@ function resolveRate(rate: RateOptions | undefined): RateOptions | undefined {
   return { limit, intervalMs };
 }
 
-/** Validates `createPool` options and applies the defaults; throws `InvalidOptionError` naming the first bad one. */
+/**
+ * Validates `createPool` options and applies the defaults; throws `InvalidOptionError` naming the
+ * first bad one — also when reading an option throws (a getter, a Proxy): it names that option.
+ */
 export function resolvePoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
 ): PoolConfig<TInput, TOutput> {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, 'an object with at least `worker`');
   }
+  const reading = { option: 'options' };
+  try {
+    return readPoolOptions(options, reading);
+  } catch (error) {
+    if (isInstance(error, InvalidOptionError)) throw error;
+    let value: unknown = options;
+    try {
+      if (reading.option !== 'options')
+        value = (options as unknown as Record<string, unknown>)[reading.option];
+    } catch {
+      // The option cannot even be read: the message names it all the same.
+    }
+    throw new InvalidOptionError(
+      reading.option,
+      value,
+      `a value that can be read (reading it threw ${describeValue(error)})`,
+    );
+  }
+}
+
+/** `resolvePoolOptions` without the guard; `reading.option` names the option being read. */
+function readPoolOptions<TInput, TOutput, TResource>(
+  options: PoolOptions<TInput, TOutput, TResource>,
+  reading: { option: string },
+): PoolConfig<TInput, TOutput> {
   for (const key of Object.keys(options)) {
     if (!KNOWN.includes(key))
       throw new InvalidOptionError(
@@ -282,6 +311,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
         `one of the known options: ${KNOWN.join(', ')}`,
       );
   }
+  reading.option = 'worker';
   const { worker } = options;
   let logic: WorkerLogic<TInput, TOutput, unknown>;
   if (typeof worker === 'function')
@@ -303,14 +333,17 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     );
   }
 
+  reading.option = 'name';
   const name = options.name ?? 'pool';
   if (typeof name !== 'string' || name.length === 0) {
     throw new InvalidOptionError('name', name, 'a non-empty string');
   }
+  reading.option = 'size';
   const sizeOption = options.size ?? 1;
   const sizing =
     typeof sizeOption === 'object' && sizeOption !== null ? resolveSizing(sizeOption) : undefined;
   const size = sizing === undefined ? checkSize('size', sizeOption) : sizing.min;
+  reading.option = 'queue';
   checkObject('queue', options.queue, ['kind', 'levels', 'aging', 'capacity', 'overflow']);
   const capacity = options.queue?.capacity ?? 10_000;
   if (
@@ -328,10 +361,12 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     );
   }
   const priority = resolvePriority(options.queue);
+  reading.option = 'timeoutMs';
   const timeoutMs =
     options.timeoutMs === undefined
       ? undefined
       : checkPositive('timeoutMs', options.timeoutMs, true);
+  reading.option = 'clock';
   const clock = options.clock ?? systemClock;
   if (
     typeof clock !== 'object' ||
@@ -346,6 +381,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       'an object with now(), setTimeout() and clearTimeout()',
     );
   }
+  reading.option = 'metrics';
   checkObject('metrics', options.metrics, ['windowMs', 'intervalMs']);
   const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
   const intervalMs = checkPositive(
@@ -353,24 +389,32 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
     options.metrics?.intervalMs ?? 1_000,
     false,
   );
+  reading.option = 'inspect';
   const { inspect } = options;
   if (
     inspect !== undefined &&
     typeof inspect !== 'function' &&
-    (typeof inspect !== 'object' || inspect === null)
+    (typeof inspect !== 'object' ||
+      inspect === null ||
+      typeof (inspect as { next?: unknown }).next !== 'function')
   ) {
     throw new InvalidOptionError(
       'inspect',
-      options.inspect,
+      inspect,
       'an XState inspection observer (function or { next })',
     );
   }
+  reading.option = 'supervision';
   const supervision = resolveSupervision(options.supervision);
+  reading.option = 'retry';
   const retry = options.retry === undefined ? undefined : resolveRetry(options.retry, 'retry');
+  reading.option = 'quarantineAfter';
   const quarantineAfter = options.quarantineAfter ?? 2;
   if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
+  reading.option = 'rate';
   const rate = resolveRate(options.rate);
   // Batch pools come in through `BatchPoolOptions` (their worker takes arrays).
+  reading.option = 'batch';
   const batch = resolveBatch((options as { readonly batch?: BatchOptions }).batch);
   if (batch !== undefined && priority !== undefined) {
     throw new InvalidOptionError(
@@ -379,6 +423,7 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
       "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
     );
   }
+  reading.option = 'random';
   const random = options.random ?? Math.random;
   if (typeof random !== 'function') {
     throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { describeValue, isInstance } from '../describe-value.js';
 import { resolveRetry, type RetryOptions } from '../supervision/retry-policy.js';
 import { sharedPriority, type TaskExtras } from './task.js';
 
@@ -40,16 +41,24 @@ export function checkSubmitOptions(
   levels: number | undefined,
 ): TaskExtras | undefined | string {
   if (typeof options !== 'object' || options === null)
-    return `submit options must be an object (got ${String(options)})`;
-  const { timeoutMs, signal, priority, key, id, retry } = options;
+    return `submit options must be an object (got ${describeValue(options)})`;
+  let read: SubmitOptions;
+  try {
+    // One read of each option (a getter or a Proxy trap may throw, or answer differently twice).
+    const { timeoutMs, signal, priority, key, id, retry } = options;
+    read = { timeoutMs, signal, priority, key, id, retry } as SubmitOptions;
+  } catch (error) {
+    return `submit options could not be read: ${describeValue(error)}`;
+  }
+  const { timeoutMs, signal, priority, key, id, retry } = read;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
-    return `timeoutMs must be a number > 0, or Infinity for no limit (got ${String(timeoutMs)})`;
+    return `timeoutMs must be a number > 0, or Infinity for no limit (got ${describeValue(timeoutMs)})`;
   }
   if (priority !== undefined && priority !== 0) {
     const problem = checkPriority(priority, levels);
     if (problem !== undefined) return problem;
   }
-  if (signal !== undefined && !(signal instanceof AbortSignal))
+  if (signal !== undefined && !isInstance(signal, AbortSignal))
     return 'signal must be an AbortSignal';
   if (key !== undefined && typeof key !== 'string')
     return `key must be a string (got ${typeof key})`;
@@ -60,7 +69,9 @@ export function checkSubmitOptions(
     try {
       policy = resolveRetry(retry, 'retry');
     } catch (error) {
-      return error instanceof InvalidOptionError ? error.message : String(error);
+      return isInstance(error, InvalidOptionError)
+        ? (error as InvalidOptionError).message
+        : describeValue(error);
     }
   }
   if (
@@ -104,7 +115,7 @@ export function checkPriority(priority: unknown, levels: number | undefined): st
     priority < (levels ?? 1)
   )
     return undefined;
-  return `priority ${String(priority)} is out of range: allowed is ${priorityRange(levels)}`;
+  return `priority ${describeValue(priority)} is out of range: allowed is ${priorityRange(levels)}`;
 }
 
 /** Throws `InvalidOptionError` unless `inputs` (of `submitMany`) is iterable. */

@@ -26,6 +26,15 @@ const captureRun = (resolve: (value: unknown) => void, reject: (error: unknown) 
   pending!.reject = reject;
 };
 
+/** Whether `submitMany` options name a task; unreadable options are refused by `readOptions`. */
+const carriesId = (options: SubmitOptions): boolean => {
+  try {
+    return options.id !== undefined;
+  } catch {
+    return false;
+  }
+};
+
 /** A refusal as `submit` gives it (`Left`), or as `run` does (rejected with the error). */
 const refused = (result: TaskResult<never>, unwrapped: boolean): Promise<unknown> =>
   unwrapped && result._tag === 'Left' ? Promise.reject(result.left) : Promise.resolve(result);
@@ -85,15 +94,14 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
     if (n === 0) return Promise.resolve(results);
     let extras: TaskExtras | undefined;
     if (options !== undefined) {
-      const checked =
-        options.id !== undefined
-          ? new TaskErrorResult(
-              this.refuseAtDoor(
-                'invalid-input',
-                'submitMany takes no id (an id names one task): submit those tasks one by one',
-              ),
-            )
-          : this.readOptions(options);
+      const checked = carriesId(options)
+        ? new TaskErrorResult(
+            this.refuseAtDoor(
+              'invalid-input',
+              'submitMany takes no id (an id names one task): submit those tasks one by one',
+            ),
+          )
+        : this.readOptions(options);
       if (checked instanceof TaskErrorResult) {
         results.fill(checked.result);
         this.metrics.rejected += n - 1;
