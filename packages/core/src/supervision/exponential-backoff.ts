@@ -32,10 +32,30 @@ export interface Backoff {
   readonly jitter: number;
   /** The un-jittered delay for attempt `k`, capped at `maxMs`. */
   base(k: number): number;
-  /** The jittered delay for attempt `k`, in `bounds(k)`; `random` returns [0, 1). */
+  /**
+   * The jittered delay for attempt `k`, in `bounds(k)`; `random` returns [0, 1). A `random` that
+   * breaks that promise cannot push the delay out of `bounds(k)` (see `unitRandom`).
+   */
   delay(k: number, random?: () => number): number;
   /** The interval `delay(k)` always falls in. */
   bounds(k: number): readonly [number, number];
+}
+
+/**
+ * A draw of `random` that is surely in [0, 1]: below 0 counts as 0, above 1 as 1, and anything
+ * else — NaN, a non-number, a throw — as 0.5, the un-jittered delay. A NaN delay would never
+ * fire (and, in a deadline heap, would hide every deadline behind it); a throw would take the
+ * supervisor down with it.
+ */
+export function unitRandom(random: () => number): number {
+  let r: unknown;
+  try {
+    r = random();
+  } catch {
+    return 0.5;
+  }
+  if (typeof r !== 'number' || Number.isNaN(r)) return 0.5;
+  return r < 0 ? 0 : r > 1 ? 1 : r;
 }
 
 function check(option: string, value: unknown, min: number, max: number, allowed: string): number {
@@ -104,7 +124,7 @@ export function exponentialBackoff(options: BackoffOptions = {}, prefix = 'backo
     bounds,
     delay(k, random = Math.random) {
       const [lo, hi] = bounds(k);
-      return lo + (hi - lo) * random();
+      return lo + (hi - lo) * unitRandom(random);
     },
   };
 }

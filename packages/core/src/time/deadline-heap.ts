@@ -30,7 +30,14 @@ export class DeadlineHeap<T extends HasDeadline> {
     return this.#heap.length;
   }
 
+  /**
+   * Adds an item. A deadline that is NaN (or no number at all) is taken as now, so it expires at
+   * once: NaN compares false with every number, so it would stick at the top of the heap, hide
+   * every deadline behind it and never fire. (±Infinity orders correctly: +Infinity never fires.)
+   */
   add(item: T): void {
+    const deadline = item.deadline;
+    if (typeof deadline !== 'number' || Number.isNaN(deadline)) item.deadline = this.#clock.now();
     item.heapIndex = this.#heap.length;
     this.#heap.push(item);
     this.#up(item.heapIndex);
