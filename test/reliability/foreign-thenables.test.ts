@@ -127,4 +127,27 @@ describe('foreign thenables', () => {
     expect(await settled(two)).toEqual({ _tag: 'Right', right: 'two' });
     await settled(pool.close());
   });
+
+  it("an executor's thenables marked answersOnce settle through the pool's bound handlers", async () => {
+    const clock = createVirtualClock();
+    const pool = createPool<number, number>({
+      worker: {
+        kind: 'custom',
+        answersOnce: true,
+        run: (n: number) =>
+          ({
+            then(onOk: (v: number) => void) {
+              clock.setTimeout(() => onOk(n + 1), 5);
+            },
+          }) as unknown as PromiseLike<number>,
+      },
+      clock,
+    });
+    pool.start();
+    await clock.flush();
+    const results = [pool.run(1), pool.run(2)];
+    await clock.advance(10);
+    expect(await settled(Promise.all(results))).toEqual([2, 3]);
+    await settled(pool.close());
+  });
 });

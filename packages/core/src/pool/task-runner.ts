@@ -28,6 +28,7 @@ import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from
 /** The engine's own `then`: a promise that has it answers once, and never synchronously. */
 // eslint-disable-next-line @typescript-eslint/unbound-method
 const nativeThen = Promise.prototype.then;
+type ThenMethod = (this: unknown, ...handlers: unknown[]) => unknown;
 
 /**
  * The core of a pool's per-task hot path: running tasks on workers' slots, their outcomes,
@@ -66,6 +67,8 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected readonly named = new Map<string, Task>();
   /** Tasks one worker runs at once (`worker.concurrency`). */
   protected readonly lanes: number;
+  /** The executor's thenables answer once and never synchronously (`WorkerLogic.answersOnce`). */
+  protected readonly answersOnce: boolean;
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.config = config;
@@ -94,6 +97,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     this.sizing = config.sizing;
     this.sizeTarget = config.size;
     this.lanes = config.logic.concurrency ?? 1;
+    this.answersOnce = config.logic.answersOnce === true;
     if (config.sizing?.target !== undefined && 'queueWaitP99Ms' in config.sizing.target) {
       this.metrics.recentWait = new Histogram();
     }
@@ -172,14 +176,15 @@ export abstract class TaskRunner<TInput, TOutput> {
     // microtask) goes before the actor's event.
     if (wentBusy) this.showLater(slot.primary);
     if (typeof then !== 'function') return this.settleRun(slot, result, false);
-    if (then !== nativeThen) {
+    if (then !== nativeThen && !this.answersOnce) {
       const run = new AdoptedRun(this, slot, task);
-      const answered = run.adopt(result, then as (this: unknown, ...args: unknown[]) => unknown);
+      const answered = run.adopt(result, then as ThenMethod);
       return answered && this.settleRun(slot, run.value, run.failed);
     }
     try {
-      // A native promise calls back once, later: the slot's bound handlers serve every run.
-      void nativeThen.call(result, slot.onOk, slot.onErr);
+      // A native promise (or an executor's thenable that promises as much: `answersOnce`) calls
+      // back once, later: the slot's bound handlers serve every run.
+      void (then as ThenMethod).call(result, slot.onOk, slot.onErr);
     } catch (error) {
       // Not a promise after all (a borrowed `then`, a species constructor that throws).
       return this.settleRun(slot, error, true);

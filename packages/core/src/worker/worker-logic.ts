@@ -74,6 +74,14 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
    * with a message queue, an HTTP/2 session) takes up to this many; each is a lane of it.
    */
   readonly concurrency?: number;
+  /**
+   * `true` when every thenable `run` returns calls back at most once and never while its `then`
+   * runs, as a native promise does: the pool then hands it its bound handlers as it does a
+   * promise, instead of adopting it defensively (an object and two closures per run). An
+   * executor's promise to keep; task code's results are never trusted so.
+   * @default false
+   */
+  readonly answersOnce?: boolean;
   /** Releases the resource when the worker stops or after it crashed. */
   readonly teardown?: (resource: TResource, ctx: WorkerTeardownContext) => void | Promise<void>;
 }
