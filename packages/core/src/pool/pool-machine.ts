@@ -113,14 +113,21 @@ function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
 const workerId = (seat: string, generation: number): string =>
   generation === 1 ? seat : `${seat}-r${generation - 1}`;
 
-/** What a new worker actor is started with. */
-const workerInput = (context: PoolContext, id: string): WorkerInput => ({
-  id,
-  logic: context.logic,
-  clock: context.clock,
-  setupTimeoutMs: context.supervision.setupTimeoutMs,
-  lateTeardownFailed: (error) => context.dispatcher.lateTeardownFailed(id, error),
-});
+/**
+ * What a new worker actor is started with. Its callback closes over the dispatcher alone, never
+ * over `context`: a context holds the pool's earlier workers, so a worker holding it would keep
+ * every worker before it reachable (memory growing with each restart).
+ */
+function workerInput(context: PoolContext, id: string): WorkerInput {
+  const dispatcher = context.dispatcher;
+  return {
+    id,
+    logic: context.logic,
+    clock: context.clock,
+    setupTimeoutMs: context.supervision.setupTimeoutMs,
+    lateTeardownFailed: (error) => dispatcher.lateTeardownFailed(id, error),
+  };
+}
 
 /** What `starting` and `running` both do: take submits, resize, and supervise their workers. */
 const accepting = {
