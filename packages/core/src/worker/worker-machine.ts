@@ -116,7 +116,8 @@ export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped' 
 
 /**
  * A worker's lifecycle: `starting` (its `setup` runs) → `idle` ⇄ `busy` → `stopping` (its
- * `teardown` runs) → `stopped`, or → `crashed` (then its resource is released) → `stopped`.
+ * `teardown` runs) → `stopped`, or → `crashed` (then its resource is released) → `stopped`
+ * (where it waits for the pool to stop the actor).
  * A worker its executor gives up on purpose (`replace`) tells the pool and stops.
  *
  * The pool sends `task.started` / `task.finished` only on the idle ⇄ busy edges: a worker that
@@ -264,8 +265,10 @@ export const workerMachine = setup({
         },
       },
     },
+    // Not a final state: a final one sends the pool `xstate.done.actor.<worker id>`, an event
+    // type per worker, and XState caches transitions per event type for good (memory growing
+    // with every restart). The pool stops the actor when told it stopped.
     stopped: {
-      type: 'final',
       entry: 'notifyStopped',
     },
   },
