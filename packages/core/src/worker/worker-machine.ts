@@ -181,6 +181,9 @@ export const workerMachine = setup({
   },
   guards: {
     stopRequested: ({ context }) => context.stopRequested,
+    // Without a teardown to run, a stop invokes no actor for it (each costs an actor and a
+    // signal: closing a pool of 10,000 plain functions stops 10,000 workers).
+    nothingToTearDown: ({ context }) => context.logic.teardown === undefined,
   },
 }).createMachine({
   id: 'worker',
@@ -229,7 +232,7 @@ export const workerMachine = setup({
     idle: {
       on: {
         'task.started': 'busy',
-        'worker.stop': 'stopping',
+        'worker.stop': [{ guard: 'nothingToTearDown', target: 'stopped' }, 'stopping'],
         'worker.crash': { target: 'crashed', actions: 'recordCrash' },
         'worker.replace': { target: 'stopping', actions: 'notifyReplacing' },
       },
@@ -237,7 +240,7 @@ export const workerMachine = setup({
     busy: {
       on: {
         'task.finished': 'idle',
-        'worker.stop': 'stopping',
+        'worker.stop': [{ guard: 'nothingToTearDown', target: 'stopped' }, 'stopping'],
         'worker.crash': { target: 'crashed', actions: 'recordCrash' },
         'worker.replace': { target: 'stopping', actions: 'notifyReplacing' },
       },
