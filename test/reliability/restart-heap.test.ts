@@ -1,7 +1,7 @@
 /**
  * Memory does not grow with restarts: after many crash restarts, timeout restarts and executor
  * replacements, and after many pools created and closed, the heap after a full GC has grown by
- * at most 0.5 KB per restart (per pool). 1,000 of each here; 10,000 under `TROUPE_SOAK`.
+ * at most 0.5 KB per restart (per pool). 2,000 of each here; 10,000 under `TROUPE_SOAK`.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -16,8 +16,9 @@ import {
   type WorkerSetupContext,
 } from '@troupe/core';
 
-const COUNT = process.env.TROUPE_SOAK === '1' ? 10_000 : 1_000;
-const WARM_UP = 200;
+const COUNT = process.env.TROUPE_SOAK === '1' ? 10_000 : 2_000;
+// (Enough for the JIT to settle: compiled code counts in the heap too.)
+const WARM_UP = 500;
 /** At most this many bytes of heap per restart (per pool) stay reachable. */
 const BUDGET = 512;
 
