@@ -107,15 +107,65 @@ function submitManyLines(many) {
   });
 }
 
+/** Start and close in well under a second for 10,000 workers, and linear in size (DESIGN.md §8). */
+export const LIFECYCLE_TARGET_MS = 1_000;
+const ms = (x) => (x < 10 ? x.toFixed(2) : count(x));
+const lifecycleOk = (row) =>
+  row.size < 10_000 ||
+  (row.median.started < LIFECYCLE_TARGET_MS && row.median.closed < LIFECYCLE_TARGET_MS);
+
+function lifecycleLines(lifecycle) {
+  return lifecycle.rows.map(
+    ({ size, median: m }) =>
+      `lifecycle size=${count(size)}: start ${ms(m.started)} ms (start() blocks ${ms(m.blocked)} ms), close ${ms(m.closed)} ms; ` +
+      `per worker ${((m.started / size) * 1000).toFixed(1)} µs start, ${((m.closed / size) * 1000).toFixed(1)} µs close`,
+  );
+}
+
+function lifecycleTable(lifecycle) {
+  return [
+    `| Workers | start → running (ms) | of which start() blocks (ms) | close (ms) | start per worker (µs) | close per worker (µs) | Target < ${count(LIFECYCLE_TARGET_MS)} ms each at 10,000 |`,
+    '| ---: | ---: | ---: | ---: | ---: | ---: | :---: |',
+    ...lifecycle.rows.map(({ size, median: m, ...row }) => {
+      const cells = [
+        count(size),
+        ms(m.started),
+        ms(m.blocked),
+        ms(m.closed),
+        ((m.started / size) * 1000).toFixed(1),
+        ((m.closed / size) * 1000).toFixed(1),
+        size < 10_000 ? '' : verdict(lifecycleOk({ size, median: m, ...row })),
+      ];
+      return `| ${cells.join(' | ')} |`;
+    }),
+  ].join('\n');
+}
+
+function lifecycleSection(env, lifecycle) {
+  return `## Start and close
+
+Measured at commit ${env.revision}. Target (issue 12, DESIGN.md §8): start and close linear in size; a pool of
+10,000 trivial workers starts and closes in well under a second each. Medians of ${rounds(env.lifecycleRounds)}.
+
+${lifecycleTable(lifecycle)}
+
+- Each measurement creates a fresh pool (\`worker: async (x) => x\`, \`size\` as shown), collects garbage, and times
+  \`start()\` until the pool is \`running\` (every worker ready; "start() blocks" is the synchronous part of that),
+  runs one task, collects garbage again and times \`close()\` until it resolves. One untimed warm-up round runs first.
+  Troupe alone: p-queue has nothing to start, and the thread pools start threads.
+`;
+}
+
 /** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
 export function plainLines(results) {
-  const { throughput, memory, priority, submitMany, threads } = results;
+  const { throughput, memory, priority, submitMany, threads, lifecycle } = results;
   return [
     ...(throughput === undefined ? [] : throughputLines(throughput)),
     ...(memory === undefined ? [] : [memoryLine(memory)]),
     ...(priority === undefined ? [] : priorityLines(priority)),
     ...(submitMany === undefined ? [] : submitManyLines(submitMany)),
     ...(threads === undefined ? [] : threadLines(threads)),
+    ...(lifecycle === undefined ? [] : lifecycleLines(lifecycle)),
   ].join('\n');
 }
 
@@ -198,13 +248,14 @@ function submitManyTable(many) {
 
 /** The tables of the sections that ran, in markdown. */
 export function markdownTables(results, { tasks }) {
-  const { throughput, memory, priority, submitMany, threads } = results;
+  const { throughput, memory, priority, submitMany, threads, lifecycle } = results;
   return [
     throughput && throughputTable(throughput, tasks),
     memory && memoryTable(memory),
     priority && priorityTable(priority),
     submitMany && submitManyTable(submitMany),
     threads && threadTable(threads),
+    lifecycle && lifecycleTable(lifecycle),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -282,7 +333,7 @@ ${submitManyTable(many)}
 
 /** The whole of docs/benchmarks.md (every section must have run). */
 export function benchmarkDoc(env, results) {
-  const { throughput: rows, memory, priority, submitMany, threads } = results;
+  const { throughput: rows, memory, priority, submitMany, threads, lifecycle } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
   const belowPeer = rows.filter((row) => ratios(row).pQueue < 1);
@@ -310,6 +361,7 @@ below that: at least p-queue's throughput, no more than its memory.)
 - Memory target ${memoryRatio(memory) <= MEMORY_TARGET ? 'met' : '**missed**'} (Troupe / p-queue = ${memoryRatio(memory).toFixed(3)}).
 - Priority dispatch at least **${PRIORITY_TARGET}×** p-queue's: met in ${priorityVerdicts(priority).join('; ')} (see [Priority dispatch](#priority-dispatch)).
 - \`submitMany\` at least **${count(SUBMIT_MANY_TARGET)}** trivial tasks/s: met in ${submitMany.rows.length - manyMissed} of ${submitMany.rows.length} rows (see [submitMany](#submitmany)).
+- Start and close of 10,000 workers under ${count(LIFECYCLE_TARGET_MS)} ms each: ${lifecycle.rows.every(lifecycleOk) ? 'met' : '**missed**'} (see [Start and close](#start-and-close)).
 - Worker threads (echo ≥ 10× piscina, 64 KiB transfers ≥ 2× piscina, ≥ 97 % busy on 1 ms tasks, round trip no worse than piscina's): ${threadMisses.length === 0 ? 'all met' : `missed: ${threadMisses.map((v) => v.what).join('; ')}`} (see [Worker threads](#worker-threads)).
 
 ## Results
@@ -350,5 +402,6 @@ ${memoryTable(memory)}
 
 ${prioritySection(env, priority)}
 ${submitManySection(env, submitMany)}
-${threadSection(env, threads)}`;
+${threadSection(env, threads)}
+${lifecycleSection(env, lifecycle)}`;
 }

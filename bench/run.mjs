@@ -1,15 +1,16 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
- * (default 3), `--thread-rounds N` (default 3).
+ * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import prettier from 'prettier';
+import { measureLifecycle } from './lifecycle.mjs';
 import { measureMemory } from './memory.mjs';
 import { measurePriority } from './priority.mjs';
 import { benchmarkDoc, markdownTables, plainLines } from './report.mjs';
@@ -17,13 +18,14 @@ import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
 import { measureThreads } from './threads.mjs';
 
-const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many', 'threads'];
+const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many', 'threads', 'lifecycle'];
 const DEFAULT_ROUNDS = {
   rounds: 5,
   memoryRounds: 3,
   priorityRounds: 3,
   manyRounds: 3,
   threadRounds: 3,
+  lifecycleRounds: 3,
 };
 
 function parseArgs(argv) {
@@ -43,11 +45,12 @@ function parseArgs(argv) {
     else if (arg === '--priority-rounds') args.priorityRounds = positive(arg, argv[++i]);
     else if (arg === '--submit-many-rounds') args.manyRounds = positive(arg, argv[++i]);
     else if (arg === '--thread-rounds') args.threadRounds = positive(arg, argv[++i]);
+    else if (arg === '--lifecycle-rounds') args.lifecycleRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
-          '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --write',
+          '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, --write',
       );
   }
   if (args.write && args.only.length < SECTIONS.length) {
@@ -120,6 +123,9 @@ const results = {
     ? await measureSubmitMany({ rounds: args.manyRounds, log })
     : undefined,
   threads: runs('threads') ? await measureThreads({ rounds: args.threadRounds, log }) : undefined,
+  lifecycle: runs('lifecycle')
+    ? await measureLifecycle({ rounds: args.lifecycleRounds, log })
+    : undefined,
 };
 
 const flags = [
@@ -129,6 +135,8 @@ const flags = [
     `--priority-rounds ${args.priorityRounds}`,
   args.manyRounds !== DEFAULT_ROUNDS.manyRounds && `--submit-many-rounds ${args.manyRounds}`,
   args.threadRounds !== DEFAULT_ROUNDS.threadRounds && `--thread-rounds ${args.threadRounds}`,
+  args.lifecycleRounds !== DEFAULT_ROUNDS.lifecycleRounds &&
+    `--lifecycle-rounds ${args.lifecycleRounds}`,
 ].filter(Boolean);
 const env = {
   command: ['pnpm bench -- --write', ...flags].join(' '),
@@ -145,6 +153,7 @@ const env = {
   priorityRounds: args.priorityRounds,
   manyRounds: args.manyRounds,
   threadRounds: args.threadRounds,
+  lifecycleRounds: args.lifecycleRounds,
   tasks: TASKS,
 };
 
@@ -154,6 +163,7 @@ const roundsOf = {
   priority: args.priorityRounds,
   'submit-many': args.manyRounds,
   threads: args.threadRounds,
+  lifecycle: args.lifecycleRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

@@ -121,10 +121,11 @@ async function close(m: PoolModel, h: Harness, options: CloseOptions): Promise<v
     expect(closing, 'close() while closing returns the same promise').toBe(m.closing);
   else h.closes.push(track(closing));
   if (was !== 'stopped') {
-    if (was !== 'closing') {
-      [m.state, m.refusal, m.closing] = ['closing', 'pool-closed', closing];
-      if (options.timeoutMs !== undefined)
-        m.closeTimes.push((m.closeDeadline = now + options.timeoutMs));
+    if (was !== 'closing') [m.state, m.refusal, m.closing] = ['closing', 'pool-closed', closing];
+    // A deadline bounds the close, given with the first call or a later one: the earliest holds.
+    const deadline = options.timeoutMs === undefined ? undefined : now + options.timeoutMs;
+    if (deadline !== undefined && (m.closeDeadline === undefined || deadline < m.closeDeadline)) {
+      m.closeTimes.push((m.closeDeadline = deadline));
     }
     if (options.abort === true) m.closeTimes.push(now);
   }

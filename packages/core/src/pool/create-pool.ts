@@ -33,7 +33,11 @@ export interface CloseOptions {
 export interface PoolSnapshot {
   readonly name: string;
   readonly state: PoolState;
-  /** The number of workers the pool aims for. */
+  /**
+   * The number of workers asked for: the `size` option or the last `resize(n)` (a dynamic
+   * pool: its current target). Under `restart: 'temporary'` a fixed pool keeps showing it as
+   * workers go; `metrics.workers` counts those ready.
+   */
   readonly size: number;
   /** A dynamic pool's bounds now (absent for a fixed size). */
   readonly bounds?: { readonly min: number; readonly max: number };
@@ -231,7 +235,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     const snapshot: PoolSnapshot = {
       name: this.name,
       state: this.#state.value,
-      size: context.size,
+      // A fixed pool shows the size asked for (seats forgotten under 'temporary' leave it as
+      // it is: `metrics.workers` counts who is left); a dynamic one its current target.
+      size: this.#config.sizing === undefined ? context.requestedSize : context.size,
       workers: this.#dispatcher.workers(),
       metrics: this.#metrics(),
     };
@@ -294,7 +300,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     // Every pending resize settles when the pool reaches the latest requested size.
     const done = (): boolean => {
       const target = this.actor.getSnapshot().context.size;
-      return d.liveCount() === target && d.readyCount() === target;
+      // (The O(1) count first: this runs after every step of the pool actor.)
+      return d.readyCount() === target && d.liveCount() === target;
     };
     this.actor.send({ type: 'pool.resize', size: to });
     if (bounds !== undefined) d.boundsChanged();
@@ -314,7 +321,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       );
     }
     if (this.#closing !== undefined) {
-      // Already closing: a later abort still escalates; the promise is the same.
+      // Already closing: a later abort or deadline still bounds it; the promise is the same.
+      if (timeoutMs !== undefined) this.#closeWithin(timeoutMs);
       if (abort)
         this.actor.send({
           type: 'pool.close',
@@ -327,19 +335,12 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     // The batch being filled goes to the workers, not to waste.
     this.#batcher?.flush('close');
     const { clock } = this.#config;
-    let timer: unknown;
-    if (timeoutMs !== undefined && timeoutMs !== Infinity) {
-      timer = clock.setTimeout(() => {
-        this.actor.send({
-          type: 'pool.timeout',
-          reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`),
-        });
-      }, timeoutMs);
-    }
     const closing = this.#until(() => this.#state.value === 'stopped', 'close').finally(() => {
-      if (timer !== undefined) clock.clearTimeout(timer);
+      if (this.#deadline !== undefined) clock.clearTimeout(this.#deadline.timer);
+      this.#deadline = undefined;
       this.#closing = undefined;
     });
+    if (timeoutMs !== undefined) this.#closeWithin(timeoutMs);
     this.#closing = closing;
     this.actor.send({
       type: 'pool.close',
@@ -347,6 +348,27 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       reason: new PoolClosedError(`pool '${this.name}' closed with abort`),
     });
     return closing;
+  }
+
+  /** The close deadline now armed: when it falls, and its timer. */
+  #deadline: { readonly at: number; readonly timer: unknown } | undefined;
+
+  /** Arms the close deadline `timeoutMs` from now, unless one already falls earlier. */
+  #closeWithin(timeoutMs: number): void {
+    if (timeoutMs === Infinity) return;
+    const { clock } = this.#config;
+    const at = clock.now() + timeoutMs;
+    if (this.#deadline !== undefined) {
+      if (this.#deadline.at <= at) return;
+      clock.clearTimeout(this.#deadline.timer);
+    }
+    const timer = clock.setTimeout(() => {
+      this.actor.send({
+        type: 'pool.timeout',
+        reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`),
+      });
+    }, timeoutMs);
+    this.#deadline = { at, timer };
   }
 
   /** Resolves once `condition` holds after some pool-actor step; rejects if the pool fails or stops first (for resize). */

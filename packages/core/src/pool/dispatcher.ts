@@ -262,16 +262,15 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     }
   }
 
-  /** Whether another worker actor may start: a dynamic pool never has more than `max`. */
-  mayAddWorker(seats: readonly string[]): boolean {
+  /** How many more seats may get a worker: a dynamic pool never has more than `max` workers. */
+  workerRoom(seats: { readonly size: number; has(seat: string): boolean }): number {
     const sizing = this.sizing;
-    if (sizing === undefined) return true;
+    if (sizing === undefined) return Infinity;
     // Every seat has (or will have, once restarted) one worker; workers given up by a shrink
     // that have not stopped yet belong to no seat. Together they may not pass max.
-    const seated = new Set(seats);
     let outside = 0;
-    for (const slot of this.roster.values()) if (!seated.has(slot.seat)) outside++;
-    return seats.length + outside < sizing.max;
+    for (const slot of this.roster.values()) if (!seats.has(slot.seat)) outside++;
+    return sizing.max - seats.size - outside;
   }
 
   /**
@@ -338,6 +337,8 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** Stops every worker (close): tasks still on them were already settled. */
   stopAll(): void {
+    // Every idle worker stops: emptied at once, not one search of the stack per worker.
+    this.roster.idle.length = 0;
     for (const slot of this.roster.values()) {
       if (slot.status === SLOT_STARTING) slot.retiring = true;
       else if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.stopSlot(slot);
@@ -345,10 +346,33 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     this.timers.clear();
   }
 
-  /** Forgets every worker at once (a close whose teardowns outlived its deadline). */
+  /**
+   * Forgets every worker at once (a close that stops waiting for them): each one whose setup or
+   * teardown has not finished is told on `events$` as abandoned.
+   */
   forget(): void {
+    if (this.events$.observed) for (const slot of this.roster.values()) this.abandoned(slot);
     this.roster.clear();
     this.timers.clear();
+  }
+
+  /** Forgets the workers still in their setup (a close with abort waits for none); returns their ids. */
+  abandonStarting(): string[] {
+    const ids: string[] = [];
+    for (const slot of this.roster.values()) {
+      if (slot.status !== SLOT_STARTING) continue;
+      ids.push(slot.id);
+      this.abandoned(slot);
+      this.roster.retire(slot, SLOT_GONE);
+      this.roster.delete(slot.id);
+    }
+    return ids;
+  }
+
+  private abandoned(slot: Slot): void {
+    if (!this.events$.observed) return;
+    const during = slot.status === SLOT_STARTING ? 'setup' : 'teardown';
+    this.events$.next({ type: 'worker.abandoned', workerId: slot.id, during });
   }
 
   /** Each worker's state and task count. */

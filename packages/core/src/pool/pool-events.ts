@@ -34,6 +34,16 @@ export type PoolEvent =
   | { readonly type: 'worker.restarted'; readonly workerId: string; readonly seat: string }
   | { readonly type: 'worker.stopped'; readonly workerId: string }
   | { readonly type: 'worker.teardown-failed'; readonly workerId: string; readonly error: unknown }
+  /**
+   * A close stopped waiting for the worker (its deadline passed, or it was aborted while waiting):
+   * its setup or teardown had not finished. Its actor is stopped (a setup's signal aborts); what
+   * the setup or teardown still does is not awaited, and its resource is dropped by the pool.
+   */
+  | {
+      readonly type: 'worker.abandoned';
+      readonly workerId: string;
+      readonly during: 'setup' | 'teardown';
+    }
   | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string }
   /** An answer for a run already settled — a second call-back, or one after a timeout/cancel — dropped. */
   | {

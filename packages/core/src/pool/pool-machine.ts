@@ -1,11 +1,13 @@
 import {
   assign,
+  createActor,
   enqueueActions,
   fromPromise,
   raise,
   setup,
   stopChild,
   type ActorRefFrom,
+  type AnyActorRef,
 } from 'xstate';
 import type { Clock } from '../time/clock.js';
 import { describeValue } from '../describe-value.js';
@@ -22,6 +24,7 @@ import {
 } from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
 import type { Dispatcher } from './dispatcher.js';
+import { SeatTable } from './seat-table.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
 /** Why a pool gave up: its supervisor's restart limit was exceeded, or no worker was left. */
@@ -74,7 +77,6 @@ export type PoolMachineEvent =
   | WorkerParentEvent
   | SupervisorDecision;
 
-type WorkerRef = ActorRefFrom<typeof workerMachine>;
 type SupervisorRef = ActorRefFrom<typeof supervisorMachine>;
 
 /** A pool actor's context. */
@@ -85,21 +87,17 @@ export interface PoolContext {
   readonly clock: Clock;
   readonly supervision: SupervisionConfig;
   readonly random: () => number;
-  /** The number of workers asked for. */
+  /** The number of seats the pool keeps (a forgotten `'temporary'` seat lowers it). */
   size: number;
   /** The size last asked for (option or resize): a new start begins with it. */
   requestedSize: number;
-  /** The places the pool keeps a worker in, in start order (the supervisor's children). */
-  seats: string[];
-  nextSeat: number;
-  /** How many workers each seat has had. */
-  generations: Record<string, number>;
-  /** Live worker actors, and the seat each one fills. */
-  workers: Record<string, WorkerRef>;
-  seatOf: Record<string, string>;
+  /** The seats and the worker actors on them (changed in place: see `SeatTable`). */
+  readonly table: SeatTable;
   supervisor: SupervisorRef | undefined;
   /** Counts starts: a delayed respawn from an earlier life of the pool is ignored. */
   epoch: number;
+  /** `close({ abort: true })` was asked for during this close: no setup is waited for. */
+  aborting: boolean;
   failure: PoolFailedError | undefined;
 }
 
@@ -110,18 +108,36 @@ function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
     supervisor.send(event);
 }
 
-/** The worker actor id for a seat's `generation`-th worker. */
-const workerId = (seat: string, generation: number): string =>
-  generation === 1 ? seat : `${seat}-r${generation - 1}`;
+/**
+ * What a new worker actor is started with. Its callback closes over the dispatcher alone, never
+ * over `context`: a context holds the pool's earlier workers, so a worker holding it would keep
+ * every worker before it reachable (memory growing with each restart).
+ */
+function workerInput(context: PoolContext, id: string): WorkerInput {
+  const dispatcher = context.dispatcher;
+  return {
+    id,
+    logic: context.logic,
+    clock: context.clock,
+    setupTimeoutMs: context.supervision.setupTimeoutMs,
+    lateTeardownFailed: (error) => dispatcher.lateTeardownFailed(id, error),
+  };
+}
 
-/** What a new worker actor is started with. */
-const workerInput = (context: PoolContext, id: string): WorkerInput => ({
-  id,
-  logic: context.logic,
-  clock: context.clock,
-  setupTimeoutMs: context.supervision.setupTimeoutMs,
-  lateTeardownFailed: (error) => context.dispatcher.lateTeardownFailed(id, error),
-});
+/**
+ * Starts the next worker on `seat`. Workers are actors of the pool's system with the pool as
+ * parent (they report to it), but not in its snapshot's `children`: XState copies that record
+ * for every child stopped, which made a close quadratic in the pool's size. The pool stops
+ * each worker itself (`stopChild` with the ref: see `workerStopped`, `forgetWorkers`).
+ * Called while actions resolve, as `spawn` in `assign` would be, not from a custom action.
+ */
+function startWorker(context: PoolContext, self: AnyActorRef, seat: string, restart: boolean) {
+  const { id, generation } = context.table.nextWorker(seat);
+  const ref = createActor(workerMachine, { id, parent: self, input: workerInput(context, id) });
+  context.table.addWorker(id, seat, ref);
+  context.dispatcher.attach(id, seat, generation, ref, restart);
+  ref.start();
+}
 
 /** What `starting` and `running` both do: take submits, resize, and supervise their workers. */
 const accepting = {
@@ -160,15 +176,15 @@ export const poolMachine = setup({
   guards: {
     // (A dynamic pool with min 0 starts with no worker: it is ready at once.)
     allReady: ({ context }) =>
-      (context.seats.length > 0 || context.size === 0) &&
-      context.dispatcher.readyCount() >= context.seats.length,
-    noWorkers: ({ context }) => Object.keys(context.workers).length === 0,
+      (context.table.size > 0 || context.size === 0) &&
+      context.dispatcher.readyCount() >= context.table.size,
+    noWorkers: ({ context }) => context.table.workerCount === 0,
+    abort: ({ event }) => event.type === 'pool.close' && event.abort,
     // The last worker is gone for good: a pool that may not be empty has failed (one whose
     // `min` is 0 just shrinks to none, and demand starts a worker again).
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&
-      context.seats.length === 1 &&
-      context.seats[0] === event.id &&
+      context.table.only() === event.id &&
       context.dispatcher.sizing?.min !== 0,
   },
   actions: {
@@ -181,12 +197,14 @@ export const poolMachine = setup({
     /** A fresh supervisor and seat list for this life of the pool. */
     begin: enqueueActions(({ context, enqueue }) => {
       if (context.supervisor !== undefined) enqueue(stopChild(context.supervisor));
+      context.table.clearSeats();
       enqueue.assign(({ spawn }) => ({
         supervisor: spawn('supervisor', {
-          id: `${context.name}-supervisor`,
+          // One id for every pool: its final state sends the pool `xstate.done.actor.<id>`,
+          // and XState caches transitions per event type for good.
+          id: 'supervisor',
           input: { ...context.supervision, clock: context.clock, random: context.random },
         }),
-        seats: [],
         size: context.requestedSize,
         epoch: context.epoch + 1,
         failure: undefined,
@@ -197,50 +215,30 @@ export const poolMachine = setup({
      * only while fewer than `max` worker actors exist (a worker given up by a shrink may still
      * be finishing its task): the rest come when such a worker stops.
      */
-    fill: assign(({ context, spawn }) => {
-      const seats = [...context.seats];
-      const workers = { ...context.workers };
-      const seatOf = { ...context.seatOf };
-      const generations = { ...context.generations };
-      let nextSeat = context.nextSeat;
-      while (seats.length < context.size && context.dispatcher.mayAddWorker(seats)) {
-        const seat = `${context.name}-w${++nextSeat}`;
-        seats.push(seat);
+    fill: enqueueActions(({ context, self }) => {
+      const table = context.table;
+      const wanted = Math.min(context.size - table.size, context.dispatcher.workerRoom(table));
+      for (let i = 0; i < wanted; i++) {
+        const seat = table.addSeat(context.name);
         tellSupervisor(context, { type: 'child.added', id: seat });
-        generations[seat] = 1;
-        const id = workerId(seat, 1);
-        const ref = spawn('worker', { id, input: workerInput(context, id) });
-        workers[id] = ref;
-        seatOf[id] = seat;
-        context.dispatcher.attach(id, seat, 1, ref);
+        startWorker(context, self, seat, true);
       }
-      return { seats, workers, seatOf, generations, nextSeat };
     }),
     /** Starts a new worker on each seat the supervisor restarts (still wanted, not already filled). */
-    respawn: assign(({ context, event, spawn }) => {
-      if (event.type !== 'seats.respawn' || event.epoch !== context.epoch) return {};
+    respawn: enqueueActions(({ context, event, self }) => {
+      if (event.type !== 'seats.respawn' || event.epoch !== context.epoch) return;
       const live = context.dispatcher.liveSeats();
-      const workers = { ...context.workers };
-      const seatOf = { ...context.seatOf };
-      const generations = { ...context.generations };
       for (const seat of event.seats) {
-        if (!context.seats.includes(seat) || live.has(seat)) continue;
-        const generation = (generations[seat] ?? 0) + 1;
-        generations[seat] = generation;
-        const id = workerId(seat, generation);
-        const ref = spawn('worker', { id, input: workerInput(context, id) });
-        workers[id] = ref;
-        seatOf[id] = seat;
-        context.dispatcher.attach(id, seat, generation, ref, event.replaced !== true);
+        if (!context.table.has(seat) || live.has(seat)) continue;
+        startWorker(context, self, seat, event.replaced !== true);
       }
-      return { workers, seatOf, generations };
     }),
     workerReady: ({ context, event }) => {
       if (event.type !== 'worker.ready') return;
       context.dispatcher.ready(event.id, event.resource);
-      const seat = context.seatOf[event.id];
+      const seat = context.table.seatOf(event.id);
       // A worker whose seat a shrink gave up is stopping: it is no child of the supervisor.
-      if (seat !== undefined && context.seats.includes(seat)) {
+      if (seat !== undefined && context.table.has(seat)) {
         tellSupervisor(context, { type: 'child.started', id: seat });
       }
     },
@@ -251,8 +249,8 @@ export const poolMachine = setup({
     /** … and its seat, if still wanted, gets a new worker at once. */
     respawnReplaced: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'worker.replacing') return;
-      const seat = context.seatOf[event.id];
-      if (seat === undefined || !context.seats.includes(seat)) return;
+      const seat = context.table.seatOf(event.id);
+      if (seat === undefined || !context.table.has(seat)) return;
       enqueue(
         raise({ type: 'seats.respawn', seats: [seat], epoch: context.epoch, replaced: true }),
       );
@@ -264,8 +262,8 @@ export const poolMachine = setup({
     workerCrashedSupervised: ({ context, event }) => {
       if (event.type !== 'worker.crashed') return;
       const unplanned = context.dispatcher.crashed(event.id, event.cause);
-      const seat = context.seatOf[event.id];
-      if (!unplanned || seat === undefined || !context.seats.includes(seat)) return;
+      const seat = context.table.seatOf(event.id);
+      if (!unplanned || seat === undefined || !context.table.has(seat)) return;
       tellSupervisor(context, {
         type: 'child.exited',
         id: seat,
@@ -276,14 +274,10 @@ export const poolMachine = setup({
     workerStopped: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'worker.stopped') return;
       context.dispatcher.stopped(event.id, event.teardownError);
-      const workers = { ...context.workers };
-      const seatOf = { ...context.seatOf };
-      delete workers[event.id];
-      delete seatOf[event.id];
-      // A stopped child stays in the actor's children until stopped explicitly: without this
-      // every restart would leave one behind.
-      enqueue(stopChild(event.id));
-      enqueue.assign({ workers, seatOf });
+      // A worker in `stopped` is still an actor until stopped explicitly: without this every
+      // restart would leave one behind.
+      const ref = context.table.removeWorker(event.id);
+      if (ref !== undefined) enqueue(stopChild(ref));
     }),
     /** Carries out a restart decision: stop the siblings now, start the seats after the delay. */
     restart: enqueueActions(({ context, event, enqueue }) => {
@@ -304,36 +298,44 @@ export const poolMachine = setup({
         }
       }
       const respawn = { type: 'seats.respawn' as const, seats: event.ids, epoch: context.epoch };
-      if (event.delayMs > 0) enqueue(raise(respawn, { delay: event.delayMs }));
-      else enqueue(raise(respawn));
+      // Always through the clock, even with no delay: a restart yields to the event loop, so
+      // that a setup failing at once with no backoff cannot restart in microtasks forever
+      // (starving timers, I/O and close()).
+      enqueue(raise(respawn, { delay: event.delayMs }));
     }),
-    /** The supervisor will not restart a seat (restart type): the pool has one worker less. */
+    /**
+     * The supervisor will not restart a seat (restart type): the pool keeps one seat less. The
+     * size asked for (`requestedSize`) stays: `getSnapshot().size` of a fixed pool shows it.
+     */
     forgetSeat: assign(({ context, event }) => {
-      if (event.type !== 'supervisor.forget' || !context.seats.includes(event.id)) return {};
-      const seats = context.seats.filter((seat) => seat !== event.id);
-      return { seats, size: seats.length };
+      if (event.type !== 'supervisor.forget' || !context.table.removeSeat(event.id)) return {};
+      return { size: context.table.size };
     }),
     resize: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'pool.resize') return;
       const d = context.dispatcher;
-      let seats = context.seats;
-      let excess = seats.length - event.size;
+      const table = context.table;
+      let excess = table.size - event.size;
       if (excess > 0) {
         // A retiring idle worker's seat goes first, then seats waiting for a restart (they have
         // no worker), then the dispatcher's picks.
         const retired =
-          event.retire !== undefined && seats.includes(event.retire) && d.retireSeat(event.retire)
+          event.retire !== undefined && table.has(event.retire) && d.retireSeat(event.retire)
             ? [event.retire]
             : [];
         excess -= retired.length;
         const live = d.liveSeats();
-        const idle = seats
-          .filter((seat) => !live.has(seat) && !retired.includes(seat))
-          .slice(0, excess);
+        const idle: string[] = [];
+        for (const seat of table.seats()) {
+          if (idle.length >= excess) break;
+          if (!live.has(seat) && !retired.includes(seat)) idle.push(seat);
+        }
         excess -= idle.length;
         const removed = new Set([...retired, ...idle, ...d.shrink(excess)]);
-        seats = seats.filter((seat) => !removed.has(seat));
-        for (const seat of removed) tellSupervisor(context, { type: 'child.removed', id: seat });
+        for (const seat of removed) {
+          table.removeSeat(seat);
+          tellSupervisor(context, { type: 'child.removed', id: seat });
+        }
       }
       const from = context.size;
       if (event.size !== from) {
@@ -351,23 +353,38 @@ export const poolMachine = setup({
       }
       // The pool's own sizing does not move the size a new start begins with.
       const requestedSize = event.because === undefined ? event.size : context.requestedSize;
-      enqueue.assign({ size: event.size, requestedSize, seats });
+      enqueue.assign({ size: event.size, requestedSize });
     }),
-    beginClose: ({ context, event }) => {
+    beginClose: enqueueActions(({ context, event, enqueue }) => {
       const d = context.dispatcher;
       d.refuse('pool-closed', `pool '${context.name}' is closing or closed`);
-      if (event.type === 'pool.close' && event.abort) d.abortAll(event.reason);
-    },
-    abortAll: ({ context, event }) => {
+      const abort = event.type === 'pool.close' && event.abort;
+      if (abort) d.abortAll(event.reason);
+      enqueue.assign({ aborting: abort });
+    }),
+    abortAll: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'pool.timeout' || (event.type === 'pool.close' && event.abort)) {
         context.dispatcher.abortAll(event.reason);
+        if (event.type === 'pool.close') enqueue.assign({ aborting: true });
       }
-    },
+    }),
     stopWorkers: ({ context }) => context.dispatcher.stopAll(),
+    /**
+     * Stops waiting for every worker still in its setup or teardown (a close past its deadline,
+     * or aborted while waiting): each is reported `worker.abandoned` and its actor stopped, which
+     * aborts a setup's signal; what its setup or teardown still does is no longer awaited.
+     */
     forgetWorkers: enqueueActions(({ context, enqueue }) => {
-      for (const ref of Object.values(context.workers)) enqueue(stopChild(ref));
       context.dispatcher.forget();
-      enqueue.assign({ workers: {}, seatOf: {} });
+      for (const [, ref] of context.table.removeWorkers()) enqueue(stopChild(ref));
+    }),
+    /** An aborting close waits for no setup: workers still in theirs are abandoned. */
+    abandonSetups: enqueueActions(({ context, enqueue }) => {
+      if (!context.aborting) return;
+      for (const id of context.dispatcher.abandonStarting()) {
+        const ref = context.table.removeWorker(id);
+        if (ref !== undefined) enqueue(stopChild(ref));
+      }
     }),
     /** Gives up: refuse submits, reject what waits, cancel what runs, stop every worker. */
     fail: assign(({ context, event }) => {
@@ -403,13 +420,10 @@ export const poolMachine = setup({
     random: input.random,
     size: input.size,
     requestedSize: input.size,
-    seats: [],
-    nextSeat: 0,
-    generations: {},
-    workers: {},
-    seatOf: {},
+    table: new SeatTable(),
     supervisor: undefined,
     epoch: 0,
+    aborting: false,
     failure: undefined,
   }),
   on: {
@@ -462,7 +476,11 @@ export const poolMachine = setup({
           },
         },
         stopping: {
-          entry: 'stopWorkers',
+          entry: ['stopWorkers', 'abandonSetups'],
+          on: {
+            // Waiting for setups or teardowns that may never end: an abort stops waiting.
+            'pool.close': { guard: 'abort', target: '#pool.stopped', actions: 'forgetWorkers' },
+          },
           always: { guard: 'noWorkers', target: '#pool.stopped' },
         },
       },

@@ -153,6 +153,17 @@ export function decideRestart(
   };
 }
 
+/** The ids in a start order, as a set (kept for the array `track` appends to in place). */
+const memberSets = new WeakMap<readonly string[], Set<string>>();
+function membersOf(order: readonly string[]): Set<string> {
+  let members = memberSets.get(order);
+  if (members === undefined) {
+    members = new Set(order);
+    memberSets.set(order, members);
+  }
+  return members;
+}
+
 /**
  * An OTP-style supervisor as an actor: it is told when its children start, exit or are removed,
  * and answers its parent with a decision: restart (which children, after what delay), forget
@@ -165,19 +176,25 @@ export const supervisorMachine = setup({
     events: {} as SupervisorEvent,
   },
   actions: {
-    /** A child joins (at the end of the start order) or starts running (now, for backoff resets). */
+    /**
+     * A child joins (at the end of the start order) or starts running (now, for backoff resets).
+     * Changes `order` and `children` in place: these events come once per child at start, and
+     * copying both per event made starting n children O(n²). (`decideRestart`, on the rare
+     * exit, still returns fresh ones.)
+     */
     track: assign(({ context, event }) => {
       if (event.type !== 'child.started' && event.type !== 'child.added') return {};
-      const order = context.order.includes(event.id) ? context.order : [...context.order, event.id];
-      const previous = context.children[event.id];
+      const { order, children } = context;
+      const members = membersOf(order);
+      if (!members.has(event.id)) {
+        order.push(event.id);
+        members.add(event.id);
+      }
+      const previous = children[event.id];
       const startedAt = event.type === 'child.started' ? context.clock.now() : previous?.startedAt;
-      return {
-        order,
-        children: {
-          ...context.children,
-          [event.id]: { startedAt, consecutive: previous?.consecutive ?? 0 },
-        },
-      };
+      if (previous === undefined) children[event.id] = { startedAt, consecutive: 0 };
+      else previous.startedAt = startedAt;
+      return {};
     }),
     untrack: assign(({ context, event }) => {
       if (event.type !== 'child.removed') return {};

@@ -194,7 +194,8 @@ export class PoolModel {
 
   /** Catches up with a step (crashes, drains, deadlines), then checks the pool against the model. */
   async step(h: Harness, advanced = false): Promise<void> {
-    await h.clock.flush();
+    // (Restarts without backoff wait for the clock's next tick, not for time to pass.)
+    await h.clock.advance(0);
     const now = h.clock.now();
     for (; this.#crashesSeen < h.crashes.length; this.#crashesSeen++)
       this.#onCrash(h, h.crashes[this.#crashesSeen]!);
