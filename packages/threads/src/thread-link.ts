@@ -43,8 +43,11 @@ const ENDED = 2;
  *
  * Runs go out coalesced: `send` appends to an outbox that one microtask flushes as one
  * `postMessage`, so a burst of runs costs one message and a lone run still leaves at once.
- * Answers come back the same way (see `thread-runtime.mjs`). The port is referenced only while
- * runs are in flight: an idle pool does not keep the process alive. A run's abort is relayed
+ * Answers come back the same way (see `thread-runtime.mjs`). The thread is referenced only
+ * while runs are in flight: an idle pool does not keep the process alive, and a busy one does
+ * until the thread answers or its death is heard of (referencing the port instead would not:
+ * a dying thread closes it, and the process could end before the `exit` event that settles the
+ * runs). A run's abort is relayed
  * through `ctx.onAbort` (reading `ctx.signal` would make an AbortController per run).
  */
 export class ThreadLink implements ThreadResource, AbortTarget {
@@ -114,7 +117,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const id = pending.freeId();
     const run = new PendingRun(this, id, ctx);
     const idle = pending.size === 0;
-    if (idle) this.#port.ref();
+    if (idle) this.#worker.ref();
     pending.put(id, run);
     ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
@@ -206,8 +209,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (control.ready === true && this.#phase === STARTING) {
       this.#phase = READY;
       this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
-      this.#worker.unref();
-      if (this.#pending.size === 0) this.#port.unref();
+      this.#port.unref();
+      if (this.#pending.size === 0) this.#worker.unref();
       this.#settleReady();
     } else if (control.failed !== undefined) {
       this.#die(fromWire(control.failed));
@@ -230,12 +233,12 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     } finally {
       this.#settling = false;
     }
-    if (pending.size === 0 && this.#phase === READY) this.#port.unref();
+    if (pending.size === 0 && this.#phase === READY) this.#worker.unref();
   }
 
   #forget(id: number): void {
     this.#pending.take(id);
-    if (this.#pending.size === 0 && this.#phase === READY) this.#port.unref();
+    if (this.#pending.size === 0 && this.#phase === READY) this.#worker.unref();
   }
 
   readonly #onError = (error: unknown): void => {

@@ -1,0 +1,48 @@
+/**
+ * Module hooks for scripts a test runs in a child `node`: `@troupe/core` and `@troupe/threads`
+ * resolve to the packages' sources (as under vitest), and TypeScript is stripped of its types on
+ * load. So a child script tests the code as it is in the worktree, without a build.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const packages = new URL('../../../packages/', import.meta.url);
+const aliases = {
+  '@troupe/core': new URL('core/src/index.ts', packages).href,
+  '@troupe/threads': new URL('threads/src/index.ts', packages).href,
+};
+
+/** TypeScript's compiler, once a `.ts` file is loaded. */
+let ts;
+
+export async function resolve(specifier, context, next) {
+  const alias = aliases[specifier];
+  if (alias !== undefined) return { url: alias, shortCircuit: true, format: 'module' };
+  // The sources import each other as `./x.js`: the file is `./x.ts`.
+  if (
+    context.parentURL?.endsWith('.ts') &&
+    specifier.startsWith('.') &&
+    specifier.endsWith('.js')
+  ) {
+    const url = new URL(specifier, context.parentURL);
+    const source = new URL(url.href.replace(/\.js$/, '.ts'));
+    if (!existsSync(url) && existsSync(source))
+      return { url: source.href, shortCircuit: true, format: 'module' };
+  }
+  return next(specifier, context);
+}
+
+export async function load(url, context, next) {
+  if (!url.endsWith('.ts')) return next(url, context);
+  // Imported on first use: a thread inherits these hooks, and loads no TypeScript.
+  ts ??= (await import('typescript')).default;
+  const { outputText } = ts.transpileModule(readFileSync(fileURLToPath(url), 'utf8'), {
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      useDefineForClassFields: true,
+    },
+    fileName: fileURLToPath(url),
+  });
+  return { format: 'module', source: outputText, shortCircuit: true };
+}
