@@ -119,19 +119,25 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const idle = pending.size === 0;
     if (idle) this.#worker.ref();
     pending.put(id, run);
-    ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does the run of a caller's burst that takes the thread's last
     // lane: no more come until an answer frees one, and the thread would idle until the burst
     // ends. The runs the pool sends while it settles a message of answers (a run per freed
     // lane) go out together once it is done: one message, and one wake-up of the thread.
-    this.#outbox.add(
-      id,
-      ctx.taskId,
-      ctx.attempt,
-      input,
-      idle || (!this.#settling && pending.size >= this.#config.concurrency),
-    );
+    try {
+      this.#outbox.add(
+        id,
+        ctx.taskId,
+        ctx.attempt,
+        input,
+        idle || (!this.#settling && pending.size >= this.#config.concurrency),
+      );
+    } catch (error) {
+      // A bad transfer list (`add` queued nothing): refused, and nothing of the run is left.
+      this.#refuse(id, error, true);
+      return run;
+    }
+    ctx.onAbort(run);
     return run;
   }
 
@@ -174,16 +180,22 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (await terminateWithin(this.#worker, this.#config.terminateTimeoutMs)) counters.leaked++;
   }
 
-  /** An input that cannot be posted: its run settles `TaskRejected`, the thread never sees it. */
-  readonly #refuse = (id: number, error: unknown): void => {
+  /**
+   * An input that cannot be posted: its run settles `TaskRejected`, the thread never sees it.
+   * `transferring`: the input was marked by `transfer`, whose list may be what is wrong.
+   */
+  readonly #refuse = (id: number, error: unknown, transferring: boolean): void => {
     const run = this.#pending.get(id);
     if (run === undefined) return;
     this.#forget(id);
     const why = error instanceof Error ? error.message : String(error);
+    const rule = transferring
+      ? 'inputs must be structured-cloneable, and a transfer list an array of transferables (ArrayBuffer, MessagePort, …), each once'
+      : 'inputs must be structured-cloneable: no functions, symbols, or objects holding them';
     run.reject(
       new TaskRejected(
         'invalid-input',
-        `the input of task ${run.taskId} cannot be sent to a worker thread: ${why} (inputs must be structured-cloneable: no functions, symbols, or objects holding them)`,
+        `the input of task ${run.taskId} cannot be sent to a worker thread: ${why} (${rule})`,
         run.taskId,
       ),
     );
