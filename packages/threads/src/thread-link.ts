@@ -12,6 +12,7 @@ import {
   type TaskContext,
   type WorkerSetupContext,
 } from '@troupe/core';
+import { finished } from 'node:stream';
 import { counters } from './thread-stats.js';
 import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
@@ -166,12 +167,56 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   }
 
   /**
-   * Terminates the thread (the worker's teardown). Runs still in flight reject. Waits for
-   * `terminate()` at most `terminateTimeoutMs`; past that it counts the thread as leaked.
+   * Stops the thread (the worker's teardown). An idle thread is asked to exit by itself, which
+   * it does once what its tasks wrote to stdout and stderr has reached this thread (terminated,
+   * it would lose what was still on its way); it gets `terminateTimeoutMs` for that. A thread
+   * with runs still in flight (a task that hung or was cancelled, an aborted close) is
+   * terminated at once, and those runs reject. `terminate()` is awaited at most
+   * `terminateTimeoutMs`; past that the thread counts as leaked.
    */
   async close(): Promise<void> {
+    const graceful = this.#phase === READY && this.#pending.size === 0 && !this.#exited;
+    if (graceful) {
+      // Referenced while it exits: a script awaiting `close()` lives until it is done.
+      this.#worker.ref();
+      this.#port.postMessage({ close: true });
+      this.#outbox.nudge();
+    }
     this.#end(new Error(`worker thread ${this.threadId} was stopped before the task finished`));
+    if (graceful && (await this.#exitWithin(this.#config.terminateTimeoutMs))) return;
     await this.#terminate();
+  }
+
+  /**
+   * Resolves `true` once the thread has exited and what it wrote has gone through this thread's
+   * `stdout` and `stderr` (their ends come after the `exit` event: the last chunks may still be
+   * in them then); `false` if that has not happened within `timeoutMs`.
+   */
+  #exitWithin(timeoutMs: number): Promise<boolean> {
+    const worker = this.#worker;
+    return new Promise((resolve) => {
+      const waits: (() => void)[] = [];
+      let left = 3;
+      // (`finished` calls back in a later tick: the timer is set by then.)
+      const done = (): void => {
+        if (--left > 0) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      if (this.#exited) done();
+      else {
+        worker.once('exit', done);
+        waits.push(() => worker.off('exit', done));
+      }
+      waits.push(finished(worker.stdout, done), finished(worker.stderr, done));
+      const timer =
+        timeoutMs === Infinity
+          ? undefined
+          : setTimeout(() => {
+              for (const stop of waits) stop();
+              resolve(false);
+            }, timeoutMs).unref();
+    });
   }
 
   /** Terminates the thread; waits for it at most `terminateTimeoutMs`, then counts it leaked. */

@@ -8,8 +8,9 @@
  * the MessagePort it was given. The pool sends one message per microtask burst; the thread
  * answers in as few messages as its latency bounds allow (see `runAll`). The protocol:
  *
- * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run), or
- *   `{ abort: id, reason }` for a run whose task was cancelled or timed out;
+ * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run),
+ *   `{ abort: id, reason }` for a run whose task was cancelled or timed out, or `{ close: true }`
+ *   when the pool stops an idle thread (see `exitFlushed`);
  * - thread → main: a flat array `[id, kind, value, …]` (three slots a result), where `kind` is
  *   `OK` (value), `ERROR` (a wire error: `{ name, message, stack, code }`) or `THROWN` (a thrown
  *   value that is not an Error, as it is).
@@ -145,8 +146,8 @@ function waitForWork() {
           entry = receiveMessageOnPort(port);
         } while (entry !== undefined);
         if (results.length > 0) post();
-        // Async tasks in progress: back to the event loop, which runs them.
-        if (running.size > 0) return;
+        // Async tasks in progress: back to the event loop, which runs them (and closing too).
+        if (running.size > 0 || closing) return;
         deadline = performance.now() + IDLE_WAIT_MS;
         continue;
       }
@@ -255,10 +256,34 @@ function handle(message) {
 }
 
 function control(message) {
-  if (message !== null && typeof message === 'object' && 'abort' in message) {
+  if (message === null || typeof message !== 'object') return;
+  if ('abort' in message) {
     const ctx = running.get(message.abort);
     if (ctx !== undefined) ThreadTaskContext.abort(ctx, fromWire(message.reason));
-  }
+  } else if (message.close === true) exitFlushed();
+}
+
+/** The pool stops this thread: no more runs. */
+let closing = false;
+
+/**
+ * Ends the thread once what its tasks wrote has reached the main thread. A thread's stdout and
+ * stderr are piped to the main thread asynchronously, a chunk at a time (the next one leaves
+ * when the main thread has taken the last): terminated, the thread would lose what is still
+ * buffered. The empty writes call back once everything before them was taken. Then it exits,
+ * even if its tasks left timers or handles open; the pool terminates it if this takes too long.
+ */
+function exitFlushed() {
+  if (closing) return;
+  closing = true;
+  port.off('message', onMessage);
+  port.close();
+  let streams = 2;
+  const flushed = () => {
+    if (--streams === 0) process.exit(0);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 /**
