@@ -209,6 +209,12 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       this.events$.next({ type: 'worker.teardown-failed', workerId: id, error });
   }
 
+  /** A worker's executor dropped an answer that belongs to no run in flight. */
+  reportStrayAnswer(workerId: string, taskId: number | undefined, detail: string): void {
+    if (this.events$.observed)
+      this.events$.next({ type: 'task.stray-answer', workerId, taskId, detail });
+  }
+
   /** A worker actor reached `stopped`. */
   stopped(id: string, teardownError: unknown): void {
     const slot = this.roster.get(id);

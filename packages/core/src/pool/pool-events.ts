@@ -34,7 +34,13 @@ export type PoolEvent =
   | { readonly type: 'worker.restarted'; readonly workerId: string; readonly seat: string }
   | { readonly type: 'worker.stopped'; readonly workerId: string }
   | { readonly type: 'worker.teardown-failed'; readonly workerId: string; readonly error: unknown }
-  | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string };
+  | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string }
+  | {
+      readonly type: 'task.stray-answer';
+      readonly workerId: string;
+      readonly taskId: number | undefined;
+      readonly detail: string;
+    };
 
 /** A task taken out of circulation because it kept crashing its workers. */
 export interface DeadLetter<TInput> {

@@ -116,6 +116,7 @@ const workerId = (seat: string, generation: number): string =>
 /** What a new worker actor is started with. */
 const workerInput = (context: PoolContext, id: string): WorkerInput => ({
   id,
+  runs: context.dispatcher,
   logic: context.logic,
   clock: context.clock,
   setupTimeoutMs: context.supervision.setupTimeoutMs,

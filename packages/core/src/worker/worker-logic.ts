@@ -49,6 +49,12 @@ export interface WorkerSetupContext {
    * (or are retried). Ignored before setup finished and once the worker is stopping.
    */
   readonly replace: (cause: unknown) => void;
+  /**
+   * Reports an answer that belongs to no run in flight (a resource that answered a run twice,
+   * or after its task was settled otherwise): the executor drops it, and the pool tells it as
+   * `task.stray-answer` on `events$`. `taskId` when the executor can tell whose it was.
+   */
+  readonly strayAnswer: (taskId: number | undefined, detail: string) => void;
 }
 
 /** What a worker's `teardown` sees. */
