@@ -281,7 +281,10 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
         const id = batch[i] as number;
         const run = pending.take(id);
-        if (run === undefined) continue;
+        if (run === undefined) {
+          this.#stray(id);
+          continue;
+        }
         const kind = batch[i + 1];
         const value = batch[i + 2];
         if (kind === OK) run.resolve(value);
@@ -291,6 +294,19 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       this.#settling = false;
     }
     if (pending.size === 0 && this.#phase === READY) this.#worker.unref();
+  }
+
+  /**
+   * An answer for no run in flight: the thread answered a run twice, or one it was never sent.
+   * Dropped (it must not settle the run that has its index now), and told to the pool.
+   */
+  #stray(id: unknown): void {
+    const taskId = typeof id === 'number' ? this.#pending.takenTask(id) : undefined;
+    const detail =
+      taskId === undefined
+        ? `worker thread ${this.threadId} answered a run it was not running (id ${String(id)}): the answer was dropped`
+        : `worker thread ${this.threadId} answered task ${taskId} again, after its run was settled: the answer was dropped`;
+    this.#setup.strayAnswer(taskId, detail);
   }
 
   #forget(id: number): void {
