@@ -9,6 +9,7 @@ import type { WorkerLogic, WorkerSetupContext } from './worker-logic.js';
  */
 export interface RunReporter {
   reportStrayAnswer(workerId: string, taskId: number | undefined, detail: string): void;
+  requeueRun(workerId: string, taskId: number): void;
 }
 
 /** What a worker actor is started with. */
@@ -152,6 +153,7 @@ export const workerMachine = setup({
           crash: (cause) => worker.send({ type: 'worker.crash', cause }),
           replace: (cause) => worker.send({ type: 'worker.replace', cause }),
           strayAnswer: (taskId, detail) => runs?.reportStrayAnswer(id, taskId, detail),
+          requeue: (taskId) => runs?.requeueRun(id, taskId),
         });
         if (setupTimeoutMs === Infinity) return await logic.setup(setupContext(signal));
         return await setupWithin(input.context, signal, setupContext);
