@@ -74,6 +74,11 @@ export class RunTable<T extends { readonly taskId: number }> {
     return this.#takenIds[index] === id ? this.#takenTasks[index] : undefined;
   }
 
+  /** The runs in the table (a copy). */
+  values(): T[] {
+    return this.#runs.filter((run): run is T => run !== undefined);
+  }
+
   /** Removes every run; returns them. */
   clear(): T[] {
     const runs = this.#runs.filter((run): run is T => run !== undefined);

@@ -17,10 +17,19 @@ import { counters } from './thread-stats.js';
 import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
-import { RunTable } from './run-table.js';
+import { INDEX_MASK, RunTable } from './run-table.js';
 import { terminateWithin } from './terminate-within.js';
 import { spawnThread } from './spawn-thread.js';
-import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
+import {
+  OK,
+  ERROR,
+  RESULT_SLOTS,
+  RUNNING_NOW,
+  STARTED,
+  fromWire,
+  reasonToWire,
+  type WireError,
+} from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
 
 /** The code each thread runs; beside this file in `src/` and, copied by the build, in `dist/`. */
@@ -67,6 +76,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   /** Asked the pool to replace this worker already: at most once. */
   #replacing = false;
   readonly #outbox: Outbox;
+  /** Shared with the thread: its wake-up counter, and which runs it started (see `protocol.ts`). */
+  readonly #wake: Int32Array;
   /** Settling a message of answers: the runs sent meanwhile go out together afterwards. */
   #settling = false;
   #settleReady!: (error?: Error) => void;
@@ -76,7 +87,9 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#setup = setup;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const wake = new Int32Array(new SharedArrayBuffer(8));
+    const wake = new Int32Array(new SharedArrayBuffer(4 * (STARTED + config.concurrency)));
+    wake.fill(-1, RUNNING_NOW);
+    this.#wake = wake;
     this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = spawnThread(RUNTIME, {
       workerData: {
@@ -154,16 +167,49 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#outbox.flush(); // the thread must get the run before its abort
     this.#port.postMessage({ abort: run.id, reason: reasonToWire(reason) });
     this.#outbox.nudge();
-    if (this.#replacing || reason instanceof TaskTimedOut || reason instanceof PoolClosedError)
+    // A close with abort cancels every task: none to spare.
+    if (reason instanceof PoolClosedError) return;
+    if (reason instanceof TaskTimedOut) {
+      // The pool crashes this worker for it: the others on the thread are innocent.
+      this.#spareInnocent(run);
       return;
+    }
+    if (this.#replacing) return;
     this.#replacing = true;
     const cause = new Error(
       `worker thread ${this.threadId} is replaced: task ${run.taskId} was cancelled while it ran, and only terminating the thread stops it`,
       { cause: reason },
     );
     queueMicrotask(() => {
-      if (this.#phase === READY) this.#setup.replace(cause);
+      if (this.#phase !== READY) return;
+      this.#spareInnocent(run);
+      this.#setup.replace(cause);
     });
+  }
+
+  /**
+   * Tells the pool which runs in flight are innocent of this thread's end, before it hears of
+   * the end (they go back to the front of its queue, nothing counted; the thread is terminated,
+   * so none of them runs on). `culprit`: the run known to cause it (a timeout, a cancellation);
+   * otherwise the one whose synchronous part the thread was in when it died (`process.exit`, a
+   * loop that ran out of memory), if any. Runs the thread had not started are innocent; runs it
+   * had started are innocent beside a culprit, and charged when there is none (the thread died
+   * in async code — a timer's uncaught exception, an unhandled rejection — where any of them
+   * may be to blame: sparing them all would let a poison task crash thread after thread
+   * without ever reaching quarantine).
+   */
+  #spareInnocent(culprit: PendingRun | undefined): void {
+    const wake = this.#wake;
+    let blamed = culprit;
+    if (blamed === undefined) {
+      const now = wake[RUNNING_NOW]!;
+      if (now >= 0) blamed = this.#pending.get(now);
+    }
+    for (const run of this.#pending.values()) {
+      if (run === blamed) continue;
+      const started = wake[STARTED + (run.id & INDEX_MASK)] === run.id;
+      if (!started || blamed !== undefined) this.#setup.requeue(run.taskId);
+    }
   }
 
   /**
@@ -343,6 +389,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       next = receiveMessageOnPort(this.#port);
     }
     const wasReady = this.#phase === READY;
+    if (wasReady) this.#spareInnocent(undefined);
     this.#end(cause);
     if (wasReady) {
       this.#setup.crash(cause);

@@ -25,6 +25,10 @@ const TRANSFER = Symbol.for('troupe.transfer');
 const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
+/** Where in `wake` the run in progress and the runs started are marked (see `protocol.ts`). */
+const RUNNING_NOW = 2;
+const STARTED = 3;
+const INDEX_MASK = 1023;
 
 const { module: href, export: exportName, concurrency, port, wake, data } = workerData;
 
@@ -196,13 +200,18 @@ function sendOne(batch, i, list) {
 function start(id, taskId, attempt, input) {
   const ctx = new ThreadTaskContext(taskId, attempt);
   running.set(id, ctx);
+  // Should the thread die now, the main side knows this run had started, and was the one running.
+  wake[STARTED + (id & INDEX_MASK)] = id;
+  wake[RUNNING_NOW] = id;
   let output;
   try {
     output = task(input, ctx);
   } catch (error) {
+    wake[RUNNING_NOW] = -1;
     fail(id, error);
     return;
   }
+  wake[RUNNING_NOW] = -1;
   if (output !== null && typeof output === 'object' && typeof output.then === 'function') {
     output.then(
       (value) => settle(id, OK, value),
