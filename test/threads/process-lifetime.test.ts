@@ -28,8 +28,8 @@ describe('process lifetime', () => {
       const outcomes = line!.slice('settled: '.length).split(' ');
       expect(outcomes).toHaveLength(4);
       expect(outcomes[0]).toBe('WorkerCrashed');
-      for (const outcome of outcomes.slice(1))
-        expect(['ok:later', 'ok:a', 'ok:b', 'WorkerCrashed']).toContain(outcome);
+      // The others did not kill the thread: they ran again on the next one.
+      expect(outcomes.slice(1).sort()).toEqual(['ok:a', 'ok:b', 'ok:later']);
     },
   );
 
