@@ -26,8 +26,8 @@ const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
 /** Where in `wake` the run in progress and the runs started are marked (see `protocol.ts`). */
-const RUNNING_NOW = 2;
-const STARTED = 3;
+const RUNNING_NOW = 16;
+const STARTED = 17;
 const INDEX_MASK = 1023;
 
 const { module: href, export: exportName, concurrency, port, wake, data } = workerData;
