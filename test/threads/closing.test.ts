@@ -1,7 +1,8 @@
 /**
  * Closing pools of thread workers, against real threads: a drain lets running tasks finish, an
- * abort cancels them without spawning replacements, and a teardown whose `terminate()` never
- * settles still ends within `terminateTimeoutMs` (the thread counted as leaked).
+ * abort cancels them without spawning replacements, a teardown whose `terminate()` never
+ * settles still ends within `terminateTimeoutMs` (the thread counted as leaked), and so does the
+ * stop of an idle thread that does not exit when asked (it is terminated).
  */
 import { describe, expect, it, vi } from 'vitest';
 import { Worker } from 'node:worker_threads';
@@ -27,7 +28,7 @@ describe('handles', () => {
       size: 2,
     }).start();
     const running = pool.run(['later', { id: 1, delayMs: 20 }]);
-    // While a task is in flight its thread's port is referenced: the process waits for it.
+    // While a task is in flight its thread is referenced: the process waits for it.
     expect(holding()).toBeGreaterThan(before);
     await running;
     await expect.poll(holding).toBe(before);
@@ -88,10 +89,13 @@ describe('closing a thread pool', () => {
       const pool = createPool({
         worker: fromWorkerThread<[string, unknown], unknown>(dispatch, { terminateTimeoutMs: 50 }),
       }).start();
-      await expect(pool.run(['echo', 1])).resolves.toBe(1);
+      // A thread with a run in flight is terminated (an idle one would be asked to exit).
+      const spinning = pool.submit(['spin', null]);
+      await expect.poll(() => pool.getSnapshot().metrics.active).toBe(1);
       const leaked = threadStats().leaked;
       const t0 = performance.now();
-      await pool.close();
+      await pool.close({ abort: true });
+      expect(isErr(await spinning)).toBe(true);
       expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
       expect(stuck).toHaveBeenCalledTimes(1);
       expect(threadStats().leaked).toBe(leaked + 1);
@@ -99,5 +103,17 @@ describe('closing a thread pool', () => {
       stuck.mockRestore();
     }
     await expect.poll(() => threadStats().live).toBe(0);
+  });
+
+  it('terminates an idle thread that does not exit by itself within terminateTimeoutMs', async () => {
+    const pool = createPool({
+      worker: fromWorkerThread<[string, unknown], unknown>(dispatch, { terminateTimeoutMs: 50 }),
+    }).start();
+    // It answers, then spins in a timer: it never reads the request to exit.
+    await expect(pool.run(['spinAfterAnswer', 'x'])).resolves.toBe('x');
+    const t0 = performance.now();
+    await pool.close();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(45);
+    expect(threadStats().live).toBe(0);
   });
 });

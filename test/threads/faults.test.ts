@@ -86,7 +86,7 @@ describe('cancelling thread tasks', () => {
     await pool.close();
   });
 
-  it('ends the tasks in flight beside a cancelled one WorkerCrashed, or retries them on the new thread', async () => {
+  it('runs the tasks in flight beside a cancelled one again on the new thread, retry or not', async () => {
     for (const attempts of [1, 2]) {
       const pool = createPool({
         worker: fromWorkerThread<[string, unknown], unknown>(fixture('dispatch.mjs'), {
@@ -103,9 +103,9 @@ describe('cancelling thread tasks', () => {
       controller.abort(new Error('stop spinning'));
       errorOf(await spinning, TaskCancelled);
       const results = await Promise.all(beside);
-      if (attempts === 1) for (const result of results) errorOf(result, WorkerCrashed);
-      else expect(results.map((r) => (isOk(r) ? r.right : r.left._tag))).toEqual([1, 2, 3]);
-      expect(pool.getSnapshot().metrics.replaced).toBe(1);
+      // Innocent: back to the queue, nothing counted (see collateral-runs.test.ts).
+      expect(results.map((r) => (isOk(r) ? r.right : r.left._tag))).toEqual([1, 2, 3]);
+      expect(pool.getSnapshot().metrics).toMatchObject({ replaced: 1, retries: 0 });
       await pool.close();
     }
   });

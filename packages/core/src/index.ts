@@ -39,6 +39,7 @@ export type {
   WorkerEvent,
   WorkerInput,
   WorkerParentEvent,
+  RunReporter,
   WorkerState,
 } from './worker/worker-machine.js';
 

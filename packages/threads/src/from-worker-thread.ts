@@ -12,9 +12,12 @@ import { ThreadLink, type ThreadResource } from './thread-link.js';
  * rejection, `process.exit`, out of memory) crashes its worker: the pool's supervisor restarts
  * it. A task cancelled or timed out while it runs has its thread terminated — the only way to
  * stop JavaScript — and the worker replaced (the abort is also forwarded to the task's
- * `ctx.signal` in the thread, for code that is still able to see it). An input that cannot be
- * cloned settles `TaskRejected` (`invalid-input`); an output that cannot, `TaskFailed`. An idle pool's
- * threads do not keep the process alive; `close()` terminates them.
+ * `ctx.signal` in the thread, for code that is still able to see it). Only the run to blame is
+ * charged for a thread's end: the others on it go back to the front of the queue. An input
+ * that cannot be cloned (or a bad transfer list) settles `TaskRejected` (`invalid-input`); an
+ * output that cannot, `TaskFailed`. A pool keeps the process alive while tasks are in flight
+ * on its threads, and not when idle; `close()` stops the threads, an idle one by having it exit
+ * once what its tasks wrote to stdout and stderr is through.
  *
  * @example
  * // resize.worker.mjs: export async function resize(image, ctx) { … return ctx.transfer(out, [out.buffer]); }
@@ -34,6 +37,9 @@ export function fromWorkerThread<TInput, TOutput>(
   return {
     kind: 'thread',
     concurrency: config.concurrency,
+    // A run's thenable (PendingRun) calls back once, never during `then`: the pool may keep its
+    // bound handlers instead of adopting each run as a foreign thenable.
+    answersOnce: true,
     setup: async (ctx) => {
       ctx.signal.throwIfAborted();
       const link = new ThreadLink(config, ctx);

@@ -18,21 +18,28 @@ export class Outbox {
     private readonly port: MessagePort,
     /** Bumped and notified after each post: a thread waiting for work wakes at once (see the runtime). */
     private readonly wake: Int32Array,
-    /** Told about a run whose input could not be posted (it cannot be cloned), with the error. */
-    private readonly refuse: (id: number, error: unknown) => void,
+    /**
+     * Told about a run whose input could not be posted (it cannot be cloned, or its transfer
+     * list is bad: `transferring`), with the error.
+     */
+    private readonly refuse: (id: number, error: unknown, transferring: boolean) => void,
   ) {}
 
   /**
-   * Queues one run; an input marked by `transfer` moves its list instead of copying it.
+   * Queues one run; an input marked by `transfer` moves its list instead of copying it. Throws
+   * `BadTransferList` (and queues nothing) when that list is not an array.
    * `now`: post at once (with whatever else is queued); otherwise in a microtask, once the
    * caller's burst is over.
    */
   add(id: number, taskId: number, attempt: number, input: unknown, now: boolean): void {
     let value = input;
     if (isTransfer(input)) {
+      const list: unknown = input.list;
+      // Checked before anything is queued: a throw here leaves the outbox as it was.
+      if (!Array.isArray(list)) throw new BadTransferList(list);
       value = input.value;
-      (this.#lists ??= new Map()).set(this.#items.length, input.list);
-      for (const item of input.list) this.#transfers.push(item);
+      (this.#lists ??= new Map()).set(this.#items.length, list as TransferListItem[]);
+      for (const item of list as TransferListItem[]) this.#transfers.push(item);
     }
     this.#items.push(id, taskId, attempt, value);
     if (now) this.flush();
@@ -65,7 +72,7 @@ export class Outbox {
         try {
           this.port.postMessage(items.slice(i, i + REQUEST_SLOTS), lists?.get(i) ?? []);
         } catch (error) {
-          this.refuse(items[i] as number, error);
+          this.refuse(items[i] as number, error, lists?.has(i) === true);
         }
       }
       this.nudge();
@@ -88,5 +95,13 @@ export class Outbox {
     this.#items = [];
     this.#transfers = [];
     this.#lists = undefined;
+  }
+}
+
+/** A `transfer(value, list)` whose list is not an array: its run is refused before it is queued. */
+export class BadTransferList extends TypeError {
+  constructor(list: unknown) {
+    const what = list === null ? 'null' : Array.isArray(list) ? 'an array' : typeof list;
+    super(`its transfer list is ${what}, not an array`);
   }
 }

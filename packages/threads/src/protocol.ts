@@ -10,6 +10,19 @@ export const ERROR = 1;
 /** A result slot holds a thrown value that is not an Error, as it is. */
 export const THROWN = 2;
 
+/**
+ * The shared `Int32Array` of a link and its thread: `[0]` counts the link's messages
+ * and `[1]` is 1 while the thread waits for one (see `Outbox.nudge`);
+ * `[RUNNING_NOW]` is the id of the run whose synchronous part the thread runs now (-1: none),
+ * and `[STARTED + index]` the id of the last run the thread started under that index of the
+ * run table (`id & INDEX_MASK`). Plain writes, read by the link only once the thread is gone
+ * or stuck: which runs it had started, and which one it was in when it died. They start a
+ * cache line (64 bytes) after the wake-up slots, which both sides touch on every message: the
+ * thread's stores per run would otherwise contend with them.
+ */
+export const RUNNING_NOW = 16;
+export const STARTED = 17;
+
 /** Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. */
 export const REQUEST_SLOTS = 4;
 /** Slots a result takes in a thread → main batch: `id, kind, value`. */

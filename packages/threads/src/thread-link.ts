@@ -12,14 +12,24 @@ import {
   type TaskContext,
   type WorkerSetupContext,
 } from '@troupe/core';
+import { finished } from 'node:stream';
 import { counters } from './thread-stats.js';
 import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
-import { RunTable } from './run-table.js';
+import { INDEX_MASK, RunTable } from './run-table.js';
 import { terminateWithin } from './terminate-within.js';
 import { spawnThread } from './spawn-thread.js';
-import { OK, ERROR, RESULT_SLOTS, fromWire, reasonToWire, type WireError } from './protocol.js';
+import {
+  OK,
+  ERROR,
+  RESULT_SLOTS,
+  RUNNING_NOW,
+  STARTED,
+  fromWire,
+  reasonToWire,
+  type WireError,
+} from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
 
 /** The code each thread runs; beside this file in `src/` and, copied by the build, in `dist/`. */
@@ -43,8 +53,11 @@ const ENDED = 2;
  *
  * Runs go out coalesced: `send` appends to an outbox that one microtask flushes as one
  * `postMessage`, so a burst of runs costs one message and a lone run still leaves at once.
- * Answers come back the same way (see `thread-runtime.mjs`). The port is referenced only while
- * runs are in flight: an idle pool does not keep the process alive. A run's abort is relayed
+ * Answers come back the same way (see `thread-runtime.mjs`). The thread is referenced only
+ * while runs are in flight: an idle pool does not keep the process alive, and a busy one does
+ * until the thread answers or its death is heard of (referencing the port instead would not:
+ * a dying thread closes it, and the process could end before the `exit` event that settles the
+ * runs). A run's abort is relayed
  * through `ctx.onAbort` (reading `ctx.signal` would make an AbortController per run).
  */
 export class ThreadLink implements ThreadResource, AbortTarget {
@@ -63,6 +76,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   /** Asked the pool to replace this worker already: at most once. */
   #replacing = false;
   readonly #outbox: Outbox;
+  /** Shared with the thread: its wake-up counter, and which runs it started (see `protocol.ts`). */
+  readonly #wake: Int32Array;
   /** Settling a message of answers: the runs sent meanwhile go out together afterwards. */
   #settling = false;
   #settleReady!: (error?: Error) => void;
@@ -72,7 +87,9 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#setup = setup;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const wake = new Int32Array(new SharedArrayBuffer(8));
+    const wake = new Int32Array(new SharedArrayBuffer(4 * (STARTED + config.concurrency)));
+    wake.fill(-1, RUNNING_NOW);
+    this.#wake = wake;
     this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = spawnThread(RUNTIME, {
       workerData: {
@@ -114,21 +131,27 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const id = pending.freeId();
     const run = new PendingRun(this, id, ctx);
     const idle = pending.size === 0;
-    if (idle) this.#port.ref();
+    if (idle) this.#worker.ref();
     pending.put(id, run);
-    ctx.onAbort(run);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does the run of a caller's burst that takes the thread's last
     // lane: no more come until an answer frees one, and the thread would idle until the burst
     // ends. The runs the pool sends while it settles a message of answers (a run per freed
     // lane) go out together once it is done: one message, and one wake-up of the thread.
-    this.#outbox.add(
-      id,
-      ctx.taskId,
-      ctx.attempt,
-      input,
-      idle || (!this.#settling && pending.size >= this.#config.concurrency),
-    );
+    try {
+      this.#outbox.add(
+        id,
+        ctx.taskId,
+        ctx.attempt,
+        input,
+        idle || (!this.#settling && pending.size >= this.#config.concurrency),
+      );
+    } catch (error) {
+      // A bad transfer list (`add` queued nothing): refused, and nothing of the run is left.
+      this.#refuse(id, error, true);
+      return run;
+    }
+    ctx.onAbort(run);
     return run;
   }
 
@@ -144,25 +167,102 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#outbox.flush(); // the thread must get the run before its abort
     this.#port.postMessage({ abort: run.id, reason: reasonToWire(reason) });
     this.#outbox.nudge();
-    if (this.#replacing || reason instanceof TaskTimedOut || reason instanceof PoolClosedError)
+    // A close with abort cancels every task: none to spare.
+    if (reason instanceof PoolClosedError) return;
+    if (reason instanceof TaskTimedOut) {
+      // The pool crashes this worker for it: the others on the thread are innocent.
+      this.#spareInnocent(run);
       return;
+    }
+    if (this.#replacing) return;
     this.#replacing = true;
     const cause = new Error(
       `worker thread ${this.threadId} is replaced: task ${run.taskId} was cancelled while it ran, and only terminating the thread stops it`,
       { cause: reason },
     );
     queueMicrotask(() => {
-      if (this.#phase === READY) this.#setup.replace(cause);
+      if (this.#phase !== READY) return;
+      this.#spareInnocent(run);
+      this.#setup.replace(cause);
     });
   }
 
   /**
-   * Terminates the thread (the worker's teardown). Runs still in flight reject. Waits for
-   * `terminate()` at most `terminateTimeoutMs`; past that it counts the thread as leaked.
+   * Tells the pool which runs in flight are innocent of this thread's end, before it hears of
+   * the end (they go back to the front of its queue, nothing counted; the thread is terminated,
+   * so none of them runs on). `culprit`: the run known to cause it (a timeout, a cancellation);
+   * otherwise the one whose synchronous part the thread was in when it died (`process.exit`, a
+   * loop that ran out of memory), if any. Runs the thread had not started are innocent; runs it
+   * had started are innocent beside a culprit, and charged when there is none (the thread died
+   * in async code — a timer's uncaught exception, an unhandled rejection — where any of them
+   * may be to blame: sparing them all would let a poison task crash thread after thread
+   * without ever reaching quarantine).
+   */
+  #spareInnocent(culprit: PendingRun | undefined): void {
+    const wake = this.#wake;
+    let blamed = culprit;
+    if (blamed === undefined) {
+      const now = wake[RUNNING_NOW]!;
+      if (now >= 0) blamed = this.#pending.get(now);
+    }
+    for (const run of this.#pending.values()) {
+      if (run === blamed) continue;
+      const started = wake[STARTED + (run.id & INDEX_MASK)] === run.id;
+      if (!started || blamed !== undefined) this.#setup.requeue(run.taskId);
+    }
+  }
+
+  /**
+   * Stops the thread (the worker's teardown). An idle thread is asked to exit by itself, which
+   * it does once what its tasks wrote to stdout and stderr has reached this thread (terminated,
+   * it would lose what was still on its way); it gets `terminateTimeoutMs` for that. A thread
+   * with runs still in flight (a task that hung or was cancelled, an aborted close) is
+   * terminated at once, and those runs reject. `terminate()` is awaited at most
+   * `terminateTimeoutMs`; past that the thread counts as leaked.
    */
   async close(): Promise<void> {
+    const graceful = this.#phase === READY && this.#pending.size === 0 && !this.#exited;
+    if (graceful) {
+      // Referenced while it exits: a script awaiting `close()` lives until it is done.
+      this.#worker.ref();
+      this.#port.postMessage({ close: true });
+      this.#outbox.nudge();
+    }
     this.#end(new Error(`worker thread ${this.threadId} was stopped before the task finished`));
+    if (graceful && (await this.#exitWithin(this.#config.terminateTimeoutMs))) return;
     await this.#terminate();
+  }
+
+  /**
+   * Resolves `true` once the thread has exited and what it wrote has gone through this thread's
+   * `stdout` and `stderr` (their ends come after the `exit` event: the last chunks may still be
+   * in them then); `false` if that has not happened within `timeoutMs`.
+   */
+  #exitWithin(timeoutMs: number): Promise<boolean> {
+    const worker = this.#worker;
+    return new Promise((resolve) => {
+      const waits: (() => void)[] = [];
+      let left = 3;
+      // (`finished` calls back in a later tick: the timer is set by then.)
+      const done = (): void => {
+        if (--left > 0) return;
+        clearTimeout(timer);
+        resolve(true);
+      };
+      if (this.#exited) done();
+      else {
+        worker.once('exit', done);
+        waits.push(() => worker.off('exit', done));
+      }
+      waits.push(finished(worker.stdout, done), finished(worker.stderr, done));
+      const timer =
+        timeoutMs === Infinity
+          ? undefined
+          : setTimeout(() => {
+              for (const stop of waits) stop();
+              resolve(false);
+            }, timeoutMs).unref();
+    });
   }
 
   /** Terminates the thread; waits for it at most `terminateTimeoutMs`, then counts it leaked. */
@@ -171,16 +271,22 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (await terminateWithin(this.#worker, this.#config.terminateTimeoutMs)) counters.leaked++;
   }
 
-  /** An input that cannot be posted: its run settles `TaskRejected`, the thread never sees it. */
-  readonly #refuse = (id: number, error: unknown): void => {
+  /**
+   * An input that cannot be posted: its run settles `TaskRejected`, the thread never sees it.
+   * `transferring`: the input was marked by `transfer`, whose list may be what is wrong.
+   */
+  readonly #refuse = (id: number, error: unknown, transferring: boolean): void => {
     const run = this.#pending.get(id);
     if (run === undefined) return;
     this.#forget(id);
     const why = error instanceof Error ? error.message : String(error);
+    const rule = transferring
+      ? 'inputs must be structured-cloneable, and a transfer list an array of transferables (ArrayBuffer, MessagePort, …), each once'
+      : 'inputs must be structured-cloneable: no functions, symbols, or objects holding them';
     run.reject(
       new TaskRejected(
         'invalid-input',
-        `the input of task ${run.taskId} cannot be sent to a worker thread: ${why} (inputs must be structured-cloneable: no functions, symbols, or objects holding them)`,
+        `the input of task ${run.taskId} cannot be sent to a worker thread: ${why} (${rule})`,
         run.taskId,
       ),
     );
@@ -206,8 +312,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (control.ready === true && this.#phase === STARTING) {
       this.#phase = READY;
       this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
-      this.#worker.unref();
-      if (this.#pending.size === 0) this.#port.unref();
+      this.#port.unref();
+      if (this.#pending.size === 0) this.#worker.unref();
       this.#settleReady();
     } else if (control.failed !== undefined) {
       this.#die(fromWire(control.failed));
@@ -221,7 +327,10 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       for (let i = 0; i < batch.length; i += RESULT_SLOTS) {
         const id = batch[i] as number;
         const run = pending.take(id);
-        if (run === undefined) continue;
+        if (run === undefined) {
+          this.#stray(id);
+          continue;
+        }
         const kind = batch[i + 1];
         const value = batch[i + 2];
         if (kind === OK) run.resolve(value);
@@ -230,12 +339,25 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     } finally {
       this.#settling = false;
     }
-    if (pending.size === 0 && this.#phase === READY) this.#port.unref();
+    if (pending.size === 0 && this.#phase === READY) this.#worker.unref();
+  }
+
+  /**
+   * An answer for no run in flight: the thread answered a run twice, or one it was never sent.
+   * Dropped (it must not settle the run that has its index now), and told to the pool.
+   */
+  #stray(id: unknown): void {
+    const taskId = typeof id === 'number' ? this.#pending.takenTask(id) : undefined;
+    const detail =
+      taskId === undefined
+        ? `worker thread ${this.threadId} answered a run it was not running (id ${String(id)}): the answer was dropped`
+        : `worker thread ${this.threadId} answered task ${taskId} again, after its run was settled: the answer was dropped`;
+    this.#setup.strayAnswer(taskId, detail);
   }
 
   #forget(id: number): void {
     this.#pending.take(id);
-    if (this.#pending.size === 0 && this.#phase === READY) this.#port.unref();
+    if (this.#pending.size === 0 && this.#phase === READY) this.#worker.unref();
   }
 
   readonly #onError = (error: unknown): void => {
@@ -267,6 +389,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       next = receiveMessageOnPort(this.#port);
     }
     const wasReady = this.#phase === READY;
+    if (wasReady) this.#spareInnocent(undefined);
     this.#end(cause);
     if (wasReady) {
       this.#setup.crash(cause);

@@ -21,7 +21,8 @@ export interface ThreadOptions {
    * works on the current ones, so the round trips overlap and batch: for short tasks 32 or 64
    * multiplies throughput. Async tasks then also run interleaved on the thread. Tasks in
    * flight on a thread share its fate: behind one that spins the others wait (and may time
-   * out with it), and when the thread dies or is replaced they end `WorkerCrashed` (or retry).
+   * out with it), and when the thread dies or is replaced they stop; only the run to blame is
+   * charged, the others go back to the front of the queue (see the threads guide).
    * @default 1
    */
   readonly concurrency?: number;

@@ -8,8 +8,9 @@
  * the MessagePort it was given. The pool sends one message per microtask burst; the thread
  * answers in as few messages as its latency bounds allow (see `runAll`). The protocol:
  *
- * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run), or
- *   `{ abort: id, reason }` for a run whose task was cancelled or timed out;
+ * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run),
+ *   `{ abort: id, reason }` for a run whose task was cancelled or timed out, or `{ close: true }`
+ *   when the pool stops an idle thread (see `exitFlushed`);
  * - thread → main: a flat array `[id, kind, value, …]` (three slots a result), where `kind` is
  *   `OK` (value), `ERROR` (a wire error: `{ name, message, stack, code }`) or `THROWN` (a thrown
  *   value that is not an Error, as it is).
@@ -24,6 +25,10 @@ const TRANSFER = Symbol.for('troupe.transfer');
 const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
+/** Where in `wake` the run in progress and the runs started are marked (see `protocol.ts`). */
+const RUNNING_NOW = 16;
+const STARTED = 17;
+const INDEX_MASK = 1023;
 
 const { module: href, export: exportName, concurrency, port, wake, data } = workerData;
 
@@ -145,8 +150,8 @@ function waitForWork() {
           entry = receiveMessageOnPort(port);
         } while (entry !== undefined);
         if (results.length > 0) post();
-        // Async tasks in progress: back to the event loop, which runs them.
-        if (running.size > 0) return;
+        // Async tasks in progress: back to the event loop, which runs them (and closing too).
+        if (running.size > 0 || closing) return;
         deadline = performance.now() + IDLE_WAIT_MS;
         continue;
       }
@@ -195,13 +200,18 @@ function sendOne(batch, i, list) {
 function start(id, taskId, attempt, input) {
   const ctx = new ThreadTaskContext(taskId, attempt);
   running.set(id, ctx);
+  // Should the thread die now, the main side knows this run had started, and was the one running.
+  wake[STARTED + (id & INDEX_MASK)] = id;
+  wake[RUNNING_NOW] = id;
   let output;
   try {
     output = task(input, ctx);
   } catch (error) {
+    wake[RUNNING_NOW] = -1;
     fail(id, error);
     return;
   }
+  wake[RUNNING_NOW] = -1;
   if (output !== null && typeof output === 'object' && typeof output.then === 'function') {
     output.then(
       (value) => settle(id, OK, value),
@@ -255,10 +265,34 @@ function handle(message) {
 }
 
 function control(message) {
-  if (message !== null && typeof message === 'object' && 'abort' in message) {
+  if (message === null || typeof message !== 'object') return;
+  if ('abort' in message) {
     const ctx = running.get(message.abort);
     if (ctx !== undefined) ThreadTaskContext.abort(ctx, fromWire(message.reason));
-  }
+  } else if (message.close === true) exitFlushed();
+}
+
+/** The pool stops this thread: no more runs. */
+let closing = false;
+
+/**
+ * Ends the thread once what its tasks wrote has reached the main thread. A thread's stdout and
+ * stderr are piped to the main thread asynchronously, a chunk at a time (the next one leaves
+ * when the main thread has taken the last): terminated, the thread would lose what is still
+ * buffered. The empty writes call back once everything before them was taken. Then it exits,
+ * even if its tasks left timers or handles open; the pool terminates it if this takes too long.
+ */
+function exitFlushed() {
+  if (closing) return;
+  closing = true;
+  port.off('message', onMessage);
+  port.close();
+  let streams = 2;
+  const flushed = () => {
+    if (--streams === 0) process.exit(0);
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
 }
 
 /**

@@ -63,6 +63,17 @@ export class Backlog {
     this.#queue.push(task);
   }
 
+  /**
+   * Puts a task that had left the queue back at its head (past `capacity` too): a run its
+   * worker's end interrupted through no fault of its own (`requeue`). With priorities, at the
+   * head of its level.
+   */
+  enqueueFront(task: Task): void {
+    task.state = TaskState.queued;
+    this.metrics.queued++;
+    this.#queue.unshift(task);
+  }
+
   /** Expects up to `count` tasks at once (`submitMany`): a FIFO queue makes room in one step. */
   reserve(count: number): void {
     if (this.priority === undefined)

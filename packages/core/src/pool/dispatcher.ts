@@ -27,6 +27,9 @@ import { isInstance } from '../describe-value.js';
  * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink).
  */
 export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
+  /** By worker: tasks running on it that its executor called innocent (`requeue`). */
+  readonly #innocent = new Map<string, Set<number>>();
+
   /** Whether submits are taken now. */
   get isAccepting(): boolean {
     return this.accepting;
@@ -184,8 +187,9 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     if (slot === undefined) return false;
     const unplanned = slot.status !== SLOT_STOPPING && !slot.retiring;
     if (!isInstance(cause, TaskTimedOut)) this.metrics.crashes++;
-    this.failRunning(slot, cause, true);
+    const requeued = this.failRunning(slot, cause, true);
     this.roster.retire(slot, SLOT_GONE);
+    if (requeued) this.resumeQueue();
     if (this.events$.observed) this.events$.next({ type: 'worker.crashed', workerId: id, cause });
     return unplanned;
   }
@@ -199,8 +203,9 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     const slot = this.roster.get(id);
     if (slot === undefined || slot.status > SLOT_BUSY) return;
     this.metrics.replaced++;
-    this.failRunning(slot, cause, false);
+    const requeued = this.failRunning(slot, cause, false);
     this.roster.retire(slot, SLOT_STOPPING);
+    if (requeued) this.resumeQueue();
     if (this.events$.observed) this.events$.next({ type: 'worker.replaced', workerId: id, cause });
   }
 
@@ -210,8 +215,34 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       this.events$.next({ type: 'worker.teardown-failed', workerId: id, error });
   }
 
+  /**
+   * A worker's executor says the run of `taskId` on it is innocent of the worker's coming end
+   * (`WorkerSetupContext.requeue`): when the worker crashes or is replaced, the task goes back
+   * to the front of the queue, nothing counted.
+   */
+  requeueRun(workerId: string, taskId: number): void {
+    const slot = this.roster.get(workerId);
+    if (slot === undefined || slot.status > SLOT_BUSY) return;
+    const running = slot.allLanes.some(
+      (lane) => lane.task?.id === taskId && lane.task.state === TaskState.running,
+    );
+    if (!running) return;
+    let innocent = this.#innocent.get(workerId);
+    if (innocent === undefined) this.#innocent.set(workerId, (innocent = new Set()));
+    innocent.add(taskId);
+  }
+
+  /** Free workers take the tasks that went back to the queue. */
+  protected resumeQueue(): void {
+    const now = this.config.clock.now();
+    const idle = this.roster.idle;
+    while (idle.length > 0 && this.metrics.queued > 0) this.pump(idle.pop()!, now);
+    if (this.metrics.queued > 0 && this.sizing !== undefined) this.demand();
+  }
+
   /** A worker actor reached `stopped`. */
   stopped(id: string, teardownError: unknown): void {
+    this.#innocent.delete(id);
     const slot = this.roster.get(id);
     if (slot === undefined) return;
     this.roster.retire(slot, SLOT_GONE);
@@ -238,28 +269,44 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
    * (one-for-all, rest-for-one): its running task fails `WorkerCrashed` (or is retried).
    */
   stopSeat(seat: string, cause: unknown): void {
+    let requeued = false;
     for (const slot of this.roster.values()) {
       if (slot.seat !== seat || slot.status > SLOT_BUSY) continue;
-      this.failRunning(slot, cause, false);
+      if (this.failRunning(slot, cause, false)) requeued = true;
       this.stopSlot(slot);
     }
+    if (requeued) this.resumeQueue();
   }
 
   /**
    * The task running on `slot` ends `WorkerCrashed` with `cause` (or is retried); whatever still
    * runs on the resource is told to stop. `brokeWorker`: the task counts towards quarantine.
+   * Tasks its executor called innocent (`requeueRun`) go back to the front of the queue instead,
+   * nothing counted. Returns whether any did (the caller resumes the queue once the worker is
+   * out of service, so that they do not land on it again).
    */
-  protected failRunning(worker: Slot, cause: unknown, brokeWorker: boolean): void {
+  protected failRunning(worker: Slot, cause: unknown, brokeWorker: boolean): boolean {
+    const innocent = this.#innocent.get(worker.id);
+    this.#innocent.delete(worker.id);
+    let requeued = false;
     for (const slot of worker.allLanes) {
       const task = slot.task;
       if (task === undefined || task.state !== TaskState.running) continue;
       const now = this.config.clock.now();
       this.metrics.active--;
-      this.metrics.latency.record(now - this.time(task.t));
-      slot.tasksDone++;
-      this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
+      if (innocent?.has(task.id) === true) {
+        // As if it had never left the queue: no attempt, no strike, no latency.
+        task.t = this.tick(now);
+        this.backlog.enqueueFront(task);
+        requeued = true;
+      } else {
+        this.metrics.latency.record(now - this.time(task.t));
+        slot.tasksDone++;
+        this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
+      }
       slot.ctx?.abort(cause);
     }
+    return requeued;
   }
 
   /** How many more seats may get a worker: a dynamic pool never has more than `max` workers. */

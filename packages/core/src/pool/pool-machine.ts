@@ -117,6 +117,7 @@ function workerInput(context: PoolContext, id: string): WorkerInput {
   const dispatcher = context.dispatcher;
   return {
     id,
+    runs: dispatcher,
     logic: context.logic,
     clock: context.clock,
     setupTimeoutMs: context.supervision.setupTimeoutMs,

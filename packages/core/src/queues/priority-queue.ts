@@ -138,6 +138,8 @@ export class PriorityQueue<T> implements TaskQueue<T> {
   /** The tracked items' entries, by key. */
   readonly #entries = new Map<number, Entry<T>>();
   #seq = 0;
+  /** Items put at the head of their level so far (`unshift`). */
+  #front = 0;
   #size = 0;
 
   /**
@@ -170,6 +172,13 @@ export class PriorityQueue<T> implements TaskQueue<T> {
     // Without aging the arrival time is never read: no clock call.
     const at = this.aging === undefined ? 0 : this.clock.now();
     this.#insert(item, this.levelOf(item), ++this.#seq, at, false, this.tracked(item));
+  }
+
+  /** Adds an item at the head of its level: before every item of the level queued so far. */
+  unshift(item: T): void {
+    const at = this.aging === undefined ? 0 : this.clock.now();
+    // Arrival numbers below every other one, the latest lowest: kept in the level's heap.
+    this.#insert(item, this.levelOf(item), -++this.#front, at, true, this.tracked(item));
   }
 
   /** Moves a queued item to another base level, keeping its arrival; `false` if it is not queued. */

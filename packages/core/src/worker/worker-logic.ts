@@ -49,6 +49,21 @@ export interface WorkerSetupContext {
    * (or are retried). Ignored before setup finished and once the worker is stopping.
    */
   readonly replace: (cause: unknown) => void;
+  /**
+   * Reports an answer that belongs to no run in flight (a resource that answered a run twice,
+   * or after its task was settled otherwise): the executor drops it, and the pool tells it as
+   * `task.stray-answer` on `events$`. `taskId` when the executor can tell whose it was.
+   */
+  readonly strayAnswer: (taskId: number | undefined, detail: string) => void;
+  /**
+   * Says that the run of task `taskId` on this worker is innocent of what is about to end the
+   * worker: the `crash` or `replace` the executor reports next, or the pool's own crash of it
+   * for another run's timeout. When the worker goes, that task goes back to the front of the
+   * queue — no attempt, retry or quarantine strike counted — instead of ending
+   * `WorkerCrashed`. Only for runs the end of the worker surely stops (a terminated thread),
+   * never for ones that may run on. Ignored for a task not running on this worker.
+   */
+  readonly requeue: (taskId: number) => void;
 }
 
 /** What a worker's `teardown` sees. */

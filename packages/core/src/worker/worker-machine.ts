@@ -3,6 +3,17 @@ import type { AnyActorRef } from 'xstate';
 import type { Clock, TimerHandle } from '../time/clock.js';
 import type { WorkerLogic, WorkerSetupContext } from './worker-logic.js';
 
+/**
+ * Where a worker's executor reports what happens to single runs (`WorkerSetupContext`): the
+ * pool gives every worker the same one (no closure per worker that could hold on to the pool).
+ */
+export interface RunReporter {
+  reportStrayAnswer(workerId: string, taskId: number | undefined, detail: string): void;
+  /** Counts a dropped answer (the `late` metric). */
+  countLate(): void;
+  requeueRun(workerId: string, taskId: number): void;
+}
+
 /** What a worker actor is started with. */
 export interface WorkerInput {
   readonly id: string;
@@ -12,6 +23,8 @@ export interface WorkerInput {
   readonly setupTimeoutMs: number;
   /** Told when tearing down a resource whose setup finished past the limit fails. */
   readonly lateTeardownFailed: (error: unknown) => void;
+  /** Told of stray answers and the like (none: they are dropped unreported). */
+  readonly runs?: RunReporter;
 }
 
 /** Events a worker actor takes: lifecycle only; tasks themselves never pass through it. */
@@ -36,6 +49,7 @@ export interface WorkerContext {
   readonly clock: Clock;
   readonly setupTimeoutMs: number;
   readonly lateTeardownFailed: (error: unknown) => void;
+  readonly runs: RunReporter | undefined;
   resource: unknown;
   /** `true` once setup returned: only then is there a resource to tear down. */
   hasResource: boolean;
@@ -133,7 +147,7 @@ export const workerMachine = setup({
   actors: {
     setupWorker: fromPromise<unknown, { context: WorkerContext; self: AnyActorRef }>(
       async ({ input, signal }) => {
-        const { logic, id, setupTimeoutMs } = input.context;
+        const { logic, id, setupTimeoutMs, runs } = input.context;
         if (logic.setup === undefined) return undefined;
         const worker = input.self;
         const setupContext = (abort: AbortSignal): WorkerSetupContext => ({
@@ -141,6 +155,11 @@ export const workerMachine = setup({
           signal: abort,
           crash: (cause) => worker.send({ type: 'worker.crash', cause }),
           replace: (cause) => worker.send({ type: 'worker.replace', cause }),
+          strayAnswer: (taskId, detail) => {
+            runs?.countLate();
+            runs?.reportStrayAnswer(id, taskId, detail);
+          },
+          requeue: (taskId) => runs?.requeueRun(id, taskId),
         });
         if (setupTimeoutMs === Infinity) return await logic.setup(setupContext(signal));
         return await setupWithin(input.context, signal, setupContext);
@@ -194,6 +213,7 @@ export const workerMachine = setup({
     clock: input.clock,
     setupTimeoutMs: input.setupTimeoutMs,
     lateTeardownFailed: input.lateTeardownFailed,
+    runs: input.runs,
     resource: undefined,
     hasResource: false,
     cause: undefined,
