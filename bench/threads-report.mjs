@@ -135,5 +135,58 @@ ${threadTable(threads)}
   and \`ctx.transfer\` in the thread. piscina 5 with its defaults and with \`concurrentTasksPerWorker: ${PISCINA_TUNED}\`
   (\`Piscina.move\` for transfers); tinypool (\`isolateWorkers: false\`, \`transferList\`); workerpool
   (\`workerType: 'thread'\`, \`Transfer\`). Each library's \`min\` and \`max\` threads are both ${threads.threads}.
+
+### How busy the threads can be kept
+
+On a machine with as many cores as the pool has threads, whatever else runs takes its CPU time
+from the pool's threads: the main thread submitting tasks and settling their answers, and V8's
+helper threads compiling hot code and collecting garbage. Measured on the 2-core VM of the
+benchmarks, 2 threads, bursts of 2,000 tasks of 1 ms at \`concurrency: 32\`, interleaved
+processes, CPU time per thread from \`/proc/self/task/*/schedstat\`:
+
+- **Bare \`Worker\`s** given 1,000 tasks each in one message, answering in one message at the end
+  (no pool at all): 97.8–99.5 % busy, median 98.9 %. The main thread uses ~1 ms of CPU.
+- **The pool, warmed up** (10,000 tasks like these first): median 97.5 % over 12 bursts in
+  separate processes, with the main thread at 21–29 ms of CPU a burst and V8's helper threads at
+  ~10 ms. In the benchmark (a fresh pool per measurement, another pool of the library open and
+  idle meanwhile): 97.8 % and 98.0 % in two runs, 97.6–98.3 % per round (see the table above).
+- **Where the rest goes.** A thread's gaps between tasks are 3.7 µs at the median, but each
+  message of answers it sends wakes the main thread, which usually runs on that thread's core
+  right away (about 60 µs of its CPU a wake-up: half of it is Node's own, as a message to an empty
+  listener costs ~30 µs; then settling the answers and sending the next runs): with answers held
+  up to 8 ms, ~480 gaps of 20–500 µs a burst added up to ~38 ms. Holding them up to 16 ms (now the
+  rule) halves the wake-ups: the main thread's CPU 31–42 → 21–29 ms a burst, the threads 0.3–0.5 %
+  busier.
+- **A fresh thread** is slower until V8 has optimized the thread's per-task code, which takes a
+  few thousand tasks: after 2,000 the helper threads were still compiling it during the burst (~30
+  ms of CPU) and the threads were 96.7 % busy (97.5 % after 10,000).
+- **A full GC while the pool is idle** makes V8 throw away the optimized code of the pool's main
+  thread side: it depends on the shapes of the per-task objects, and with none of those alive the
+  GC drops the shapes too (\`--trace-deopt\` says "weak objects"). The next burst pays for compiling
+  it again (35–55 ms of helper CPU in a 1 ms-task burst against ~10 ms, and echo measured ~25 %
+  slower). V8 keeps such shapes for two ordinary major GCs, so this hits a pool left idle through
+  several of them.
+- **A full GC with no pool of the library alive at all** also drops the shapes of the pools' own
+  objects (the pool, its queue, its actors, their options): the next pool makes them again,
+  generalizes the same fields again (\`--trace-generalization\`: \`settledAt\`, the metrics' sums,
+  \`capacity\`… from integer to double), and code optimized in its first seconds meets the final
+  shapes later ("wrong map" deoptimizations: 63 in the 1 ms bursts of 4 libraries over 4 rounds,
+  against 2 with another pool of each library open). Troupe c=32: 96.4–96.7 % busy against
+  97.6–97.9 %. The benchmark collected garbage before every measurement with the previous pools
+  closed, so it measured this until 2026-11-27 (95.5 % and 97.1 % in two full runs); it now
+  keeps one idle pool of every library open, as an application using the library has.
+- The machine's moment moves all of these by a percent or two from one minute to the next.
+
+So a pool in use keeps its two threads 97.5–98 % busy on this machine, within about a percent of
+bare Workers; what is left is the main thread's work per task and per message, which on 2 cores
+is taken from the 2 threads. One thread on the same 2 cores (a core left to the main thread),
+measured the same way, is 97.3–98.2 % busy.
+
+The first run of a burst used to go alone to an idle thread and the rest only once the caller's
+submitting ended (2–10 ms of 2,000 submits, during which the thread idled); the run of a burst
+that takes a thread's last lane now goes at once. (A first version of that rule also fired for
+the pool's own top-ups while it settled answers, each its own message, and cost echo a third of
+its speed; a second still split each echo round trip in two, about 13 %: the benchmark caught
+both.)
 `;
 }
