@@ -130,6 +130,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   #closing: Promise<void> | undefined;
   /** `close()` has resolved: the streams are complete and the pool may not start again. */
   #closed = false;
+  /** The streams have been completed (see `#finish`). */
+  #finished = false;
   /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete). */
   readonly #metricsSubscribers = new Set<() => void>();
   readonly #autoscaler: Autoscaler | undefined;
@@ -171,11 +173,14 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       dispatcher.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);
       if (state === this.#state.value) return;
+      // Final from the moment a close reaches `stopped`: no start() may slip in before it
+      // resolves, not even from a subscriber told of `stopped`.
+      const closed = state === 'stopped' && this.#closing !== undefined;
+      if (closed) this.#closed = true;
       this.#state.next(state);
       dispatcher.events$.next({ type: 'pool.state', state });
       this.#autoscaler?.follow(state);
-      // Final from the moment a close reaches `stopped`: no start() may slip in before it resolves.
-      if (state === 'stopped' && this.#closing !== undefined) this.#finish();
+      if (closed) this.#finish();
     });
     this.#autoscaler =
       config.sizing !== undefined && (config.sizing.target !== undefined || config.sizing.dryRun)
@@ -234,7 +239,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
 
   /** Makes the close final: completes every stream; no timer of the pool is left. */
   #finish(): void {
-    if (this.#closed) return;
+    if (this.#finished) return;
+    this.#finished = true;
     this.#closed = true;
     if (this.#deadline !== undefined) this.#config.clock.clearTimeout(this.#deadline.timer);
     this.#deadline = undefined;
