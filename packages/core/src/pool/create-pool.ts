@@ -248,6 +248,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.#metricsSubscribers.clear();
     this.#state.complete();
     const d = this.#dispatcher;
+    d.refuse('pool-closed', `pool '${this.name}' is closed (close() is final: create a new pool)`);
     d.events$.complete();
     d.results$.complete();
     d.deadLetters$.complete();
