@@ -43,7 +43,7 @@ const bar = (done, total, width = 30) => {
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
 };
 let lastLine = 0;
-const progress = pool.metrics$.subscribe((m) => {
+pool.metrics$.subscribe((m) => {
   const done = m.completed + m.failed + m.timedOut + m.crashed + m.cancelled;
   const line =
     `${bar(done, TASKS)} ${done}/${TASKS}  ${Math.round(m.throughput)} tasks/s  ` +
@@ -60,8 +60,8 @@ const started = performance.now();
 const results = await Promise.all(
   Array.from({ length: TASKS }, (_, id) => pool.submit({ id: id + 1, width: 1024 })),
 );
+// Drains; then every stream completes (metrics$ with a final snapshot) and no timer is left.
 await pool.close();
-progress.unsubscribe();
 if (tty) process.stdout.write('\n');
 
 const { metrics: m, workers } = pool.getSnapshot();

@@ -10,6 +10,7 @@ import {
   createPool,
   createVirtualClock,
   fromAsync,
+  PoolStateError,
   type PoolEvent,
   type PoolState,
 } from '@troupe/core';
@@ -106,18 +107,13 @@ describe.each<Hang>(['setup', 'teardown'])('a close waiting on a %s that never s
     expectAbandoned({ ...h, closed });
   });
 
-  it('can start again afterwards', async () => {
+  it('is final afterwards: start() throws, and no timer of the pool is left', async () => {
     const h = await waiting();
     void h.pool.close({ abort: true });
     await h.clock.flush();
-    h.pool.start();
-    await h.clock.advance(10);
-    expect(h.pool.getSnapshot().state).toBe(hang === 'setup' ? 'starting' : 'running');
-    void h.pool.close({ abort: true });
-    await h.clock.flush();
-    expect(h.pool.getSnapshot().state).toBe(hang === 'setup' ? 'stopped' : 'closing');
-    void h.pool.close({ abort: true });
-    await h.clock.flush();
+    expect(h.pool.getSnapshot().state).toBe('stopped');
+    expect(() => h.pool.start()).toThrow(PoolStateError);
+    expect(h.clock.pending()).toBe(0);
     expect(h.pool.getSnapshot().state).toBe('stopped');
   });
 });

@@ -11,6 +11,7 @@ import {
   fromAsync,
   PoolClosedError,
   PoolFailedError,
+  PoolStateError,
   type PoolState,
   type VirtualClock,
 } from '@troupe/core';
@@ -155,13 +156,17 @@ describe('close while workers keep restarting', () => {
     await expect(pool.close()).resolves.toBeUndefined();
   });
 
-  it('close after failed resolves, the pool ends stopped, and it can start again with a fresh limit', async () => {
+  it('close after failed resolves, the pool ends stopped, and the close is final', async () => {
     const clock = createVirtualClock();
-    const { pool, state, seen, states } = flakyPool(clock, 2, 0, 2);
+    const { pool, seen, states } = flakyPool(clock, 2, 0, 2);
+    let completed = false;
+    pool.state$.subscribe({ complete: () => (completed = true) });
     pool.start();
     for (let i = 0; i < 100 && pool.getSnapshot().state !== 'failed'; i++) await clock.advance(50);
     expect(pool.getSnapshot().state).toBe('failed');
     expect(pool.getSnapshot().failure).toBeInstanceOf(PoolFailedError);
+    // Failed is not closed: its streams stay open (it may start again).
+    expect(completed).toBe(false);
     const first = pool.close();
     expect(pool.close()).toBe(first);
     const closed = track(first);
@@ -169,22 +174,28 @@ describe('close while workers keep restarting', () => {
     expect([closed.settled, closed.rejected]).toEqual([1, false]);
     expect(pool.getSnapshot().state).toBe('stopped');
     expect(pool.getSnapshot().workers).toEqual([]);
+    expect(completed).toBe(true);
+    expect(clock.pending()).toBe(0);
+    expect(() => pool.start()).toThrow(PoolStateError);
+    expect(illegalMoves(states)).toEqual([]);
+    expect(states).toEqual(['stopped', 'starting', 'failed', 'closing', 'stopped']);
+    expect(ofType(seen, 'pool.failed')).toHaveLength(1);
+  });
 
+  it('a failed pool starts again with a fresh limit', async () => {
+    const clock = createVirtualClock();
+    const { pool, state, seen, states } = flakyPool(clock, 2, 0, 2);
+    pool.start();
+    for (let i = 0; i < 100 && pool.getSnapshot().state !== 'failed'; i++) await clock.advance(50);
+    expect(pool.getSnapshot().state).toBe('failed');
     state.healthy = true;
     pool.start();
     await clock.flush();
     expect(pool.getSnapshot().state).toBe('running');
+    expect(pool.getSnapshot().failure).toBeUndefined();
     expect(await pool.run(7)).toBe(7);
     expect(illegalMoves(states)).toEqual([]);
-    expect(states).toEqual([
-      'stopped',
-      'starting',
-      'failed',
-      'closing',
-      'stopped',
-      'starting',
-      'running',
-    ]);
+    expect(states).toEqual(['stopped', 'starting', 'failed', 'starting', 'running']);
     expect(ofType(seen, 'pool.failed')).toHaveLength(1);
     await pool.close();
     expect(pool.getSnapshot().state).toBe('stopped');

@@ -45,15 +45,18 @@ describe('lifecycle', () => {
     ]);
   });
 
-  it('can start again after close, and start() while running is a no-op', async () => {
+  it('start() while running is a no-op; after close() it throws PoolStateError (close is final)', async () => {
     const pool = createPool({ worker: async (n: number) => n + 1 }).start();
     expect(pool.start()).toBe(pool);
     expect(await pool.run(1)).toBe(2);
     await pool.close();
-    pool.start();
-    expect(await pool.run(2)).toBe(3);
-    expect(pool.getSnapshot().metrics.completed).toBe(2);
-    await pool.close();
+    expect(() => pool.start()).toThrow(PoolStateError);
+    expect(() => pool.start()).toThrow(/closed, and close\(\) is final/);
+    expect(pool.getSnapshot().state).toBe('stopped');
+    // A new pool does what a second start would have done.
+    const again = createPool({ worker: async (n: number) => n + 1 }).start();
+    expect(await again.run(2)).toBe(3);
+    await again.close();
   });
 
   it('start() while closing throws PoolStateError; resize() while stopped rejects with it', async () => {

@@ -57,7 +57,8 @@ const cmd = (name: string, run: (m: PoolModel, h: Harness) => Promise<void>): Cm
 });
 
 async function start(m: PoolModel, h: Harness): Promise<void> {
-  if (m.state === 'closing') {
+  if (m.state === 'closing' || m.closed) {
+    // Closing, or closed for good (a closed pool does not start again).
     expect(() => h.pool.start()).toThrow(PoolStateError);
   } else {
     expect(h.pool.start()).toBe(h.pool);
@@ -117,6 +118,7 @@ async function close(m: PoolModel, h: Harness, options: CloseOptions): Promise<v
   const was = m.state;
   const now = h.clock.now();
   const closing = h.pool.close(options);
+  m.closeCalled = true;
   if (was === 'closing')
     expect(closing, 'close() while closing returns the same promise').toBe(m.closing);
   else h.closes.push(track(closing));

@@ -81,6 +81,10 @@ export class Batcher<TInput, TOutput> {
   #completed = 0;
   #failed = 0;
   #batches = 0;
+  /** Batches dispatched whose outcome has not been shared out yet. */
+  #inFlight = 0;
+  /** The pool has closed: `results$` completes once no batch is in flight. */
+  #finished = false;
   /** `#sizes[n]` counts batches of n items. */
   readonly #sizes: number[];
   readonly #flushes: Record<FlushReason, number> = { full: 0, timer: 0, close: 0 };
@@ -165,10 +169,24 @@ export class Batcher<TInput, TOutput> {
     this.#batches++;
     this.#sizes[items.length]!++;
     this.#flushes[reason]++;
-    void this.flow
-      .submit(items.map((item) => item.input))
-      .then((result) => this.#share(items, result));
+    this.#inFlight++;
+    void this.flow.submit(items.map((item) => item.input)).then((result) => {
+      this.#inFlight--;
+      this.#share(items, result);
+      if (this.#finished && this.#inFlight === 0) this.results$.complete();
+    });
     this.#wakeIdleWaiters();
+  }
+
+  /**
+   * The pool has closed: `results$` completes once every batch sent has shared out its outcome
+   * (at once when none is in flight; a batch's items settle a few microtasks after its task).
+   */
+  finish(): void {
+    if (this.#timer !== undefined) this.clock.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#finished = true;
+    if (this.#inFlight === 0) this.results$.complete();
   }
 
   /** No batch is open any more: `whenIdle` goes on to wait for the pool. */

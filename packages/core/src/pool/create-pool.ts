@@ -50,7 +50,11 @@ export interface PoolSnapshot {
 /** A running pool of workers: submit tasks, watch its streams, resize and close it. */
 export interface Pool<TInput, TOutput> {
   readonly name: string;
-  /** Starts the workers (from `stopped`, or after `failed`); submits are accepted from now on. No-op when starting or running. */
+  /**
+   * Starts the workers (from `stopped`, or after `failed`); submits are accepted from now on.
+   * No-op when starting or running. Throws `PoolStateError` while closing, and once `close()`
+   * has resolved: a closed pool is done for good (create a new one).
+   */
   start(): this;
   /** Runs `input` on a worker; resolves with `Right(output)` or `Left(TaskError)`. Never rejects. */
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>>;
@@ -72,15 +76,22 @@ export interface Pool<TInput, TOutput> {
   readonly capacity: number;
   /** Like `submit`, but resolves with the output and rejects with the `TaskError`. */
   run(input: TInput, options?: SubmitOptions): Promise<TOutput>;
-  /** The lifecycle state; emits the current one on subscribe. */
+  /**
+   * The lifecycle state; emits the current one on subscribe. Completes (after `stopped`) when
+   * `close()` resolves; subscribed later, it emits `stopped` and completes.
+   */
   readonly state$: Observable<PoolState>;
-  /** Lifecycle events: workers started, crashed, stopped; resizes; refusals. */
+  /** Lifecycle events: workers started, crashed, stopped; resizes; refusals. Completes when `close()` resolves. */
   readonly events$: Observable<PoolEvent>;
-  /** One outcome per settled task. Costs nothing while nobody subscribes. */
+  /** One outcome per settled task. Costs nothing while nobody subscribes. Completes when `close()` resolves. */
   readonly results$: Observable<TaskOutcome<TOutput>>;
-  /** Tasks quarantined because they kept crashing their workers (see `quarantineAfter`). */
+  /** Tasks quarantined because they kept crashing their workers (see `quarantineAfter`). Completes when `close()` resolves. */
   readonly deadLetters$: Observable<DeadLetter<TInput>>;
-  /** Metric snapshots: one on subscribe, then every `metrics.intervalMs` (each subscriber has its own timer). */
+  /**
+   * Metric snapshots: one on subscribe, then every `metrics.intervalMs` (each subscriber has its
+   * own timer). When `close()` resolves, each subscriber gets the final snapshot and completes
+   * (its timer cleared); subscribed later, it emits the final snapshot and completes.
+   */
   readonly metrics$: Observable<PoolMetrics>;
   getSnapshot(): PoolSnapshot;
   /** Resolves when nothing is queued, waiting or running. */
@@ -92,7 +103,11 @@ export interface Pool<TInput, TOutput> {
    * there), and `resize({ min, max })` sets new bounds (the size moves into them at once).
    */
   resize(size: number | { readonly min?: number; readonly max?: number }): Promise<void>;
-  /** Drains (or aborts) and stops every worker; calling it again returns the same promise. */
+  /**
+   * Drains (or aborts) and stops every worker; calling it again returns the same promise. Final:
+   * once it resolves, every stream of the pool has completed, no timer of the pool is left (a
+   * script ends by itself) and `start()` throws `PoolStateError`.
+   */
   close(options?: CloseOptions): Promise<void>;
   /** The pool's XState actor, for inspection. */
   readonly actor: Actor<typeof poolMachine>;
@@ -113,6 +128,12 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #dispatcher: Dispatcher<TInput, TOutput>;
   readonly #state: BehaviorSubject<PoolState>;
   #closing: Promise<void> | undefined;
+  /** `close()` has resolved: the streams are complete and the pool may not start again. */
+  #closed = false;
+  /** The streams have been completed (see `#finish`). */
+  #finished = false;
+  /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete). */
+  readonly #metricsSubscribers = new Set<() => void>();
   readonly #autoscaler: Autoscaler | undefined;
   /** Gathers items into batches (batch pools only). */
   readonly #batcher: Batcher<TInput, TOutput> | undefined;
@@ -152,9 +173,14 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       dispatcher.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);
       if (state === this.#state.value) return;
+      // Final from the moment a close reaches `stopped`: no start() may slip in before it
+      // resolves, not even from a subscriber told of `stopped`.
+      const closed = state === 'stopped' && this.#closing !== undefined;
+      if (closed) this.#closed = true;
       this.#state.next(state);
       dispatcher.events$.next({ type: 'pool.state', state });
       this.#autoscaler?.follow(state);
+      if (closed) this.#finish();
     });
     this.#autoscaler =
       config.sizing !== undefined && (config.sizing.target !== undefined || config.sizing.dryRun)
@@ -165,7 +191,14 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
           )
         : undefined;
     this.actor.start();
-    this.state$ = this.#state.pipe(distinctUntilChanged());
+    // A BehaviorSubject once complete gives a new subscriber no value: the last state comes first.
+    const state = this.#state;
+    this.state$ = new Observable<PoolState>((subscriber) => {
+      if (!this.#closed) return state.subscribe(subscriber);
+      subscriber.next(state.value);
+      subscriber.complete();
+      return undefined;
+    }).pipe(distinctUntilChanged());
     this.events$ = dispatcher.events$.asObservable();
     this.#batcher =
       config.batch === undefined
@@ -180,18 +213,57 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.deadLetters$ = dispatcher.deadLetters$.asObservable();
     this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
       const { clock, intervalMs } = config;
+      if (this.#closed) {
+        subscriber.next(this.#metrics());
+        subscriber.complete();
+        return undefined;
+      }
       let handle: unknown;
       const tick = (): void => {
         subscriber.next(this.#metrics());
         handle = clock.setTimeout(tick, intervalMs);
       };
+      const end = (): void => {
+        clock.clearTimeout(handle);
+        subscriber.next(this.#metrics());
+        subscriber.complete();
+      };
+      this.#metricsSubscribers.add(end);
       tick();
-      return () => clock.clearTimeout(handle);
+      return () => {
+        clock.clearTimeout(handle);
+        this.#metricsSubscribers.delete(end);
+      };
     });
+  }
+
+  /** Makes the close final: completes every stream; no timer of the pool is left. */
+  #finish(): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    this.#closed = true;
+    if (this.#deadline !== undefined) this.#config.clock.clearTimeout(this.#deadline.timer);
+    this.#deadline = undefined;
+    for (const end of [...this.#metricsSubscribers]) end();
+    this.#metricsSubscribers.clear();
+    this.#state.complete();
+    const d = this.#dispatcher;
+    d.refuse('pool-closed', `pool '${this.name}' is closed (close() is final: create a new pool)`);
+    d.events$.complete();
+    d.results$.complete();
+    d.deadLetters$.complete();
+    this.#batcher?.finish();
   }
 
   start(): this {
     const state = this.#state.value;
+    if (this.#closed) {
+      throw new PoolStateError(
+        'start',
+        state,
+        `cannot start pool '${this.name}': it is closed, and close() is final (create a new pool)`,
+      );
+    }
     if (state === 'closing') {
       throw new PoolStateError(
         'start',
@@ -331,7 +403,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         });
       return this.#closing;
     }
-    if (this.#state.value === 'stopped') return Promise.resolve();
+    if (this.#state.value === 'stopped') {
+      // Never started (or closed already): nothing to drain, but the close is final all the same.
+      this.#finish();
+      return Promise.resolve();
+    }
     // The batch being filled goes to the workers, not to waste.
     this.#batcher?.flush('close');
     const { clock } = this.#config;

@@ -1,5 +1,6 @@
 import {
   assign,
+  cancel,
   createActor,
   enqueueActions,
   fromPromise,
@@ -73,6 +74,8 @@ export type PoolMachineEvent =
       epoch: number;
       /** A worker given up by its executor (`replace`), not a restart by the supervisor. */
       replaced?: boolean;
+      /** The id of the delayed raise that brought it (a restart's): no longer pending. */
+      delayId?: string;
     }
   | WorkerParentEvent
   | SupervisorDecision;
@@ -99,6 +102,23 @@ export interface PoolContext {
   /** `close({ abort: true })` was asked for during this close: no setup is waited for. */
   aborting: boolean;
   failure: PoolFailedError | undefined;
+  /**
+   * The ids of delayed restarts not yet due (changed in place): a pool that stops or fails
+   * cancels them, so that no timer of it is left to keep the process alive.
+   */
+  readonly respawns: DelayedRespawns;
+}
+
+/** Unique ids for the delayed restarts of one pool, and which are still pending. */
+class DelayedRespawns {
+  readonly pending = new Set<string>();
+  #next = 0;
+  /** A new id, counted as pending. */
+  add(): string {
+    const id = `respawn.${++this.#next}`;
+    this.pending.add(id);
+    return id;
+  }
 }
 
 /** Reports to the supervisor, unless it has already given up (escalated: a final state). */
@@ -227,7 +247,9 @@ export const poolMachine = setup({
     }),
     /** Starts a new worker on each seat the supervisor restarts (still wanted, not already filled). */
     respawn: enqueueActions(({ context, event, self }) => {
-      if (event.type !== 'seats.respawn' || event.epoch !== context.epoch) return;
+      if (event.type !== 'seats.respawn') return;
+      if (event.delayId !== undefined) context.respawns.pending.delete(event.delayId);
+      if (event.epoch !== context.epoch) return;
       const live = context.dispatcher.liveSeats();
       for (const seat of event.seats) {
         if (!context.table.has(seat) || live.has(seat)) continue;
@@ -298,11 +320,23 @@ export const poolMachine = setup({
           });
         }
       }
-      const respawn = { type: 'seats.respawn' as const, seats: event.ids, epoch: context.epoch };
+      const id = context.respawns.add();
+      const respawn = {
+        type: 'seats.respawn' as const,
+        seats: event.ids,
+        epoch: context.epoch,
+        delayId: id,
+      };
       // Always through the clock, even with no delay: a restart yields to the event loop, so
       // that a setup failing at once with no backoff cannot restart in microtasks forever
-      // (starving timers, I/O and close()).
-      enqueue(raise(respawn, { delay: event.delayMs }));
+      // (starving timers, I/O and close()). With an id, so that stopping can cancel it.
+      enqueue(raise(respawn, { delay: event.delayMs, id }));
+    }),
+    /** Cancels every delayed restart still pending: a stopped or failed pool keeps no timer. */
+    cancelRespawns: enqueueActions(({ context, enqueue }) => {
+      const pending = context.respawns.pending;
+      for (const id of pending) enqueue(cancel(id));
+      pending.clear();
     }),
     /**
      * The supervisor will not restart a seat (restart type): the pool keeps one seat less. The
@@ -426,6 +460,7 @@ export const poolMachine = setup({
     epoch: 0,
     aborting: false,
     failure: undefined,
+    respawns: new DelayedRespawns(),
   }),
   on: {
     'worker.ready': { actions: 'workerReady' },
@@ -435,7 +470,7 @@ export const poolMachine = setup({
   },
   states: {
     stopped: {
-      entry: 'refuseStopped',
+      entry: ['refuseStopped', 'cancelRespawns'],
       on: { 'pool.start': { target: 'starting', actions: 'begin' } },
     },
     starting: {
@@ -487,6 +522,7 @@ export const poolMachine = setup({
       },
     },
     failed: {
+      entry: 'cancelRespawns',
       on: {
         'pool.start': { target: 'starting', actions: 'begin' },
         'pool.close': 'closing',

@@ -127,11 +127,13 @@ export function through<TInput, TOutput>(
       };
       const waitForRoom = (): void => {
         if (retryOnResult !== undefined) return;
-        retryOnResult = pool.results$.subscribe(() => {
+        const retry = (): void => {
           retryOnResult?.unsubscribe();
           retryOnResult = undefined;
           queueMicrotask(fill);
-        });
+        };
+        // A pool that closes completes `results$`: the items left are tried (and refused) then.
+        retryOnResult = pool.results$.subscribe({ next: retry, complete: retry });
       };
       const launch = (item: Item<TInput>): void => {
         inFlight++;

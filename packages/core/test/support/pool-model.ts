@@ -162,8 +162,15 @@ export class PoolModel {
   readonly closeTimes: number[] = [];
   closeDeadline: number | undefined;
   closing: Promise<void> | undefined;
+  /** close() has been called: once the pool is `stopped` it is closed for good. */
+  closeCalled = false;
   #crashesSeen = 0;
   constructor(public size: number) {}
+
+  /** A close has reached `stopped`: `start()` throws from now on (close is final). */
+  get closed(): boolean {
+    return this.closeCalled && this.state === 'stopped';
+  }
 
   causes(): Causes {
     return { strict: true, failTimes: this.failTimes, closeTimes: this.closeTimes };
