@@ -30,15 +30,19 @@ describe('threads that keep dying', () => {
       const line = run.stdout.split('\n').find((l) => l.startsWith('{'));
       expect(line, `stdout: ${run.stdout}`).toBeDefined();
       const killers = TASKS / EVERY;
-      expect(JSON.parse(line!)).toMatchObject({
+      const summary = JSON.parse(line!) as { state: string };
+      expect(summary).toMatchObject({
         ok: TASKS - killers,
         wrong: 0,
         crashedPoison: killers,
         crashedInnocent: 0,
         other: 0,
-        state: 'running',
         crashes: killers,
       });
+      // The last killer's seat may still be restarting when the script reads the state; a pool
+      // whose threads die before every seat was first ready is still `starting` (it reaches
+      // `running` only with all seats ready at once). Either way it has not failed.
+      expect(['starting', 'running']).toContain(summary.state);
     },
     SOAK ? 250_000 : 30_000,
   );
