@@ -1,4 +1,4 @@
-import type { WorkerLogic } from '@troupe/core';
+import { UnrecoverableError, type WorkerLogic } from '@troupe/core';
 import { resolveThreadOptions, type ThreadOptions } from './thread-options.js';
 import { ThreadLink, type ThreadResource } from './thread-link.js';
 
@@ -42,7 +42,18 @@ export function fromWorkerThread<TInput, TOutput>(
     answersOnce: true,
     setup: async (ctx) => {
       ctx.signal.throwIfAborted();
-      const link = new ThreadLink(config, ctx);
+      let link: ThreadLink;
+      try {
+        link = new ThreadLink(config, ctx);
+      } catch (error) {
+        // Node refused the `execArgv` option: every thread would be refused the same way.
+        if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV')
+          throw error;
+        throw new UnrecoverableError(
+          `worker threads for ${config.href} cannot start: ${(error as Error).message} (the option \`execArgv\` may hold only options a thread can take)`,
+          { cause: error },
+        );
+      }
       await link.ready;
       return link;
     },
