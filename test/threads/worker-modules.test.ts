@@ -106,6 +106,13 @@ describe('several exports on one pool: callExport(name, input)', () => {
     await expect(pool.run(transfer(callExport('length', 'ab'), [b.buffer]))).resolves.toBe(2);
     expect(b.byteLength).toBe(0);
     await pool.close();
+
+    const fnPool = createPool({
+      worker: fromWorkerThread<number, number>(modules('cjs-default.cjs')),
+    }).start();
+    await expect(fnPool.run(callExport('half', 8))).resolves.toBe(4);
+    await expect(fnPool.run(8)).resolves.toBe(16);
+    await fnPool.close();
   });
 
   it('refuses an export the module does not have as a function: TaskRejected naming it and the exports', async () => {

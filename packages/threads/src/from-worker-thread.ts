@@ -4,9 +4,12 @@ import { ThreadLink, type ThreadResource } from './thread-link.js';
 
 /**
  * Adapts a worker module into worker logic whose workers are worker threads: for CPU-bound
- * work. The module exports plain (sync or async) functions `(input, ctx) => output`; in the
- * thread `ctx` is `{ signal, taskId, attempt, transfer }`. Inputs and outputs are
- * structured-cloned (mark them with `transfer` to move buffers instead).
+ * work. The module (ESM or CommonJS) exports plain (sync or async) functions
+ * `(input, ctx) => output`, or promises of them; in the thread `ctx` is
+ * `{ signal, taskId, attempt, transfer }`. A task runs the `export` option's function, or the
+ * one its input names with `callExport`. Inputs and outputs are structured-cloned (mark them
+ * with `transfer` to move buffers instead). A module that cannot be loaded (not found, does not
+ * parse, lacks the export) fails the pool at once, without restarts.
  *
  * Each worker is one thread. A thread that dies (an uncaught exception, an unhandled
  * rejection, `process.exit`, out of memory) crashes its worker: the pool's supervisor restarts

@@ -6,7 +6,9 @@ import { InvalidOptionError } from '@troupe/core';
 /** How `fromWorkerThread` runs its threads. */
 export interface ThreadOptions {
   /**
-   * The worker module's export to run: a (sync or async) function `(input, ctx) => output`.
+   * The worker module's export to run: a (sync or async) function `(input, ctx) => output`,
+   * ESM or CommonJS (`module.exports = fn`, TypeScript's `exports.default = fn`), or a promise
+   * of one (awaited once, at load). `callExport(name, input)` runs another export per task.
    * @default 'default'
    */
   readonly export?: string;

@@ -427,10 +427,16 @@ function isThenable(value) {
 function exportOf(namespace, name) {
   if (name in namespace) return namespace[name];
   const cjs = namespace.default;
-  if (cjs !== null && (typeof cjs === 'object' || typeof cjs === 'function') && !isThenable(cjs)) {
-    if (name in cjs) return cjs[name];
-  }
-  return undefined;
+  return isPropertyBag(cjs) && name in cjs ? cjs[name] : undefined;
+}
+
+/** A default export whose properties may be exports (CommonJS `module.exports`), not a promise. */
+function isPropertyBag(value) {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    !isThenable(value)
+  );
 }
 
 /**
@@ -458,7 +464,7 @@ function callableNames(namespace) {
   };
   add(namespace);
   const cjs = namespace.default;
-  if (cjs !== null && typeof cjs === 'object' && !isThenable(cjs)) add(cjs);
+  if (isPropertyBag(cjs)) add(cjs);
   return [...names];
 }
 
@@ -466,7 +472,7 @@ function callableNames(namespace) {
 function exportNames(namespace) {
   const names = new Set(Object.keys(namespace));
   const cjs = namespace.default;
-  if (cjs !== null && typeof cjs === 'object' && !isThenable(cjs)) {
+  if (isPropertyBag(cjs)) {
     for (const name of Object.keys(cjs)) if (name !== '__esModule') names.add(name);
   }
   return names.size > 0 ? [...names].join(', ') : 'none';
