@@ -100,7 +100,10 @@ export class WorkerCrashedError extends Error {
 
 /**
  * Thrown by task code to say "retrying cannot help" (bad input, a permanent refusal): the task
- * fails `TaskFailed` with this as `cause`, whatever its retry policy says.
+ * fails `TaskFailed` with this as `cause`, whatever its retry policy says. Thrown (or rejected
+ * with) by a worker's `setup`, or reported through its `crash`, it says "restarting cannot
+ * help" (a module that cannot be loaded): the pool goes `failed` at once, this as the
+ * `PoolFailedError`'s `cause`, instead of spending its restart limit first.
  */
 export class UnrecoverableError extends Error {
   override readonly name = 'UnrecoverableError';

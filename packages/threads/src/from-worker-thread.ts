@@ -1,12 +1,15 @@
-import type { WorkerLogic } from '@troupe/core';
+import { UnrecoverableError, type WorkerLogic } from '@troupe/core';
 import { resolveThreadOptions, type ThreadOptions } from './thread-options.js';
 import { ThreadLink, type ThreadResource } from './thread-link.js';
 
 /**
  * Adapts a worker module into worker logic whose workers are worker threads: for CPU-bound
- * work. The module exports plain (sync or async) functions `(input, ctx) => output`; in the
- * thread `ctx` is `{ signal, taskId, attempt, transfer }`. Inputs and outputs are
- * structured-cloned (mark them with `transfer` to move buffers instead).
+ * work. The module (ESM or CommonJS) exports plain (sync or async) functions
+ * `(input, ctx) => output`, or promises of them; in the thread `ctx` is
+ * `{ signal, taskId, attempt, transfer }`. A task runs the `export` option's function, or the
+ * one its input names with `callExport`. Inputs and outputs are structured-cloned (mark them
+ * with `transfer` to move buffers instead). A module that cannot be loaded (not found, does not
+ * parse, lacks the export) fails the pool at once, without restarts.
  *
  * Each worker is one thread. A thread that dies (an uncaught exception, an unhandled
  * rejection, `process.exit`, out of memory) crashes its worker: the pool's supervisor restarts
@@ -42,7 +45,18 @@ export function fromWorkerThread<TInput, TOutput>(
     answersOnce: true,
     setup: async (ctx) => {
       ctx.signal.throwIfAborted();
-      const link = new ThreadLink(config, ctx);
+      let link: ThreadLink;
+      try {
+        link = new ThreadLink(config, ctx);
+      } catch (error) {
+        // Node refused the `execArgv` option: every thread would be refused the same way.
+        if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV')
+          throw error;
+        throw new UnrecoverableError(
+          `worker threads for ${config.href} cannot start: ${(error as Error).message} (the option \`execArgv\` may hold only options a thread can take)`,
+          { cause: error },
+        );
+      }
       await link.ready;
       return link;
     },

@@ -13,6 +13,11 @@ export class Outbox {
   /** Each transferring run's own list, by its index in `#items` (for the one-by-one fallback). */
   #lists: Map<number, readonly TransferListItem[]> | undefined = undefined;
   #scheduled = false;
+  /**
+   * The exports a run may name (`callExport`), as the thread listed them when it was ready;
+   * none before that.
+   */
+  exports: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly port: MessagePort,
@@ -26,8 +31,10 @@ export class Outbox {
   ) {}
 
   /**
-   * Queues one run; an input marked by `transfer` moves its list instead of copying it. Throws
-   * `BadTransferList` (and queues nothing) when that list is not an array.
+   * Queues one run; an input marked by `transfer` moves its list instead of copying it, and
+   * one marked by `callExport` goes with its export's name (see `REQUEST_SLOTS`); both checked
+   * only for a marked input. Throws `BadTransferList` when that list is not an array, and
+   * `UnknownExport` for a name the thread did not list (and queues nothing).
    * `now`: post at once (with whatever else is queued); otherwise in a microtask, once the
    * caller's burst is over.
    */
@@ -38,8 +45,16 @@ export class Outbox {
       // Checked before anything is queued: a throw here leaves the outbox as it was.
       if (!Array.isArray(list)) throw new BadTransferList(list);
       value = input.value;
-      (this.#lists ??= new Map()).set(this.#items.length, list as TransferListItem[]);
-      for (const item of list as TransferListItem[]) this.#transfers.push(item);
+      const name = input.export;
+      if (name !== undefined) {
+        if (!this.exports.has(name)) throw new UnknownExport(name, [...this.exports]);
+        value = [name, value];
+        attempt = -attempt;
+      }
+      if (name === undefined || list.length > 0) {
+        (this.#lists ??= new Map()).set(this.#items.length, list as TransferListItem[]);
+        for (const item of list as TransferListItem[]) this.#transfers.push(item);
+      }
     }
     this.#items.push(id, taskId, attempt, value);
     if (now) this.flush();
@@ -103,5 +118,17 @@ export class BadTransferList extends TypeError {
   constructor(list: unknown) {
     const what = list === null ? 'null' : Array.isArray(list) ? 'an array' : typeof list;
     super(`its transfer list is ${what}, not an array`);
+  }
+}
+
+/** A `callExport(name, input)` whose module has no such function: its run is refused before it is queued. */
+export class UnknownExport extends TypeError {
+  constructor(
+    readonly exportName: string,
+    readonly exports: readonly string[],
+  ) {
+    super(
+      `it names the export '${exportName}', which the worker module does not have as a function (its exports: ${exports.length > 0 ? exports.join(', ') : 'none'})`,
+    );
   }
 }

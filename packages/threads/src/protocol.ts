@@ -23,7 +23,10 @@ export const THROWN = 2;
 export const RUNNING_NOW = 16;
 export const STARTED = 17;
 
-/** Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. */
+/**
+ * Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. A run of
+ * `callExport(name, input)` sends `-attempt` and `[name, input]`: no slot more for the others.
+ */
 export const REQUEST_SLOTS = 4;
 /** Slots a result takes in a thread → main batch: `id, kind, value`. */
 export const RESULT_SLOTS = 3;

@@ -10,13 +10,15 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * thread refuses at start (every thread would die before it is ready), so they are dropped and
  * the rest is passed explicitly. An explicit list is checked by Node, which refuses the
  * process-wide options in it; they are then dropped too (they already apply to the process)
- * and the thread started again.
+ * and the thread started again. An `execArgv` given in `options` (the thread option) is used
+ * as it is: what Node refuses in it is the caller's to fix.
  */
 export function spawnThread(
   url: URL,
   options: WorkerOptions,
   processArgv: readonly string[] = process.execArgv,
 ): Worker {
+  if (options.execArgv !== undefined) return new Worker(url, options);
   const execArgv = threadExecArgv(processArgv);
   if (execArgv === undefined) return new Worker(url, options);
   try {

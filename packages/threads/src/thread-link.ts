@@ -8,6 +8,7 @@ import {
   PoolClosedError,
   TaskRejected,
   TaskTimedOut,
+  UnrecoverableError,
   WorkerCrashedError,
   type TaskContext,
   type WorkerSetupContext,
@@ -15,7 +16,7 @@ import {
 import { finished } from 'node:stream';
 import { counters } from './thread-stats.js';
 import { ThreadCrashError } from './thread-crash-error.js';
-import { Outbox } from './outbox.js';
+import { Outbox, UnknownExport } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
 import { INDEX_MASK, RunTable } from './run-table.js';
 import { terminateWithin } from './terminate-within.js';
@@ -102,6 +103,9 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       },
       transferList: [port2],
       ...(config.resourceLimits === undefined ? {} : { resourceLimits: config.resourceLimits }),
+      ...(config.env === undefined ? {} : { env: config.env }),
+      ...(config.argv === undefined ? {} : { argv: [...config.argv] }),
+      ...(config.execArgv === undefined ? {} : { execArgv: [...config.execArgv] }),
     });
     counters.started++;
     counters.live++;
@@ -279,6 +283,16 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const run = this.#pending.get(id);
     if (run === undefined) return;
     this.#forget(id);
+    if (error instanceof UnknownExport) {
+      run.reject(
+        new TaskRejected(
+          'invalid-input',
+          `task ${run.taskId} cannot run on worker module ${this.#config.href}: ${error.message}`,
+          run.taskId,
+        ),
+      );
+      return;
+    }
     const why = error instanceof Error ? error.message : String(error);
     const rule = transferring
       ? 'inputs must be structured-cloneable, and a transfer list an array of transferables (ArrayBuffer, MessagePort, …), each once'
@@ -308,15 +322,26 @@ export class ThreadLink implements ThreadResource, AbortTarget {
 
   readonly #onMessage = (message: unknown): void => {
     if (Array.isArray(message)) return this.#settle(message);
-    const control = message as { ready?: true; failed?: WireError };
+    const control = message as {
+      ready?: true;
+      exports?: string[];
+      failed?: WireError;
+      fatal?: boolean;
+    };
     if (control.ready === true && this.#phase === STARTING) {
       this.#phase = READY;
+      this.#outbox.exports = new Set(control.exports);
       this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
       this.#port.unref();
       if (this.#pending.size === 0) this.#worker.unref();
       this.#settleReady();
     } else if (control.failed !== undefined) {
-      this.#die(fromWire(control.failed));
+      const error = fromWire(control.failed);
+      // A module that cannot be loaded: a restart would fail the same way, so the pool fails
+      // at once (with the loader's message; the loader's error as the cause).
+      this.#die(
+        control.fatal === true ? new UnrecoverableError(error.message, { cause: error }) : error,
+      );
     }
   };
 

@@ -1,12 +1,14 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
-import type { ResourceLimits } from 'node:worker_threads';
+import { SHARE_ENV, type ResourceLimits } from 'node:worker_threads';
 import { InvalidOptionError } from '@troupe/core';
 
 /** How `fromWorkerThread` runs its threads. */
 export interface ThreadOptions {
   /**
-   * The worker module's export to run: a (sync or async) function `(input, ctx) => output`.
+   * The worker module's export to run: a (sync or async) function `(input, ctx) => output`,
+   * ESM or CommonJS (`module.exports = fn`, TypeScript's `exports.default = fn`), or a promise
+   * of one (awaited once, at load). `callExport(name, input)` runs another export per task.
    * @default 'default'
    */
   readonly export?: string;
@@ -39,6 +41,25 @@ export interface ThreadOptions {
    * @default undefined
    */
   readonly workerData?: unknown;
+  /**
+   * The environment each thread sees as `process.env` (`new Worker(…, { env })`): an object of
+   * strings (a copy per thread), or `SHARE_ENV` from `node:worker_threads` to share the
+   * process's own, changes included.
+   * @default undefined (a copy of the process's `process.env` as it is when the thread starts)
+   */
+  readonly env?: Readonly<Record<string, string>> | typeof SHARE_ENV;
+  /**
+   * Strings appended to `process.argv` in each thread (`new Worker(…, { argv })`).
+   * @default undefined (none)
+   */
+  readonly argv?: readonly string[];
+  /**
+   * Node options of each thread (`new Worker(…, { execArgv })`), instead of the process's own.
+   * Node refuses options a thread cannot take (process-wide ones such as
+   * `--max-old-space-size`): then the pool fails at start, with Node's error as the cause.
+   * @default undefined (the process's `execArgv`, as far as a thread can take them)
+   */
+  readonly execArgv?: readonly string[];
 }
 
 /** Thread options after validation and defaults. */
@@ -50,9 +71,21 @@ export interface ThreadConfig {
   readonly concurrency: number;
   readonly terminateTimeoutMs: number;
   readonly workerData: unknown;
+  readonly env: Readonly<Record<string, string>> | typeof SHARE_ENV | undefined;
+  readonly argv: readonly string[] | undefined;
+  readonly execArgv: readonly string[] | undefined;
 }
 
-const KNOWN = ['export', 'resourceLimits', 'concurrency', 'terminateTimeoutMs', 'workerData'];
+const KNOWN = [
+  'export',
+  'resourceLimits',
+  'concurrency',
+  'terminateTimeoutMs',
+  'workerData',
+  'env',
+  'argv',
+  'execArgv',
+];
 const LIMITS = [
   'maxOldGenerationSizeMb',
   'maxYoungGenerationSizeMb',
@@ -97,6 +130,27 @@ function checkLimits(limits: unknown): ResourceLimits | undefined {
     }
   }
   return limits;
+}
+
+function checkEnv(env: unknown): ThreadConfig['env'] {
+  if (env === undefined || env === SHARE_ENV) return env;
+  const allowed = "an object whose values are strings, or SHARE_ENV from 'node:worker_threads'";
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw new InvalidOptionError('env', env, allowed);
+  }
+  for (const [key, value] of Object.entries(env)) {
+    if (typeof value !== 'string') throw new InvalidOptionError(`env.${key}`, value, 'a string');
+  }
+  return { ...(env as Record<string, string>) };
+}
+
+function checkStrings(option: string, list: unknown): readonly string[] | undefined {
+  if (list === undefined) return undefined;
+  if (!Array.isArray(list)) throw new InvalidOptionError(option, list, 'an array of strings');
+  list.forEach((item: unknown, i) => {
+    if (typeof item !== 'string') throw new InvalidOptionError(`${option}[${i}]`, item, 'a string');
+  });
+  return [...(list as string[])];
 }
 
 /** Validates `fromWorkerThread`'s arguments and applies the defaults; throws `InvalidOptionError` naming the first bad one. */
@@ -145,5 +199,15 @@ export function resolveThreadOptions(module: unknown, options: unknown): ThreadC
       `a value that can be structured-cloned into a thread (no functions, symbols or objects holding them): ${error instanceof Error ? error.message : String(error)}`,
     );
   }
-  return { href, exportName, resourceLimits, concurrency, terminateTimeoutMs, workerData };
+  return {
+    href,
+    exportName,
+    resourceLimits,
+    concurrency,
+    terminateTimeoutMs,
+    workerData,
+    env: checkEnv(given.env),
+    argv: checkStrings('argv', given.argv),
+    execArgv: checkStrings('execArgv', given.execArgv),
+  };
 }

@@ -3,12 +3,14 @@
  * The code that runs inside every thread of `fromWorkerThread`. Plain JS, not TypeScript: a
  * Worker loads it as it is (under vitest too), from `src/` or from `dist/`.
  *
- * It imports the worker module named in `workerData`, checks that the export is a function,
- * says `{ ready: true }` (or `{ failed: wireError }`, then ends) and then serves requests on
- * the MessagePort it was given. The pool sends one message per microtask burst; the thread
+ * It imports the worker module named in `workerData`, resolves the export (see `exportOf` and
+ * `handlerOf`; a promise is awaited once), says `{ ready: true, exports: [names a run may
+ * call] }` (or `{ failed: wireError, fatal }`, then ends; `fatal`: a new thread would fail the
+ * same way) and then serves requests on the MessagePort it was given. The pool sends one message per microtask burst; the thread
  * answers in as few messages as its latency bounds allow (see `runAll`). The protocol:
  *
- * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run),
+ * - main → thread: a flat array `[id, taskId, attempt, input, …]` (four slots a run; a
+ *   negative attempt marks a run of another export, whose input slot is `[name, input]`),
  *   `{ abort: id, reason }` for a run whose task was cancelled or timed out, or `{ close: true }`
  *   when the pool stops an idle thread (see `exitFlushed`);
  * - thread → main: a flat array `[id, kind, value, …]` (three slots a result), where `kind` is
@@ -198,6 +200,12 @@ function sendOne(batch, i, list) {
 }
 
 function start(id, taskId, attempt, input) {
+  // A negative attempt marks a run of `callExport(name, input)`: its input is `[name, input]`.
+  if (attempt < 0) startCall(id, taskId, -attempt, input[0], input[1]);
+  else run(task, id, taskId, attempt, input);
+}
+
+function run(fn, id, taskId, attempt, input) {
   const ctx = new ThreadTaskContext(taskId, attempt);
   running.set(id, ctx);
   // Should the thread die now, the main side knows this run had started, and was the one running.
@@ -205,7 +213,7 @@ function start(id, taskId, attempt, input) {
   wake[RUNNING_NOW] = id;
   let output;
   try {
-    output = task(input, ctx);
+    output = fn(input, ctx);
   } catch (error) {
     wake[RUNNING_NOW] = -1;
     fail(id, error);
@@ -220,6 +228,42 @@ function start(id, taskId, attempt, input) {
   } else {
     settle(id, OK, output);
   }
+}
+
+/** Handlers of the exports runs have named (`callExport`), by name: resolved at their first run. */
+const callees = new Map();
+
+/**
+ * Runs the export `name` (one of those the thread listed when it said it was ready: the main
+ * side checked). A promise export is awaited at its first run; the runs meanwhile wait for it.
+ */
+function startCall(id, taskId, attempt, name, input) {
+  let callee = callees.get(name);
+  if (callee === undefined) {
+    callee = handlerOf(exportOf(module, name));
+    if (callee === undefined) {
+      const value = exportOf(module, name);
+      callee = isThenable(value)
+        ? Promise.resolve(value).then((resolved) => {
+            const handler = handlerOf(resolved);
+            if (handler === undefined) throw notAFunction(name, resolved, true);
+            callees.set(name, handler);
+            return handler;
+          })
+        : Promise.reject(notAFunction(name, value, false));
+    }
+    callees.set(name, callee);
+  }
+  if (typeof callee === 'function') {
+    run(callee, id, taskId, attempt, input);
+    return;
+  }
+  // In progress (keeps the thread on its event loop) until the export's promise settles.
+  running.set(id, undefined);
+  callee.then(
+    (handler) => run(handler, id, taskId, attempt, input),
+    (error) => fail(id, error),
+  );
 }
 
 /**
@@ -347,34 +391,153 @@ function runAll(first) {
   }
 }
 
+/**
+ * What a module that cannot be loaded failed with, by `code`: it cannot be found or resolved.
+ * A new thread would fail the same way; so would one for a module that does not parse
+ * (`SyntaxError`) or lacks the export. A module whose own top-level code throws may do better
+ * on a restart (a file or a service not there yet): that failure is not marked fatal.
+ */
+const NOT_LOADABLE = new Set([
+  'ERR_MODULE_NOT_FOUND',
+  'MODULE_NOT_FOUND',
+  'ERR_UNSUPPORTED_DIR_IMPORT',
+  'ERR_UNKNOWN_FILE_EXTENSION',
+  'ERR_UNSUPPORTED_ESM_URL_SCHEME',
+  'ERR_INVALID_URL',
+  'ERR_INVALID_MODULE_SPECIFIER',
+  'ERR_INVALID_PACKAGE_CONFIG',
+  'ERR_PACKAGE_PATH_NOT_EXPORTED',
+  'ERR_PACKAGE_IMPORT_NOT_DEFINED',
+  'ERR_REQUIRE_ESM',
+  'ERR_UNKNOWN_MODULE_FORMAT',
+]);
+
+function isThenable(value) {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof value.then === 'function'
+  );
+}
+
+/**
+ * The export `name` of a loaded module: the namespace's own, else (CommonJS) the property of
+ * `module.exports` that Node did not list as a named export (it is the namespace's `default`).
+ */
+function exportOf(namespace, name) {
+  if (name in namespace) return namespace[name];
+  const cjs = namespace.default;
+  return isPropertyBag(cjs) && name in cjs ? cjs[name] : undefined;
+}
+
+/** A default export whose properties may be exports (CommonJS `module.exports`), not a promise. */
+function isPropertyBag(value) {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    !isThenable(value)
+  );
+}
+
+/**
+ * A function to run from an export's value: the function itself, or the function under its
+ * `default` — TypeScript's CommonJS (`exports.default = fn`, with `__esModule`), which Node
+ * shows as `default: { __esModule, default: fn }`, or an awaited `import()` namespace.
+ */
+function handlerOf(value) {
+  if (typeof value === 'function') return value;
+  if (value !== null && typeof value === 'object' && typeof value.default === 'function') {
+    return value.default;
+  }
+  return undefined;
+}
+
+/** The names a run can call: the module's exports (and a CommonJS module's properties) that are, or may become, functions. */
+function callableNames(namespace) {
+  const names = new Set();
+  const add = (source) => {
+    for (const name of Object.keys(source)) {
+      if (name === '__esModule') continue;
+      const value = source[name];
+      if (handlerOf(value) !== undefined || isThenable(value)) names.add(name);
+    }
+  };
+  add(namespace);
+  const cjs = namespace.default;
+  if (isPropertyBag(cjs)) add(cjs);
+  return [...names];
+}
+
+/** All the names a module exports, for an error message. */
+function exportNames(namespace) {
+  const names = new Set(Object.keys(namespace));
+  const cjs = namespace.default;
+  if (isPropertyBag(cjs)) {
+    for (const name of Object.keys(cjs)) if (name !== '__esModule') names.add(name);
+  }
+  return names.size > 0 ? [...names].join(', ') : 'none';
+}
+
+function describe(value) {
+  return value === null ? 'null' : typeof value;
+}
+
+function notAFunction(name, value, awaited) {
+  return new TypeError(
+    `worker module ${href} cannot be used: its export '${name}' ${awaited ? 'resolved to' : 'is'} ${describe(value)}, not a function`,
+  );
+}
+
+/** Tells the main side why the module cannot be used, and ends. `fatal`: a new thread would fail the same way. */
+function refuse(wire, fatal) {
+  port.postMessage({ failed: wire, fatal });
+  port.close();
+}
+
 let module;
 try {
   module = await import(href);
 } catch (error) {
   const cause = error instanceof Error ? toWire(error) : { name: 'Error', message: String(error) };
-  port.postMessage({
-    failed: { ...cause, message: `cannot load worker module ${href}: ${cause.message}` },
-  });
-  port.close();
+  const fatal = error instanceof SyntaxError || NOT_LOADABLE.has(error?.code);
+  refuse({ ...cause, message: `cannot load worker module ${href}: ${cause.message}` }, fatal);
 }
 if (module !== undefined) {
-  const candidate = module[exportName];
-  if (typeof candidate === 'function') {
-    task = candidate;
-    port.on('message', onMessage);
-    port.postMessage({ ready: true });
-  } else {
-    const names = Object.keys(module);
-    const found =
-      exportName in module
-        ? `its export '${exportName}' is ${candidate === null ? 'null' : typeof candidate}`
-        : `it has no export '${exportName}' (its exports: ${names.length > 0 ? names.join(', ') : 'none'})`;
-    port.postMessage({
-      failed: {
-        name: 'TypeError',
-        message: `worker module ${href} cannot be used: ${found}; the option \`export\` must name a function exported by the module`,
-      },
-    });
-    port.close();
+  const value = exportOf(module, exportName);
+  let candidate = value;
+  let failed;
+  if (isThenable(value)) {
+    // A promise of a handler (an async factory's result): awaited once, here.
+    try {
+      candidate = await value;
+    } catch (error) {
+      failed = error instanceof Error ? toWire(error) : { name: 'Error', message: String(error) };
+      refuse(
+        {
+          ...failed,
+          message: `worker module ${href} cannot be used: its export '${exportName}' is a promise that rejected: ${failed.message}`,
+        },
+        false,
+      );
+    }
+  }
+  if (failed === undefined) {
+    task = handlerOf(candidate);
+    if (task !== undefined) {
+      port.on('message', onMessage);
+      port.postMessage({ ready: true, exports: callableNames(module) });
+    } else {
+      const found =
+        value === undefined && !(exportName in module)
+          ? `it has no export '${exportName}' (its exports: ${exportNames(module)})`
+          : `its export '${exportName}' ${candidate === value ? 'is' : 'resolved to'} ${describe(candidate)}`;
+      refuse(
+        {
+          name: 'TypeError',
+          message: `worker module ${href} cannot be used: ${found}; the option \`export\` must name a function exported by the module`,
+        },
+        true,
+      );
+    }
   }
 }

@@ -11,7 +11,8 @@ import {
   type AnyActorRef,
 } from 'xstate';
 import type { Clock } from '../time/clock.js';
-import { describeValue } from '../describe-value.js';
+import { describeValue, isInstance } from '../describe-value.js';
+import { UnrecoverableError } from '../errors.js';
 import {
   supervisorMachine,
   type SupervisorDecision,
@@ -28,7 +29,10 @@ import type { Dispatcher } from './dispatcher.js';
 import { SeatTable } from './seat-table.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
-/** Why a pool gave up: its supervisor's restart limit was exceeded, or no worker was left. */
+/**
+ * Why a pool gave up: its supervisor's restart limit was exceeded, no worker was left, or a
+ * worker crashed with an `UnrecoverableError` (a setup that cannot succeed on a restart).
+ */
 export class PoolFailedError extends Error {
   override readonly name = 'PoolFailedError';
   constructor(
@@ -165,7 +169,10 @@ const accepting = {
   'pool.close': 'closing',
   'pool.resize': { actions: ['resize', 'fill'] },
   'worker.stopped': { actions: ['workerStopped', 'fill'] },
-  'worker.crashed': { actions: 'workerCrashedSupervised' },
+  'worker.crashed': [
+    { guard: 'unrecoverable', target: 'failed', actions: ['workerCrashed', 'fail'] },
+    { actions: 'workerCrashedSupervised' },
+  ],
   'worker.replacing': { actions: ['workerReplacing', 'respawnReplaced'] },
   'supervisor.restart': { actions: 'restart' },
   'seats.respawn': { actions: 'respawn' },
@@ -207,6 +214,10 @@ export const poolMachine = setup({
       event.type === 'supervisor.forget' &&
       context.table.only() === event.id &&
       context.dispatcher.sizing?.min !== 0,
+    // A worker that cannot work however often it is restarted (a module that cannot be
+    // loaded): restarting it would only spend the restart limit first.
+    unrecoverable: ({ event }) =>
+      event.type === 'worker.crashed' && isInstance(event.cause, UnrecoverableError),
   },
   actions: {
     open: ({ context }) => context.dispatcher.open(),
@@ -427,13 +438,21 @@ export const poolMachine = setup({
       const failure =
         event.type === 'supervisor.escalate'
           ? new PoolFailedError(name, event.error.restarts, event.error.withinMs, event.error.cause)
-          : new PoolFailedError(
-              name,
-              0,
-              supervision.withinMs,
-              undefined,
-              `pool '${name}' failed: no workers left (restart: '${supervision.restart}')`,
-            );
+          : event.type === 'worker.crashed'
+            ? new PoolFailedError(
+                name,
+                0,
+                supervision.withinMs,
+                event.cause,
+                `pool '${name}' failed: worker ${event.id} cannot work, and a restart cannot help: ${describeValue(event.cause)}`,
+              )
+            : new PoolFailedError(
+                name,
+                0,
+                supervision.withinMs,
+                undefined,
+                `pool '${name}' failed: no workers left (restart: '${supervision.restart}')`,
+              );
       const d = context.dispatcher;
       d.refuse('pool-failed', failure.message);
       d.rejectQueued('pool-failed', failure.message);
@@ -500,7 +519,10 @@ export const poolMachine = setup({
           },
           on: {
             // Queued tasks still need workers to drain: crashed ones restart as supervised.
-            'worker.crashed': { actions: 'workerCrashedSupervised' },
+            'worker.crashed': [
+              { guard: 'unrecoverable', actions: ['workerCrashed', 'fail'] },
+              { actions: 'workerCrashedSupervised' },
+            ],
             'worker.replacing': { actions: ['workerReplacing', 'respawnReplaced'] },
             'supervisor.restart': { actions: 'restart' },
             'seats.respawn': { actions: 'respawn' },
