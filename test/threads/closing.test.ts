@@ -44,10 +44,12 @@ describe('closing a thread pool', () => {
       worker: fromWorkerThread<[string, unknown], unknown>(dispatch, { concurrency: 2 }),
       size: 2,
     }).start();
+    // Submitted once both threads are up: one that came up first would otherwise finish its
+    // tasks while the other is still starting (under load, threads start tens of ms apart).
+    await firstValueFrom(pool.state$.pipe(filter((state) => state === 'running')));
     const results = Array.from({ length: 8 }, (_, id) =>
       pool.submit(['later', { id, delayMs: 30 }]),
     );
-    await firstValueFrom(pool.state$.pipe(filter((state) => state === 'running')));
     const m = pool.getSnapshot().metrics;
     expect(m.active + m.queued).toBe(8); // none has finished yet
     await pool.close();
