@@ -11,6 +11,7 @@ import {
   PoolFailedError,
   WorkerCrashedError,
   type PoolState,
+  type TimeoutHandling,
 } from '@troupe/core';
 import { decisions, ofType, recordEvents, tagOf } from './support/observe.js';
 import { track } from '../../packages/core/test/support/pool-harness.js';
@@ -18,7 +19,7 @@ import { track } from '../../packages/core/test/support/pool-harness.js';
 type Job = 'ok' | 'crash' | 'hang';
 
 /** A one-worker pool that restarts at once; `crashAt` crashes its worker at the given clock times. */
-function setup(maxRestarts: number, withinMs: number) {
+function setup(maxRestarts: number, withinMs: number, timeouts: TimeoutHandling = 'fail-task') {
   const clock = createVirtualClock();
   const pool = createPool({
     worker: (job: Job) => {
@@ -28,7 +29,7 @@ function setup(maxRestarts: number, withinMs: number) {
     },
     clock,
     timeoutMs: 100,
-    supervision: { maxRestarts, withinMs, backoff: { minMs: 0, maxMs: 0 } },
+    supervision: { maxRestarts, withinMs, backoff: { minMs: 0, maxMs: 0 }, timeouts },
   });
   const seen = recordEvents(pool, clock);
   pool.start();
@@ -87,8 +88,8 @@ describe('restart window edges (maxRestarts 1 within 1000 ms)', () => {
     await pool.close();
   });
 
-  it('hung workers count at the moment they are replaced (start + timeoutMs)', async () => {
-    const { clock, pool, seen, crashAt } = setup(1, 1_000);
+  it("hung workers ('crash-worker') count at the moment they are replaced (start + timeoutMs)", async () => {
+    const { clock, pool, seen, crashAt } = setup(1, 1_000, 'crash-worker');
     // Hangs started at 0 and 1000 are replaced at 100 and 1100: exactly 1000 ms apart.
     expect(await crashAt([0, 1_000], 'hang')).toEqual(['running', 'running']);
     await clock.advance(100);

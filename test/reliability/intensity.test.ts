@@ -135,13 +135,42 @@ describe('restart intensity: 5 restarts within 10 s (defaults)', () => {
     expect(unhandled).toEqual([]);
   });
 
-  it('counts hung workers towards the limit too', async () => {
+  it('does not count timeouts: runs left behind crash nothing, the pool keeps running', async () => {
     const clock = createVirtualClock();
     const pool = createPool({
       worker: () => new Promise<number>(() => undefined),
       timeoutMs: 100,
       clock,
       supervision: { maxRestarts: 2, withinMs: 10_000, backoff: { minMs: 0, maxMs: 0 } },
+    }).start();
+    const results = [1, 2, 3, 4].map((n) => track(pool.submit(n)));
+    for (let i = 0; i < 4; i++) await clock.advance(100);
+    await clock.flush();
+    expect(pool.getSnapshot().state).toBe('running');
+    expect(pool.getSnapshot().metrics).toMatchObject({
+      hangs: 4,
+      timedOut: 4,
+      restarts: 0,
+      crashes: 0,
+      workers: 1,
+    });
+    expect(results.map((r) => tagOf(r.value))).toEqual(new Array(4).fill('TaskTimedOut'));
+    await pool.close();
+    expect(unhandled).toEqual([]);
+  });
+
+  it("with timeouts: 'crash-worker', counts hung workers towards the limit", async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: () => new Promise<number>(() => undefined),
+      timeoutMs: 100,
+      clock,
+      supervision: {
+        maxRestarts: 2,
+        withinMs: 10_000,
+        backoff: { minMs: 0, maxMs: 0 },
+        timeouts: 'crash-worker',
+      },
     }).start();
     const results = [1, 2, 3, 4].map((n) => track(pool.submit(n)));
     for (let i = 0; i < 3; i++) await clock.advance(100);

@@ -1,7 +1,8 @@
 /**
  * Memory does not grow with restarts: after many crash restarts, timeout restarts and executor
- * replacements, and after many pools created and closed, the heap after a full GC has grown by
- * at most 0.5 KB per restart (per pool). 2,000 of each here; 10,000 under `TROUPE_SOAK`.
+ * replacements, runs left behind past their timeout, and many pools created and closed, the heap
+ * after a full GC has grown by at most 0.5 KB per restart (per run, per pool). 2,000 of each
+ * here; 10,000 under `TROUPE_SOAK`.
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -12,6 +13,7 @@ import {
   fromAsync,
   WorkerCrashedError,
   type Pool,
+  type TimeoutHandling,
   type VirtualClock,
   type WorkerSetupContext,
 } from '@troupe/core';
@@ -35,7 +37,7 @@ function heapAfterGc(): number {
 type Job = 'ok' | 'crash' | 'hang' | 'replace';
 
 /** One worker that crashes, hangs (to time out) or has itself replaced on demand; no backoff. */
-function restartingPool(clock: VirtualClock): Pool<Job, Job> {
+function restartingPool(clock: VirtualClock, timeouts: TimeoutHandling): Pool<Job, Job> {
   return createPool({
     worker: fromAsync({
       setup: (ctx: WorkerSetupContext) => ctx,
@@ -51,7 +53,7 @@ function restartingPool(clock: VirtualClock): Pool<Job, Job> {
     }),
     size: 1,
     clock,
-    supervision: { maxRestarts: Infinity, backoff: { minMs: 0, maxMs: 0 } },
+    supervision: { maxRestarts: Infinity, backoff: { minMs: 0, maxMs: 0 }, timeouts },
   });
 }
 
@@ -67,20 +69,23 @@ async function restart(pool: Pool<Job, Job>, clock: VirtualClock, job: Job, coun
 }
 
 describe('heap per restart', () => {
-  it.each<[string, Job]>([
-    ['a crash restart', 'crash'],
-    ['a timeout restart', 'hang'],
-    ['an executor replace', 'replace'],
-  ])('%s keeps at most 0.5 KB reachable', async (_, job) => {
+  it.each<[string, Job, TimeoutHandling]>([
+    ['a crash restart', 'crash', 'fail-task'],
+    ["a timeout restart ('crash-worker')", 'hang', 'crash-worker'],
+    ['a run left behind past its timeout', 'hang', 'fail-task'],
+    ['an executor replace', 'replace', 'fail-task'],
+  ])('%s keeps at most 0.5 KB reachable', async (_, job, timeouts) => {
     const clock = createVirtualClock();
-    const pool = restartingPool(clock).start();
+    const pool = restartingPool(clock, timeouts).start();
     await clock.advance(0);
     await restart(pool, clock, job, WARM_UP);
     const before = heapAfterGc();
     await restart(pool, clock, job, COUNT);
     const perRestart = (heapAfterGc() - before) / COUNT;
     const m = pool.getSnapshot().metrics;
-    expect(m.restarts + m.replaced).toBe(WARM_UP + COUNT);
+    const leftBehind = job === 'hang' && timeouts === 'fail-task';
+    expect(m.restarts + m.replaced).toBe(leftBehind ? 0 : WARM_UP + COUNT);
+    if (job === 'hang') expect(m.hangs).toBe(WARM_UP + COUNT);
     expect(perRestart).toBeLessThan(BUDGET);
     await pool.close({ abort: true });
   });

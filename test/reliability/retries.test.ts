@@ -194,8 +194,34 @@ describe('quarantine', () => {
     await h.pool.close();
   });
 
-  it('hangs count as crashes for quarantine; the dead letter keeps every cause', async () => {
-    const h = retryPool({ retry: { attempts: 5, backoff }, quarantineAfter: 3 });
+  it('a timeout is no quarantine strike by default: a task that always hangs ends TaskTimedOut after its attempts', async () => {
+    const h = retryPool({ retry: { attempts: 5, backoff }, quarantineAfter: 1 });
+    const hung = h.pool.submit({ id: 'h', plan: ['hang'] });
+    await h.clock.advance(10_000);
+    const r = await settled(hung);
+    expect(h.attemptsOf('h')).toEqual([1, 2, 3, 4, 5]);
+    expect(isErr(r) && r.left).toMatchObject({ _tag: 'TaskTimedOut', timeoutMs: 1_000 });
+    expect(h.letters).toEqual([]);
+    expect(h.pool.getSnapshot().metrics).toMatchObject({
+      hangs: 5,
+      retries: 4,
+      timedOut: 1,
+      quarantined: 0,
+      restarts: 0,
+    });
+    await h.pool.close();
+  });
+
+  it("with timeouts: 'crash-worker', hangs count as crashes for quarantine; the dead letter keeps every cause", async () => {
+    const h = retryPool({
+      retry: { attempts: 5, backoff },
+      quarantineAfter: 3,
+      supervision: {
+        maxRestarts: Infinity,
+        backoff: { minMs: 0, maxMs: 0 },
+        timeouts: 'crash-worker',
+      },
+    });
     const poison = h.pool.submit({ id: 'p', plan: ['hang', 'throw', 'crash', 'hang'] });
     await h.clock.advance(10_000);
     const r = await settled(poison);

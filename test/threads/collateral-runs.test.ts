@@ -23,7 +23,10 @@ expectNoThreadLeftAfterAll();
 type Job = [string, unknown];
 
 /** One thread of `concurrency` lanes that runs any export of tasks.mjs or faults.mjs. */
-function threadPool(concurrency: number, extra: { timeoutMs?: number } = {}) {
+function threadPool(
+  concurrency: number,
+  extra: { timeoutMs?: number; supervision?: { timeouts: 'crash-worker' } } = {},
+) {
   const pool = createPool({
     worker: fromWorkerThread<Job, unknown>(fixture('dispatch.mjs'), { concurrency }),
     size: 1,
@@ -89,8 +92,29 @@ describe('runs that share a thread with the one that ends it', () => {
     }
   });
 
-  it('a timeout: the runs behind the hung one run again, uncharged', async () => {
+  it('a timeout: the runs behind the hung one run again, uncharged; the hung one is retried', async () => {
     const { pool, letters } = threadPool(4, { timeoutMs: 300 });
+    try {
+      const spin = pool.submit(['spin', null]);
+      const others = Array.from({ length: 3 }, () =>
+        pool.submit(['describeCtx', null], { timeoutMs: 10_000 }),
+      );
+      const result = await spin;
+      expect(isErr(result) && result.left).toMatchObject({ _tag: 'TaskTimedOut' });
+      expect((await Promise.all(others)).map(attemptOf)).toEqual([1, 1, 1]);
+      // A timeout is no quarantine strike by default: the thread is replaced, not crashed.
+      expect(letters).toEqual([]);
+      expect(pool.getSnapshot().metrics).toMatchObject({ hangs: 3, replaced: 3, crashes: 0 });
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("a timeout that crashes the worker ('crash-worker'): the others run again, uncharged", async () => {
+    const { pool, letters } = threadPool(4, {
+      timeoutMs: 300,
+      supervision: { timeouts: 'crash-worker' },
+    });
     try {
       const spin = pool.submit(['spin', null]);
       const others = Array.from({ length: 3 }, () =>
@@ -99,6 +123,7 @@ describe('runs that share a thread with the one that ends it', () => {
       expect(quarantined(await spin)).toBe(true);
       expect((await Promise.all(others)).map(attemptOf)).toEqual([1, 1, 1]);
       expect(letters.map((letter) => letter.input[0])).toEqual(['spin']);
+      expect(pool.getSnapshot().metrics).toMatchObject({ hangs: 1, replaced: 0 });
     } finally {
       await pool.close();
     }

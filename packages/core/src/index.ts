@@ -30,7 +30,7 @@ export type {
   SupervisorEvent,
   SupervisorInput,
 } from './supervision/supervisor-machine.js';
-export type { SupervisionOptions } from './supervision/supervision-options.js';
+export type { SupervisionOptions, TimeoutHandling } from './supervision/supervision-options.js';
 export { exponentialBackoff } from './supervision/exponential-backoff.js';
 export type { Backoff, BackoffOptions } from './supervision/exponential-backoff.js';
 export type { RetryOptions } from './supervision/retry-policy.js';

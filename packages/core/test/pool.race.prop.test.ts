@@ -207,7 +207,7 @@ describe('pool races (fc.scheduler)', () => {
           await s.waitIdle(); // late completions of cancelled tasks
           await expectAllSettled(h, {
             strict: false,
-            failTimes: h.crashes.length > 5 ? [0] : [],
+            failTimes: h.crashes.filter((c) => !c.hung).length > 5 ? [0] : [],
             closeTimes,
           });
         },

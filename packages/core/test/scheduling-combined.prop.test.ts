@@ -32,13 +32,16 @@ interface Run {
 
 /**
  * Counts overlapping runs. A run is in progress from its start until its promise settles, its
- * signal aborts because it timed out, or its worker crashes or stops (the pool has given up on
- * that worker and may start another). A fixed pool that shrinks lets its busy workers finish
+ * deadline passes (the pool leaves a run behind then, even one cancelled before that ignored its
+ * signal), or its worker crashes or stops (the pool has given up on that worker and may start
+ * another). A fixed pool that shrinks lets its busy workers finish
  * their task, so the runs in progress at a shrink may exceed the new size until they end.
  */
 class RunLog {
   readonly runs: Run[] = [];
   readonly #inProgress = new Map<number, string>();
+  /** When each run in progress is left behind (its start plus the pool's `timeoutMs`). */
+  readonly #deadlines = new Map<number, number>();
   /** Runs that were in progress when a fixed pool shrank. */
   readonly #atShrink = new Set<number>();
   #size: number;
@@ -51,14 +54,18 @@ class RunLog {
     readonly max: number | undefined,
     /** Runs one worker takes at once. */
     readonly lanes: number,
+    /** The pool's `timeoutMs` (`Infinity` without). */
+    readonly timeoutMs: number,
   ) {
     this.#size = size;
   }
 
   /** A run starts now; returns its number. */
   start(at: number, workerId: string): number {
+    for (const [r, deadline] of this.#deadlines) if (deadline <= at) this.end(r);
     const run = this.runs.push({ at, workerId }) - 1;
     this.#inProgress.set(run, workerId);
+    this.#deadlines.set(run, at + this.timeoutMs);
     let held = 0;
     for (const r of this.#inProgress.keys()) if (this.#atShrink.has(r)) held++;
     const allowed = (this.max ?? this.#size) * this.lanes + held;
@@ -72,11 +79,12 @@ class RunLog {
 
   end(run: number): void {
     this.#inProgress.delete(run);
+    this.#deadlines.delete(run);
   }
 
   /** The pool took `workerId` out of service (crashed, hung or stopped). */
   workerGone(workerId: string): void {
-    for (const [run, id] of this.#inProgress) if (id === workerId) this.#inProgress.delete(run);
+    for (const [run, id] of this.#inProgress) if (id === workerId) this.end(run);
   }
 
   /** A fixed pool was resized to `size`. */
@@ -109,7 +117,12 @@ const tagCount = (results: readonly TaskResult<number>[], tag: string): number =
 async function play(config: Config, steps: readonly Step[]): Promise<void> {
   const clock = createVirtualClock();
   const dynamic = typeof config.size === 'number' ? undefined : config.size;
-  const log = new RunLog(dynamic?.min ?? (config.size as number), dynamic?.max, config.lanes);
+  const log = new RunLog(
+    dynamic?.min ?? (config.size as number),
+    dynamic?.max,
+    config.lanes,
+    config.timeoutMs ?? Infinity,
+  );
   /** Timers of the worker's own, not yet fired. */
   let ownTimers = 0;
 
@@ -154,7 +167,7 @@ async function play(config: Config, steps: readonly Step[]): Promise<void> {
     ...(config.rate === undefined ? {} : { rate: config.rate }),
     ...(config.retry === undefined ? {} : { retry: config.retry }),
     ...(config.timeoutMs === undefined ? {} : { timeoutMs: config.timeoutMs }),
-    // Hangs replace workers: keep the pool alive, and every delay deterministic.
+    // Keep the pool alive through crashes, and every delay deterministic.
     supervision: { maxRestarts: Infinity, backoff: { minMs: 1, maxMs: 5, jitter: 0 } },
     random: () => 0.5,
   });

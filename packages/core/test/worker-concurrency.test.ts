@@ -71,9 +71,34 @@ describe('worker concurrency', () => {
     await pool.close();
   });
 
-  it('a timeout on one lane crashes the worker: its other tasks end WorkerCrashed, a new worker takes over', async () => {
+  it('a timeout on one lane leaves its run behind: the lane takes the next task, its siblings run on', async () => {
     const { clock, logic } = lanes(3);
     const pool = createPool({ worker: logic, size: 1, clock, timeoutMs: 50 }).start();
+    await clock.flush();
+    const hung = pool.submit(Infinity, { timeoutMs: 20 });
+    const others = [pool.submit(40), pool.submit(40), pool.submit(10)];
+    await clock.advance(20);
+    expect(pool.getSnapshot().metrics).toMatchObject({ timedOut: 1, active: 3, queued: 0 });
+    await clock.advance(40);
+    const tags = [await hung, ...(await Promise.all(others))].map((r) =>
+      isErr(r) ? r.left._tag : r.right,
+    );
+    expect(tags).toEqual(['TaskTimedOut', 'pool-w1', 'pool-w1', 'pool-w1']);
+    const m = pool.getSnapshot().metrics;
+    expect([m.hangs, m.crashes, m.restarts, m.replaced]).toEqual([1, 0, 0, 0]);
+    expectConserved(m);
+    await pool.close();
+  });
+
+  it("a timeout on one lane crashes the worker ('crash-worker'): its other tasks end WorkerCrashed, a new worker takes over", async () => {
+    const { clock, logic } = lanes(3);
+    const pool = createPool({
+      worker: logic,
+      size: 1,
+      clock,
+      timeoutMs: 50,
+      supervision: { timeouts: 'crash-worker' },
+    }).start();
     await clock.flush();
     const hung = pool.submit(Infinity, { timeoutMs: 20 });
     const others = [pool.submit(40), pool.submit(40)];

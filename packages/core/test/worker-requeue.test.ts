@@ -115,7 +115,7 @@ describe('requeue', () => {
     },
   );
 
-  it("innocent runs beside another run's timeout go back to the front, uncharged", async () => {
+  it("innocent runs beside another run's timeout ('crash-worker') go back to the front, uncharged", async () => {
     const clock = (clockRef = createVirtualClock());
     const runs: [string, number][] = [];
     const pool = createPool({
@@ -124,6 +124,7 @@ describe('requeue', () => {
       clock,
       timeoutMs: 100,
       quarantineAfter: 1,
+      supervision: { timeouts: 'crash-worker' },
     }).start();
     await clock.flush();
     const results = [pool.submit('wait', { timeoutMs: 5_000 }), pool.submit('hang')];

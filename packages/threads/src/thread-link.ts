@@ -160,11 +160,12 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   }
 
   /**
-   * A run was aborted while in flight: tell the thread (cooperative code sees its `ctx.signal`
-   * abort), and have the pool replace this worker, since only terminating the thread surely
-   * stops the run. Not when the pool stops the worker itself (a timeout crashes it, a close or
-   * a failure stops it): to act once, the replace waits a microtask and goes ahead only if no
-   * teardown began meanwhile.
+   * A run was aborted while in flight (cancelled, or past its timeout): tell the thread
+   * (cooperative code sees its `ctx.signal` abort), and have the pool replace this worker, since
+   * only terminating the thread surely stops the run. Not when the pool stops the worker itself
+   * (a close or a failure stops it; with `supervision.timeouts: 'crash-worker'` a timeout
+   * crashes it): to act once, the replace waits a microtask and goes ahead only if no teardown
+   * began meanwhile.
    */
   abortRun(run: PendingRun, reason: unknown): void {
     if (this.#phase !== READY || this.#pending.get(run.id) !== run) return;
@@ -173,15 +174,15 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#outbox.nudge();
     // A close with abort cancels every task: none to spare.
     if (reason instanceof PoolClosedError) return;
-    if (reason instanceof TaskTimedOut) {
-      // The pool crashes this worker for it: the others on the thread are innocent.
-      this.#spareInnocent(run);
-      return;
-    }
+    // The pool may crash this worker for a timeout at once: the others on the thread are
+    // innocent of that too.
+    if (reason instanceof TaskTimedOut) this.#spareInnocent(run);
     if (this.#replacing) return;
     this.#replacing = true;
+    const what =
+      reason instanceof TaskTimedOut ? 'ran past its timeout' : 'was cancelled while it ran';
     const cause = new Error(
-      `worker thread ${this.threadId} is replaced: task ${run.taskId} was cancelled while it ran, and only terminating the thread stops it`,
+      `worker thread ${this.threadId} is replaced: task ${run.taskId} ${what}, and only terminating the thread stops it`,
       { cause: reason },
     );
     queueMicrotask(() => {

@@ -43,11 +43,15 @@ export interface PoolMetrics {
   readonly active: number;
   /** Results that arrived after their task had already settled (timed out or cancelled) and were discarded. */
   readonly late: number;
-  /** Workers that crashed (setup failed, `WorkerCrashedError`, executor fault); hangs not included. */
+  /** Workers that crashed (setup failed, `WorkerCrashedError`, executor fault); timeouts never included. */
   readonly crashes: number;
-  /** Workers retired because a task ran past its timeout and could not be pre-empted. */
+  /**
+   * Runs that went past their timeout (each also counted in `timedOut` or `retries`, or earlier
+   * in `cancelled`): left behind by their lane, or with `supervision.timeouts: 'crash-worker'`
+   * their worker crashed (and restarted: in `restarts`, not in `crashes`).
+   */
   readonly hangs: number;
-  /** Workers started again by the supervisor after a crash or hang (siblings restarted with them included). */
+  /** Workers started again by the supervisor after a crash (siblings restarted with them included). */
   readonly restarts: number;
   /** Workers their executor gave up on purpose and the pool replaced (not crashes, not restarts). */
   readonly replaced: number;

@@ -1,6 +1,6 @@
 import { describeValue } from '../describe-value.js';
 import type { Task } from './task.js';
-import type { Slot, SlotOwner } from './worker-slot.js';
+import type { RunContext, Slot, SlotOwner } from './worker-slot.js';
 
 /** Who an adopted run answers to: the runner, which also reports answers it drops. */
 export interface AdoptedRunOwner extends SlotOwner {
@@ -33,11 +33,17 @@ export class AdoptedRun {
   readonly onOk = (value: unknown): void => this.answer(value, false);
   readonly onErr = (error: unknown): void => this.answer(error, true);
 
+  readonly slot: Slot;
+  readonly task: Task;
+
   constructor(
     readonly owner: AdoptedRunOwner,
-    readonly slot: Slot,
-    readonly task: Task,
-  ) {}
+    /** The run's context: while the slot still has it, the run is the slot's (not one left behind). */
+    readonly ctx: RunContext,
+  ) {
+    this.slot = ctx.slot;
+    this.task = ctx.task;
+  }
 
   /**
    * Calls `then` on the thenable. Returns `true` when the run was answered meanwhile (its
@@ -67,7 +73,7 @@ export class AdoptedRun {
   private answer(value: unknown, failed: boolean): void {
     const state = this.state;
     if (state === IN_THEN) return this.keep(value, failed);
-    if (state === PENDING && this.slot.task === this.task) {
+    if (state === PENDING && this.slot.ctx === this.ctx) {
       this.state = DONE;
       return this.owner.finish(this.slot, value, failed);
     }

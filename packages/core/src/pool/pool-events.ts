@@ -45,6 +45,17 @@ export type PoolEvent =
       readonly during: 'setup' | 'teardown';
     }
   | { readonly type: 'task.rejected'; readonly reason: RejectReason; readonly message: string }
+  /**
+   * A run went past its deadline (its task timed out, or had been cancelled and its run kept
+   * going): its signal aborted, and the pool went on without it (or, with `supervision.timeouts:
+   * 'crash-worker'`, crashed its worker: `worker.crashed` follows).
+   */
+  | {
+      readonly type: 'task.timed-out';
+      readonly workerId: string;
+      readonly taskId: number;
+      readonly timeoutMs: number;
+    }
   /** An answer for a run already settled — a second call-back, or one after a timeout/cancel — dropped. */
   | {
       readonly type: 'task.stray-answer';

@@ -177,7 +177,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     if (wentBusy) this.showLater(slot.primary);
     if (typeof then !== 'function') return this.settleRun(slot, result, false);
     if (then !== nativeThen && !this.answersOnce) {
-      const run = new AdoptedRun(this, slot, task);
+      const run = new AdoptedRun(this, ctx);
       const answered = run.adopt(result, then as ThenMethod);
       return answered && this.settleRun(slot, run.value, run.failed);
     }
@@ -249,14 +249,17 @@ export abstract class TaskRunner<TInput, TOutput> {
       this.crash(slot, value);
       return false;
     }
+    return this.mayContinue(slot, now);
+  }
+
+  /** A lane's run is over: whether it may take the next task (a retiring worker stops instead). */
+  protected mayContinue(slot: Slot, now: number): boolean {
     const worker = slot.primary;
-    if (worker.retiring) {
-      // A retiring worker stops once its last lane is done.
-      if (worker.lanes !== undefined) this.leaveBusy(slot, now);
-      if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
-      return false;
-    }
-    return true;
+    if (!worker.retiring) return true;
+    // A retiring worker stops once its last lane is done.
+    if (worker.lanes !== undefined) this.leaveBusy(slot, now);
+    if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
+    return false;
   }
 
   /**
@@ -445,23 +448,39 @@ export abstract class TaskRunner<TInput, TOutput> {
     }
   }
 
-  /** A task ran past its deadline: it settles now, and its worker (which cannot be pre-empted) is replaced. */
+  /**
+   * A task ran past its deadline: it settles now (or is retried) and its run's signal aborts.
+   * A run cannot be pre-empted. By default (`supervision.timeouts: 'fail-task'`) that is all:
+   * the lane leaves the run behind and takes the next task (an answer the run still gives is
+   * dropped as stray); an executor that must stop the run (a thread) replaces its worker when
+   * told of the abort. With `'crash-worker'` the worker is crashed, counted by the supervisor.
+   */
   protected expire(slot: Slot): void {
     const task = slot.task;
     if (task === undefined) return this.idleTimeout(slot);
     const timeoutMs = task.x?.timeoutMs ?? this.config.timeoutMs ?? 0;
     const error = new TaskTimedOut(timeoutMs, task.id);
+    const crashWorker = this.config.supervision.timeouts === 'crash-worker';
     const m = this.metrics;
-    const running = task.state === TaskState.running;
-    if (running) {
-      const now = this.config.clock.now();
+    const now = this.config.clock.now();
+    if (task.state === TaskState.running) {
       m.active--;
       m.latency.record(now - this.time(task.t));
-      this.failRun(task, error, slot.id, true, now);
+      slot.tasksDone++;
+      // Only a hang that breaks its worker is a quarantine strike: otherwise a timeout is a
+      // failure like a throw, retried as `retry` says, and ends `TaskTimedOut`.
+      this.failRun(task, error, slot.id, crashWorker, now);
     }
-    slot.ctx?.abort(error);
     m.hangs++;
-    this.crash(slot, error);
+    if (this.events$.observed)
+      this.events$.next({ type: 'task.timed-out', workerId: slot.id, taskId: task.id, timeoutMs });
+    slot.ctx?.abort(error);
+    if (crashWorker) return this.crash(slot, error);
+    slot.abandonRun();
+    // The executor may have given the worker up when told of the abort.
+    if (slot.status >= SLOT_STOPPING) return;
+    this.settledAt = now;
+    if (this.mayContinue(slot, now)) this.pump(slot, now);
   }
 
   protected dropOldest(): void {

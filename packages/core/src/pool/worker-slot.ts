@@ -55,8 +55,12 @@ export class Slot implements HasDeadline {
   showing = false;
   /** When it last became idle (dynamic pools only). */
   idleSince = 0;
-  readonly onOk: (value: unknown) => void;
-  readonly onErr: (error: unknown) => void;
+  /** The run outcome handlers this lane hands its runs' promises (bound once, not per run). */
+  onOk!: (value: unknown) => void;
+  onErr!: (error: unknown) => void;
+  /** Sends what the handlers handed out so far are called with to another slot. */
+  #redirect!: (to: Slot) => void;
+  readonly #owner: SlotOwner;
 
   constructor(
     readonly id: string,
@@ -67,8 +71,36 @@ export class Slot implements HasDeadline {
     readonly ref: AnyActorRef,
     dispatcher: SlotOwner,
   ) {
-    this.onOk = (value) => dispatcher.finish(this, value, false);
-    this.onErr = (error) => dispatcher.finish(this, error, true);
+    this.#owner = dispatcher;
+    this.#bind();
+  }
+
+  #bind(): void {
+    const owner = this.#owner;
+    // Where answers go: this slot until `abandonRun` moves them to a stand-in. A closure
+    // variable, so that an answer costs what it did with `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    let target: Slot = this;
+    this.onOk = (value) => owner.finish(target, value, false);
+    this.onErr = (error) => owner.finish(target, error, true);
+    this.#redirect = (to) => (target = to);
+  }
+
+  /**
+   * Leaves this lane's run behind (it timed out, and a run cannot be pre-empted): the lane is
+   * free for the next task, and an answer the run still gives goes to a stand-in out of service,
+   * which drops it as stray — it can never settle the lane's next task, not even a retry of the
+   * same one. New handlers for the lane: a timeout's cost, not a run's.
+   */
+  abandonRun(): void {
+    const standIn = new Slot(this.id, this.seat, this.generation, this.ref, this.#owner);
+    standIn.status = SLOT_GONE;
+    standIn.task = this.task;
+    standIn.ctx = this.ctx;
+    this.#redirect(standIn);
+    this.#bind();
+    this.task = undefined;
+    this.ctx = undefined;
   }
 
   /** The worker's status as a whole (on a primary): busy while any lane runs a task. */

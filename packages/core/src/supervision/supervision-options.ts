@@ -2,6 +2,12 @@ import { InvalidOptionError } from '../errors.js';
 import { exponentialBackoff, type Backoff, type BackoffOptions } from './exponential-backoff.js';
 import type { RestartType, SupervisionStrategy } from './supervisor-machine.js';
 
+/**
+ * What a run past its timeout does to its worker: nothing (`'fail-task'`: the task fails, the
+ * worker goes on) or a crash (`'crash-worker'`: counted towards the restart limits).
+ */
+export type TimeoutHandling = 'fail-task' | 'crash-worker';
+
 /** How a pool supervises its workers (OTP's supervisor flags and child restart type). */
 export interface SupervisionOptions {
   /**
@@ -41,6 +47,17 @@ export interface SupervisionOptions {
    * @default Infinity
    */
   readonly setupTimeoutMs?: number;
+  /**
+   * What a run past its timeout (`timeoutMs`) does to its worker. Either way its task fails
+   * `TaskTimedOut` (or is retried, as `retry` says) and its `ctx.signal` aborts. `'fail-task'`:
+   * the worker is not crashed and nothing counts towards `maxRestarts`; an in-process worker's
+   * lane leaves the run behind and takes the next task at once (its late answer is dropped),
+   * a worker thread is terminated and replaced, uncounted (only that stops its code).
+   * `'crash-worker'`: for workers a hang leaves truly stuck: the worker is crashed and
+   * restarted within the limits above, and the task gets a quarantine strike.
+   * @default 'fail-task'
+   */
+  readonly timeouts?: TimeoutHandling;
 }
 
 /** Supervision options after validation and defaults. */
@@ -52,10 +69,12 @@ export interface SupervisionConfig {
   readonly backoff: Backoff;
   readonly resetAfterMs: number;
   readonly setupTimeoutMs: number;
+  readonly timeouts: TimeoutHandling;
 }
 
 const STRATEGIES: readonly SupervisionStrategy[] = ['one-for-one', 'one-for-all', 'rest-for-one'];
 const RESTARTS: readonly RestartType[] = ['permanent', 'transient', 'temporary'];
+const TIMEOUTS: readonly TimeoutHandling[] = ['fail-task', 'crash-worker'];
 const KNOWN = [
   'strategy',
   'restart',
@@ -64,6 +83,7 @@ const KNOWN = [
   'backoff',
   'resetAfterMs',
   'setupTimeoutMs',
+  'timeouts',
 ];
 
 function oneOf<T extends string>(option: string, value: unknown, allowed: readonly T[]): T {
@@ -113,6 +133,16 @@ export function resolveSupervision(options: SupervisionOptions = {}): Supervisio
       'a number > 0 (ms), or Infinity for no limit',
     );
   }
+  const timeouts = oneOf('supervision.timeouts', options.timeouts ?? 'fail-task', TIMEOUTS);
   const backoff = exponentialBackoff(options.backoff ?? {}, 'supervision.backoff');
-  return { strategy, restart, maxRestarts, withinMs, backoff, resetAfterMs, setupTimeoutMs };
+  return {
+    strategy,
+    restart,
+    maxRestarts,
+    withinMs,
+    backoff,
+    resetAfterMs,
+    setupTimeoutMs,
+    timeouts,
+  };
 }

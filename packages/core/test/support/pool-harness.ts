@@ -119,7 +119,7 @@ export class Harness {
   readonly tasks: TaskRec[] = [];
   /** Submits refused at the door, with the reason expected. */
   readonly doors: { reason: RejectReason; promise: Tracked<TaskResult<number>> }[] = [];
-  /** Workers reported crashed; `hung` when retired past a task's timeout. */
+  /** Workers reported crashed, and (`hung`) runs left behind past their timeout. */
   readonly crashes: { at: number; workerId: string; hung: boolean }[] = [];
   readonly closes: Tracked<void>[] = [];
   readonly resizes: Tracked<void>[] = [];
@@ -152,13 +152,11 @@ export class Harness {
       last = state;
     });
     this.pool.events$.subscribe((e) => {
-      if (e.type === 'worker.crashed') {
-        this.crashes.push({
-          at: this.clock.now(),
-          workerId: e.workerId,
-          hung: e.cause instanceof TaskTimedOut,
-        });
-      }
+      // A run past its deadline is left behind, its worker kept ('fail-task', the default).
+      if (e.type === 'task.timed-out')
+        this.crashes.push({ at: this.clock.now(), workerId: e.workerId, hung: true });
+      else if (e.type === 'worker.crashed' && !(e.cause instanceof TaskTimedOut))
+        this.crashes.push({ at: this.clock.now(), workerId: e.workerId, hung: false });
     });
   }
 

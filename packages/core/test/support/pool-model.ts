@@ -176,8 +176,11 @@ export class PoolModel {
     return { strict: true, failTimes: this.failTimes, closeTimes: this.closeTimes };
   }
 
-  /** A worker crashed (or was retired as hung): the supervisor replaces it, or fails at the limit. */
-  #onCrash(h: Harness, c: { at: number; workerId: string }): void {
+  /**
+   * A worker crashed: the supervisor replaces it, or fails at the limit. A run left behind past
+   * its timeout (`hung`) crashes nothing.
+   */
+  #onCrash(h: Harness, c: { at: number; workerId: string; hung: boolean }): void {
     const cause = h.tasks.find(
       (t) =>
         t.started?.workerId === c.workerId &&
@@ -187,6 +190,7 @@ export class PoolModel {
       cause,
       `worker ${c.workerId} crashed at ${c.at} without a crashing or timed-out task`,
     ).toBeDefined();
+    if (c.hung) return;
     if (this.state !== 'running' && this.state !== 'closing') return;
     // A worker the pool already gave up (a shrink) is not restarted, so it does not count.
     if (h.retiring.has(c.workerId)) return;
