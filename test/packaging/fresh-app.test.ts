@@ -8,7 +8,8 @@
  * Real child processes and real time, not the injected clock: what is tested is pnpm, npm, tsc
  * and node doing what a user's machine does, so nothing here can be simulated. It needs the npm
  * registry (for the peers, TypeScript and @types/node; npm's cache is used first) and fails with
- * npm's own message when the registry is unreachable. About 20 s, most of it npm install.
+ * npm's own message when the registry is unreachable. About 40-50 s on a busy two-core machine:
+ * packing (a clean build of each package), npm install and tsc.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -158,7 +159,7 @@ describe('a fresh app outside the repository', () => {
         tarballs,
       ],
       repo,
-      120_000,
+      90_000,
     );
     const packed = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz'));
     expect(packed.map((f) => f.replace(/-[\d.]+\.tgz$/, '')).sort()).toEqual(
@@ -199,11 +200,11 @@ describe('a fresh app outside the repository', () => {
         '@types/node@20',
       ],
       app,
-      150_000,
+      120_000,
     );
     // Typechecks and compiles (tsc emits even when a library's declarations complain).
     compiled = await run('node', ['node_modules/typescript/bin/tsc', '-p', '.'], app, 60_000);
-  }, 300_000);
+  }, 300_000); // above the sum of the steps' own limits, so a stuck step reports itself
 
   afterAll(async () => {
     if (tmp !== '') await rm(tmp, { recursive: true, force: true });
