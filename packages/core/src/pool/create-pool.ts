@@ -55,6 +55,8 @@ export interface PoolSnapshot {
   readonly bounds?: { readonly min: number; readonly max: number };
   readonly workers: readonly WorkerSnapshot[];
   readonly metrics: PoolMetrics;
+  /** Whether dispatch is paused (`pause()`). */
+  readonly paused: boolean;
   /** Why the pool is `failed`, when it is. */
   readonly failure?: PoolFailedError;
 }
@@ -301,6 +303,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       size: this.#config.sizing === undefined ? context.requestedSize : context.size,
       workers: this.#dispatcher.workers(),
       metrics: this.#metrics(),
+      paused: this.#dispatcher.isPaused,
     };
     const sizing = this.#config.sizing;
     const withBounds =
