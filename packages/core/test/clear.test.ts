@@ -70,6 +70,19 @@ describe('clear()', () => {
     await pool.close();
   });
 
+  it('leaves no rate-limit wake-up armed once the queue is cleared', async () => {
+    const { pool, clock } = timedPool({ size: 2, rate: { limit: 1, intervalMs: 10_000 } });
+    pool.start();
+    await clock.flush();
+    const all = [1, 1, 1].map((ms) => pool.submit(ms)); // one starts, two wait for the limit
+    await clock.advance(1);
+    expect(clock.pending()).toBe(1); // the wake-up
+    expect(pool.clear()).toBe(2);
+    expect(clock.pending()).toBe(0);
+    expect((await Promise.all(all)).filter(isOk)).toHaveLength(1);
+    await pool.close();
+  });
+
   it('cancels the queue of a paused pool; submits after it run once resumed', async () => {
     const { pool, clock, started } = timedPool({ size: 2 });
     pool.start().pause();

@@ -1,6 +1,7 @@
 /** `queue: { capacity: 0 }`: no queue — a task starts on a free worker at once or is refused (or waits, under 'wait'). */
 import { describe, expect, it } from 'vitest';
-import { isErr, isOk, type TaskResult } from '@troupe/core';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { isErr, isOk, through, type TaskResult } from '@troupe/core';
 import { expectConserved } from './support/conservation.js';
 import { timedPool } from './support/timed-worker.js';
 
@@ -71,6 +72,20 @@ describe('queue capacity 0', () => {
     expect(isOk(await settleAfter(pool.submit(1), clock))).toBe(true);
     expect(isOk(await a)).toBe(true);
     expectConserved(pool.getSnapshot().metrics);
+    await pool.close();
+  });
+
+  it('through() keeps a pool of capacity 0 busy without a refusal', async () => {
+    const { pool, clock } = timedPool({ size: 2, queue: { capacity: 0 } });
+    pool.start();
+    await clock.flush();
+    const out = lastValueFrom(
+      from([5, 1, 3, 2, 4, 1]).pipe(through(pool, { ordered: true }), toArray()),
+    );
+    await clock.advance(100);
+    expect((await out).map((r) => (isOk(r) ? r.right : r.left._tag))).toEqual([5, 1, 3, 2, 4, 1]);
+    const m = pool.getSnapshot().metrics;
+    expect([m.completed, m.rejected]).toEqual([6, 0]);
     await pool.close();
   });
 

@@ -84,6 +84,12 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       count++;
       this.settle(task, err(new TaskCancelled(reason, task.id)));
     }
+    // Nothing waits for the rate limit any more: no wake-up is left armed.
+    const limiter = this.limiter;
+    if (limiter !== undefined && this.metrics.queued + this.metrics.waiting === 0) {
+      if (limiter.heapIndex >= 0) this.timers.remove(limiter);
+      limiter.unthrottled(this.config.clock.now());
+    }
     return count;
   }
 
