@@ -57,7 +57,6 @@ export type {
 
 export {
   InvalidOptionError,
-  PoolClearedError,
   PoolClosedError,
   PoolStateError,
   TaskCancelled,
