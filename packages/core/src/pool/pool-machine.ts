@@ -212,7 +212,7 @@ export const poolMachine = setup({
     // `min` is 0 just shrinks to none, and demand starts a worker again).
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&
-      context.table.only() === event.id &&
+      context.table.soleSeat() === event.id &&
       context.dispatcher.sizing?.min !== 0,
     // A worker that cannot work however often it is restarted (a module that cannot be
     // loaded): restarting it would only spend the restart limit first.

@@ -41,7 +41,7 @@ export class SeatTable {
   }
 
   /** The only seat, when there is exactly one. */
-  only(): string | undefined {
+  soleSeat(): string | undefined {
     return this.#seats.size === 1 ? this.#seats.values().next().value : undefined;
   }
 
