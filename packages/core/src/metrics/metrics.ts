@@ -71,7 +71,7 @@ export interface PoolMetrics {
   readonly failedLatency: Percentiles;
   /** Time from start to deadline of runs that went past their timeout, in ms. */
   readonly timedOutLatency: Percentiles;
-  /** Time from start to the end of their worker of runs that ended `WorkerCrashed` (crash, replacement, sibling restart), in ms. */
+  /** Time from start to `WorkerCrashed` of runs whose worker crashed, was replaced or was stopped with a crashed sibling, in ms. */
   readonly crashedLatency: Percentiles;
   /** Time from submit to start, in ms. */
   readonly queueWait: Percentiles;
@@ -172,7 +172,7 @@ export class MetricsRecorder {
     (this.#timedOutLatency ??= new Histogram()).record(ms);
   }
 
-  /** A run's worker crashed under it after `ms`. */
+  /** A run ended `WorkerCrashed` (its worker crashed, was replaced or was stopped) after `ms`. */
   runCrashed(ms: number): void {
     (this.#crashedLatency ??= new Histogram()).record(ms);
   }
