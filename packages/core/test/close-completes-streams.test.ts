@@ -83,7 +83,7 @@ describe('close() completes every stream', () => {
     expect(late.metrics.values).toHaveLength(1);
     expect((late.metrics.values[0] as PoolMetrics).completed).toBe(1);
     expect([late.events.values, late.results.values, late.deadLetters.values]).toEqual([
-      [],
+      [{ type: 'pool.state', state: 'stopped' }],
       [],
       [],
     ]);

@@ -237,6 +237,44 @@ describe('streams', () => {
     await pool.close();
   });
 
+  it('events$ starts with the current state: subscribed after start(), nothing of the start is lost', async () => {
+    const pool = createPool({ worker: async (n: number) => n, size: 2 }).start();
+    const events: PoolEvent[] = [];
+    pool.events$.subscribe((e) => events.push(e));
+    await firstValueFrom(pool.state$.pipe(filter((s) => s === 'running')));
+    expect(events.map((e) => (e.type === 'pool.state' ? e.state : e.type))).toEqual([
+      'starting',
+      'worker.started',
+      'worker.started',
+      'running',
+    ]);
+    const later: PoolEvent[] = [];
+    pool.events$.subscribe((e) => later.push(e));
+    expect(later).toEqual([{ type: 'pool.state', state: 'running' }]);
+    await pool.close();
+  });
+
+  it('events$ subscribed before start() begins with stopped, and never repeats a state', async () => {
+    const pool = createPool({ worker: async (n: number) => n });
+    const states: PoolState[] = [];
+    pool.events$.subscribe((e) => e.type === 'pool.state' && states.push(e.state));
+    // Subscribed from a state$ callback, between a state change and its pool.state event.
+    const joined: PoolState[] = [];
+    pool.state$
+      .pipe(
+        filter((s) => s === 'running'),
+        take(1),
+      )
+      .subscribe(() => {
+        pool.events$.subscribe((e) => e.type === 'pool.state' && joined.push(e.state));
+      });
+    pool.start();
+    await pool.run(1);
+    await pool.close();
+    expect(states).toEqual(['stopped', 'starting', 'running', 'closing', 'stopped']);
+    expect(joined).toEqual(['starting', 'running', 'closing', 'stopped']);
+  });
+
   it('passes the inspect observer to the pool actor and every worker actor', async () => {
     const actors = new Set<string>();
     const pool = createPool({

@@ -412,7 +412,7 @@ describe('edges found in review', () => {
     await pool.close();
   });
 
-  it('an executor fault aborts the signal of the task it broke, and records its latency', async () => {
+  it('an executor fault aborts the signal of the task it broke, and records its run as crashed', async () => {
     let crash!: (cause: unknown) => void;
     let aborted: unknown;
     const pool = createPool({
@@ -430,7 +430,11 @@ describe('edges found in review', () => {
     crash(cause);
     expect(tagOf(await task)).toBe('WorkerCrashed');
     expect(aborted).toBe(cause);
-    expect(pool.getSnapshot().metrics.latency.count).toBe(1);
+    const { latency, crashedLatency } = pool.getSnapshot().metrics;
+    expect({ completed: latency.count, crashed: crashedLatency.count }).toEqual({
+      completed: 0,
+      crashed: 1,
+    });
     await pool.close();
   });
 

@@ -1,4 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import {
+  createPool,
+  createVirtualClock,
+  fromAsync,
+  WorkerCrashedError,
+  type VirtualClock,
+} from '@troupe/core';
 import { MetricsRecorder } from '../src/metrics/metrics.js';
 
 const finish = (m: MetricsRecorder, n: number): void => {
@@ -30,8 +37,12 @@ describe('MetricsRecorder counters', () => {
       utilisation: 0,
       windowMs: 0,
     });
-    expect(s.latency).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
-    expect(s.queueWait).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+    const none = { count: 0, p50: 0, p90: 0, p99: 0, max: 0 };
+    expect(s.latency).toEqual(none);
+    expect(s.failedLatency).toEqual(none);
+    expect(s.timedOutLatency).toEqual(none);
+    expect(s.crashedLatency).toEqual(none);
+    expect(s.queueWait).toEqual(none);
   });
 
   it('copies every counter into the snapshot', () => {
@@ -67,6 +78,20 @@ describe('MetricsRecorder counters', () => {
     expect(s.latency).toMatchObject({ count: 2, max: 8 });
     expect(s.latency.p50).toBeCloseTo(4, 1);
     expect(s.queueWait).toEqual({ count: 1, p50: 0, p90: 0, p99: 0, max: 0 });
+  });
+
+  it('keeps the run times of failed, timed-out and crashed runs apart from completed ones', () => {
+    const m = new MetricsRecorder(0, 10_000);
+    m.latency.record(2);
+    m.runFailed(3);
+    m.runTimedOut(100);
+    m.runTimedOut(100);
+    m.runCrashed(7);
+    const s = m.snapshot(0);
+    expect(s.latency).toMatchObject({ count: 1, max: 2 });
+    expect(s.failedLatency).toMatchObject({ count: 1, max: 3 });
+    expect(s.timedOutLatency).toMatchObject({ count: 2, max: 100 });
+    expect(s.crashedLatency).toMatchObject({ count: 1, max: 7 });
   });
 
   it('counts ready workers', () => {
@@ -177,5 +202,73 @@ describe('MetricsRecorder windows', () => {
     const next = m.snapshot(6_000);
     expect(next.windowMs).toBe(1_000); // the 5 000 ms sample is now the base
     expect(next.throughput).toBeCloseTo(10, 12);
+  });
+});
+
+describe('pool latency by outcome', () => {
+  const sleep = (clock: VirtualClock, ms: number) =>
+    new Promise<void>((resolve) => clock.setTimeout(resolve, ms));
+  /** Never settles unless its signal aborts (then it rejects): a hang. */
+  const hang = (signal: AbortSignal) =>
+    new Promise<never>((_, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason as Error)),
+    );
+
+  it('p99 latency is that of completed tasks when 5 % hang past the timeout; hangs are reported apart', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: fromAsync({
+        run: async (n: number, { signal }) => {
+          if (n % 20 === 0) return hang(signal); // 5 % of tasks
+          await sleep(clock, 1 + (n % 10)); // 1..10 ms
+          return n;
+        },
+      }),
+      size: 4,
+      timeoutMs: 100,
+      clock,
+    }).start();
+    const all = Promise.all(Array.from({ length: 400 }, (_, n) => pool.submit(n)));
+    while (await clock.next());
+    await all;
+    const m = pool.getSnapshot().metrics;
+    expect({ completed: m.completed, timedOut: m.timedOut }).toEqual({
+      completed: 380,
+      timedOut: 20,
+    });
+    expect(m.latency.count).toBe(380);
+    expect(m.latency.p99).toBeLessThanOrEqual(10.2);
+    expect(m.latency.max).toBe(10);
+    expect(m.timedOutLatency).toMatchObject({ count: 20, p50: 100, max: 100 });
+    expect(m.failedLatency.count).toBe(0);
+    expect(m.crashedLatency.count).toBe(0);
+    await pool.close();
+  });
+
+  it('records each run under how it ended: threw, worker crashed, completed on retry', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: fromAsync({
+        run: async (n: string, { attempt }) => {
+          await sleep(clock, attempt === 1 ? 3 : 5);
+          if (attempt === 1 && n === 'throws') throw new Error('first run throws');
+          if (attempt === 1 && n === 'crashes') throw new WorkerCrashedError('broken resource');
+          return n;
+        },
+      }),
+      size: 2,
+      retry: { attempts: 2, backoff: { minMs: 1, jitter: 0 } },
+      clock,
+    }).start();
+    const all = Promise.all([pool.submit('throws'), pool.submit('crashes')]);
+    while (await clock.next());
+    await all;
+    const m = pool.getSnapshot().metrics;
+    expect(m.completed).toBe(2);
+    expect(m.latency).toMatchObject({ count: 2, max: 5 });
+    expect(m.failedLatency).toMatchObject({ count: 1, max: 3 });
+    expect(m.crashedLatency).toMatchObject({ count: 1, max: 3 });
+    expect(m.timedOutLatency.count).toBe(0);
+    await pool.close();
   });
 });

@@ -15,18 +15,21 @@ export interface ScriptRun {
 }
 
 /**
- * Runs `script` (a URL of an `.mjs` file) with `args` in a child `node` whose `@troupe/*`
- * imports resolve to the sources. It must end by itself within `withinMs`; past that it is
+ * Runs `script` (a URL of an `.mjs` file) with `args` (and `env` over this process's) in a
+ * child `node` whose `@troupe/*` imports resolve to the sources; its stdout is a pipe, not a
+ * terminal. It must end by itself within `withinMs`; past that it is
  * killed and the run says so (so that no test leaves a process behind).
  */
 export function runScript(
   script: URL,
   args: readonly string[],
   withinMs: number,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ScriptRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', register, fileURLToPath(script), ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     let stdout = '';
     let stderr = '';

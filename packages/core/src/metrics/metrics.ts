@@ -61,8 +61,18 @@ export interface PoolMetrics {
   readonly quarantined: number;
   /** Workers ready to take tasks (idle or busy). */
   readonly workers: number;
-  /** Time from start to outcome of tasks that ran, in ms. */
+  /**
+   * Time from start to value of runs that completed, in ms. Runs that ended otherwise are in
+   * `failedLatency`, `timedOutLatency` and `crashedLatency`, so that a few hung or failing runs do
+   * not pass for slow work.
+   */
   readonly latency: Percentiles;
+  /** Time from start to error of runs that threw (or whose input their executor refused), in ms. */
+  readonly failedLatency: Percentiles;
+  /** Time from start to deadline of runs that went past their timeout, in ms. */
+  readonly timedOutLatency: Percentiles;
+  /** Time from start to `WorkerCrashed` of runs whose worker crashed, was replaced or was stopped with a crashed sibling, in ms. */
+  readonly crashedLatency: Percentiles;
   /** Time from submit to start, in ms. */
   readonly queueWait: Percentiles;
   /** Tasks finished per second over the last `windowMs`. */
@@ -78,6 +88,9 @@ export interface PoolMetrics {
   /** Per priority level, lowest first; present for `queue: { kind: 'priority' }` pools only. */
   readonly levels?: readonly LevelMetrics[];
 }
+
+/** What an empty histogram reports; shared, as most pools never fail a run. */
+const NO_RUNS: Percentiles = Object.freeze({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
 
 interface Sample {
   readonly t: number;
@@ -111,8 +124,13 @@ export class MetricsRecorder {
   replaced = 0;
   retries = 0;
   quarantined = 0;
+  /** Runs that completed (see `runFailed` and co. for the others). */
   readonly latency = new Histogram();
   readonly queueWait = new Histogram();
+  // Made at the first run of their kind: a histogram is ~14 KiB, and most pools never need these.
+  #failedLatency: Histogram | undefined;
+  #timedOutLatency: Histogram | undefined;
+  #crashedLatency: Histogram | undefined;
   /** Queue wait per priority level (priority pools only). */
   levelWait: Histogram[] | undefined;
   /** Queued tasks per priority level (priority pools only). */
@@ -142,6 +160,21 @@ export class MetricsRecorder {
 
   get workers(): number {
     return this.#workers;
+  }
+
+  /** A run threw (or its executor refused its input) after `ms`. */
+  runFailed(ms: number): void {
+    (this.#failedLatency ??= new Histogram()).record(ms);
+  }
+
+  /** A run went past its deadline, `ms` after it started. */
+  runTimedOut(ms: number): void {
+    (this.#timedOutLatency ??= new Histogram()).record(ms);
+  }
+
+  /** A run ended `WorkerCrashed` (its worker crashed, was replaced or was stopped) after `ms`. */
+  runCrashed(ms: number): void {
+    (this.#crashedLatency ??= new Histogram()).record(ms);
   }
 
   /** Adds `delta` to the busy-worker count at time `now`. */
@@ -205,6 +238,9 @@ export class MetricsRecorder {
       quarantined: this.quarantined,
       workers: this.#workers,
       latency: this.latency.percentiles(),
+      failedLatency: this.#failedLatency?.percentiles() ?? NO_RUNS,
+      timedOutLatency: this.#timedOutLatency?.percentiles() ?? NO_RUNS,
+      crashedLatency: this.#crashedLatency?.percentiles() ?? NO_RUNS,
       queueWait: this.queueWait.percentiles(),
       throughput: span > 0 ? ((current.finished - base.finished) * 1000) / span : 0,
       utilisation: capacity > 0 ? Math.min(1, (current.busy - base.busy) / capacity) : 0,

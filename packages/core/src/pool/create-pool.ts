@@ -81,7 +81,13 @@ export interface Pool<TInput, TOutput> {
    * `close()` resolves; subscribed later, it emits `stopped` and completes.
    */
   readonly state$: Observable<PoolState>;
-  /** Lifecycle events: workers started, crashed, stopped; resizes; refusals. Completes when `close()` resolves. */
+  /**
+   * Lifecycle events: workers started, crashed, stopped; resizes; refusals. The first event a
+   * subscriber gets is a `pool.state` with the state now, so one that subscribes after `start()`
+   * still knows where the pool is; then every event from then on (it replays nothing else).
+   * Completes when `close()` resolves; subscribed later, it emits `pool.state` `stopped` and
+   * completes.
+   */
   readonly events$: Observable<PoolEvent>;
   /** One outcome per settled task. Costs nothing while nobody subscribes. Completes when `close()` resolves. */
   readonly results$: Observable<TaskOutcome<TOutput>>;
@@ -127,6 +133,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #dispatcher: Dispatcher<TInput, TOutput>;
   readonly #state: BehaviorSubject<PoolState>;
+  /** The state of the last `pool.state` event on `events$`: what a new subscriber is told first. */
+  #announced: PoolState = 'stopped';
   #closing: Promise<void> | undefined;
   /** `close()` has resolved: the streams are complete and the pool may not start again. */
   #closed = false;
@@ -178,6 +186,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       const closed = state === 'stopped' && this.#closing !== undefined;
       if (closed) this.#closed = true;
       this.#state.next(state);
+      this.#announced = state;
       dispatcher.events$.next({ type: 'pool.state', state });
       this.#autoscaler?.follow(state);
       if (closed) this.#finish();
@@ -199,7 +208,12 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       subscriber.complete();
       return undefined;
     }).pipe(distinctUntilChanged());
-    this.events$ = dispatcher.events$.asObservable();
+    // Told first where the pool is, then everything after: the state is the last one announced,
+    // so one who subscribes between a state change and its event misses nothing and sees no repeat.
+    this.events$ = new Observable<PoolEvent>((subscriber) => {
+      subscriber.next({ type: 'pool.state', state: this.#announced });
+      return subscriber.closed ? undefined : dispatcher.events$.subscribe(subscriber);
+    });
     this.#batcher =
       config.batch === undefined
         ? undefined

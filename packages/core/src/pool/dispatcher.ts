@@ -300,7 +300,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
         this.backlog.enqueueFront(task);
         requeued = true;
       } else {
-        this.metrics.latency.record(now - this.time(task.t));
+        this.metrics.runCrashed(now - this.time(task.t));
         slot.tasksDone++;
         this.failRun(task, new WorkerCrashed(cause, slot.id, task.id), slot.id, brokeWorker, now);
       }

@@ -8,6 +8,7 @@ export type PoolState = 'stopped' | 'starting' | 'running' | 'closing' | 'failed
 
 /** What `events$` carries: everything that happens to a pool but the per-task outcomes. */
 export type PoolEvent =
+  /** The state now, first to each subscriber; then each change of the top-level state. */
   | { readonly type: 'pool.state'; readonly state: PoolState }
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
   | { readonly type: 'pool.failed'; readonly error: PoolFailedError }

@@ -230,17 +230,21 @@ export abstract class TaskRunner<TInput, TOutput> {
     } else {
       slot.tasksDone++;
       m.active--;
-      m.latency.record(now - this.time(task.t));
+      const ranMs = now - this.time(task.t);
       if (!failed) {
+        m.latency.record(ranMs);
         m.completed++;
         this.settle(task, ok(value));
       } else if (isInstance(value, WorkerCrashedError)) {
+        m.runCrashed(ranMs);
         this.failRun(task, new WorkerCrashed(value, slot.id, task.id), slot.id, true, now);
       } else if (isInstance(value, TaskRejected)) {
         // The executor refused the input (one a thread cannot be sent): no retry would help.
+        m.runFailed(ranMs);
         const rejected = value as TaskRejected;
         this.settleFailure(task, new TaskRejected(rejected.reason, rejected.message, task.id));
       } else {
+        m.runFailed(ranMs);
         this.failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
       }
     }
@@ -465,7 +469,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     const now = this.config.clock.now();
     if (task.state === TaskState.running) {
       m.active--;
-      m.latency.record(now - this.time(task.t));
+      m.runTimedOut(now - this.time(task.t));
       slot.tasksDone++;
       // Only a hang that breaks its worker is a quarantine strike: otherwise a timeout is a
       // failure like a throw, retried as `retry` says, and ends `TaskTimedOut`.
