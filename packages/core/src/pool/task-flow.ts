@@ -134,6 +134,7 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
         this.accepting &&
         idle.length > 0 &&
         this.metrics.queued === 0 &&
+        !this.paused &&
         this.mayStart(now)
       ) {
         const slot = idle.pop()!;
@@ -147,7 +148,13 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
           at = this.settledAt;
           // Stop where `place` would not start it: the call is over, the pool closed, a task
           // submitted meanwhile waits in the queue (it goes first), or the rate limit holds.
-          if (i === n || !this.accepting || this.metrics.queued > 0 || !this.mayStart(at)) {
+          if (
+            i === n ||
+            !this.accepting ||
+            this.metrics.queued > 0 ||
+            this.paused ||
+            !this.mayStart(at)
+          ) {
             this.pump(slot, at);
             break;
           }
@@ -228,7 +235,24 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
   protected room(): Room {
     if (!this.backlog.full) return HAS_ROOM;
     const overflow = this.config.overflow;
+    // A queue of capacity 0 holds nothing: a task fits only when a free worker starts it now
+    // (nothing older waits for one); else it waits for one ('wait') or is refused (nothing
+    // queued to drop: 'drop-oldest' refuses as 'reject' does).
+    if (this.config.capacity === 0)
+      return this.freeWorkerNow() ? HAS_ROOM : overflow === 'wait' ? WAIT : NO_ROOM;
     return overflow === 'reject' ? NO_ROOM : overflow === 'drop-oldest' ? EVICT : WAIT;
+  }
+
+  /** Whether a task submitted now would start at once on an idle worker (the rate limit is asked, not taken from). */
+  protected freeWorkerNow(): boolean {
+    const m = this.metrics;
+    return (
+      !this.paused &&
+      this.roster.idle.length > 0 &&
+      m.queued === 0 &&
+      m.waiting === 0 &&
+      (this.limiter === undefined || this.limiter.allows(this.config.clock.now()))
+    );
   }
 
   protected refuseFull(): TaskResult<never> {
@@ -249,7 +273,12 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
     if (room === WAIT) {
       this.backlog.wait(task);
       if (this.sizing !== undefined) this.demand();
-    } else if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
+    } else if (
+      this.roster.idle.length > 0 &&
+      this.metrics.queued === 0 &&
+      !this.paused &&
+      this.mayStart(now)
+    ) {
       const slot = this.roster.idle.pop()!;
       if (this.start(slot, task, now)) this.pump(slot, this.settledAt);
     } else {

@@ -22,6 +22,7 @@ import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { ownExtras, RetryEntry, Task, TaskState } from './task.js';
 import { AdoptedRun } from './adopted-run.js';
+import { SizeWaiters } from './size-waiters.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
 
@@ -69,6 +70,10 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected readonly lanes: number;
   /** The executor's thenables answer once and never synchronously (`WorkerLogic.answersOnce`). */
   protected readonly answersOnce: boolean;
+  /** Dispatch is paused (`pause()`): submits queue, nothing new starts. */
+  protected paused = false;
+  /** Callers of `onSizeLessThan` / `onEmpty`, released as tasks leave the queue. */
+  protected readonly sizeWaiters = new SizeWaiters();
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.config = config;
@@ -122,11 +127,18 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected pump(slot: Slot, now: number): void {
     const limiter = this.limiter;
     for (;;) {
-      if (limiter !== undefined && this.metrics.queued > 0 && !this.mayStart(now)) {
+      if (this.paused) return this.park(slot, now);
+      if (
+        limiter !== undefined &&
+        (this.metrics.queued > 0 || this.metrics.waiting > 0) &&
+        !this.mayStart(now)
+      ) {
         return this.park(slot, now);
       }
       const task = this.backlog.next();
       if (task === undefined) return this.park(slot, now);
+      if (this.metrics.queued + this.metrics.waiting < this.sizeWaiters.limit)
+        this.sizeWaiters.check(this.metrics.queued + this.metrics.waiting);
       if (!this.start(slot, task, now)) return;
       now = this.settledAt;
     }
@@ -360,12 +372,17 @@ export abstract class TaskRunner<TInput, TOutput> {
   /** The rate limit allows starts again: free workers take queued tasks. */
   protected wake(): void {
     const now = this.config.clock.now();
-    if (this.metrics.queued === 0) {
+    // Paused, it is the pause that holds the work, not the rate limit (`resume` starts it).
+    if ((this.metrics.queued === 0 && this.metrics.waiting === 0) || this.paused) {
       this.limiter!.unthrottled(now);
       return;
     }
     const idle = this.roster.idle;
-    while (idle.length > 0 && this.metrics.queued > 0 && this.limiter!.heapIndex < 0) {
+    while (
+      idle.length > 0 &&
+      (this.metrics.queued > 0 || this.metrics.waiting > 0) &&
+      this.limiter!.heapIndex < 0
+    ) {
       this.pump(idle.pop()!, now);
     }
   }
@@ -388,6 +405,8 @@ export abstract class TaskRunner<TInput, TOutput> {
     if (this.results$.observed)
       this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
     if (this.idleWaiters.length > 0) this.checkIdle();
+    if (this.metrics.queued + this.metrics.waiting < this.sizeWaiters.limit)
+      this.sizeWaiters.check(this.metrics.queued + this.metrics.waiting);
   }
 
   // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------

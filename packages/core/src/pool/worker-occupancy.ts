@@ -84,6 +84,8 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
     const sizing = this.sizing!;
     const m = this.metrics;
     if (sizing.dryRun || this.onScale === undefined || !this.accepting) return;
+    // Paused, work waits for `resume()`, not for more workers.
+    if (this.paused) return;
     // Idle workers beside waiting work: something else holds it (the rate limit), not size.
     if (this.roster.idle.length > 0) return;
     const waiting = m.queued + m.waiting;
