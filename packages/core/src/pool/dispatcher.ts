@@ -20,6 +20,7 @@ import {
   SLOT_STOPPING,
 } from './worker-slot.js';
 import { QueueControl } from './queue-control.js';
+import { PAUSED } from './task-runner.js';
 import { isInstance } from '../describe-value.js';
 
 /**
@@ -122,7 +123,10 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
   /** Resolves when nothing is waiting, queued or running. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.watched = true;
+    });
   }
 
   /** A worker actor was spawned for `seat` (its `generation`-th worker). */
@@ -176,6 +180,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
           this.idleFrom(slot, this.sizing, now);
       }
     }
+    if (this.watched) this.checkWaiters();
   }
 
   /**
@@ -235,11 +240,12 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
 
   /** Free workers take the tasks that went back to the queue. */
   protected resumeQueue(): void {
-    if (this.paused) return; // `resume()` starts them
+    if (this.gate === PAUSED) return; // `resume()` starts them
     const now = this.config.clock.now();
     const idle = this.roster.idle;
     while (idle.length > 0 && this.metrics.queued > 0) this.pump(idle.pop()!, now);
     if (this.metrics.queued > 0 && this.sizing !== undefined) this.demand();
+    if (this.watched) this.checkWaiters();
   }
 
   /** A worker actor reached `stopped`. */

@@ -1,6 +1,7 @@
 import { TaskCancelled } from '../errors.js';
 import { err } from '../result.js';
 import { TaskFlow } from './task-flow.js';
+import { PAUSED } from './task-runner.js';
 
 /**
  * What a caller does to the queue itself (p-queue's and piscina's everyday controls): pause and
@@ -10,7 +11,7 @@ import { TaskFlow } from './task-flow.js';
 export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   /** Whether dispatch is paused. */
   get isPaused(): boolean {
-    return this.paused;
+    return this.gate === PAUSED;
   }
 
   /** Tasks accepted and not started: queued, plus submits waiting for room (overflow `'wait'`). */
@@ -25,8 +26,8 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** Stops starting tasks (submits still queue); `false` when already paused. */
   pause(): boolean {
-    if (this.paused) return false;
-    this.paused = true;
+    if (this.gate === PAUSED) return false;
+    this.gate = PAUSED;
     if (this.events$.observed) this.events$.next({ type: 'pool.paused' });
     return true;
   }
@@ -36,8 +37,8 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
    * flag, for a close that cancels them anyway). `false` when not paused.
    */
   resume(start = true): boolean {
-    if (!this.paused) return false;
-    this.paused = false;
+    if (this.gate !== PAUSED) return false;
+    this.gate = this.limiter;
     if (this.events$.observed) this.events$.next({ type: 'pool.resumed' });
     if (!start) return true;
     const now = this.config.clock.now();
@@ -49,7 +50,7 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
     while (
       idle.length > 0 &&
       (m.queued > 0 || m.waiting > 0) &&
-      !this.paused &&
+      !this.isPaused &&
       (limiter === undefined || limiter.heapIndex < 0)
     )
       this.pump(idle.pop()!, now);
@@ -61,6 +62,7 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
         if (this.sizeTarget === before) break;
       }
     }
+    if (this.watched) this.checkWaiters();
     return true;
   }
 
@@ -90,11 +92,14 @@ export class QueueControl<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       if (limiter.heapIndex >= 0) this.timers.remove(limiter);
       limiter.unthrottled(this.config.clock.now());
     }
+    if (this.watched) this.checkWaiters();
     return count;
   }
 
   /** Resolves once fewer than `n` tasks are queued or waiting for room (`queueSize < n`). */
   whenSizeBelow(n: number): Promise<void> {
-    return this.sizeWaiters.wait(n, this.queueSize);
+    const waiting = this.sizeWaiters.wait(n, this.queueSize);
+    this.watched ||= this.sizeWaiters.limit > 0;
+    return waiting;
   }
 }

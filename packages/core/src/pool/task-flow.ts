@@ -3,6 +3,7 @@ import { TaskCancelled } from '../errors.js';
 import { checkInputs, checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import { BulkTasks, copyExtras, Task, type TaskExtras } from './task.js';
 import { WorkerOccupancy } from './worker-occupancy.js';
+import { PAUSED } from './task-runner.js';
 
 /** How a new task fits: see `TaskFlow.room`. */
 type Room = 0 | 1 | 2 | 3;
@@ -134,7 +135,6 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
         this.accepting &&
         idle.length > 0 &&
         this.metrics.queued === 0 &&
-        !this.paused &&
         this.mayStart(now)
       ) {
         const slot = idle.pop()!;
@@ -148,13 +148,7 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
           at = this.settledAt;
           // Stop where `place` would not start it: the call is over, the pool closed, a task
           // submitted meanwhile waits in the queue (it goes first), or the rate limit holds.
-          if (
-            i === n ||
-            !this.accepting ||
-            this.metrics.queued > 0 ||
-            this.paused ||
-            !this.mayStart(at)
-          ) {
+          if (i === n || !this.accepting || this.metrics.queued > 0 || !this.mayStart(at)) {
             this.pump(slot, at);
             break;
           }
@@ -246,12 +240,12 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
   /** Whether a task submitted now would start at once on an idle worker (the rate limit is asked, not taken from). */
   protected freeWorkerNow(): boolean {
     const m = this.metrics;
+    const gate = this.gate;
     return (
-      !this.paused &&
       this.roster.idle.length > 0 &&
       m.queued === 0 &&
       m.waiting === 0 &&
-      (this.limiter === undefined || this.limiter.allows(this.config.clock.now()))
+      (gate === undefined || (gate !== PAUSED && gate.allows(this.config.clock.now())))
     );
   }
 
@@ -273,12 +267,7 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
     if (room === WAIT) {
       this.backlog.wait(task);
       if (this.sizing !== undefined) this.demand();
-    } else if (
-      this.roster.idle.length > 0 &&
-      this.metrics.queued === 0 &&
-      !this.paused &&
-      this.mayStart(now)
-    ) {
+    } else if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
       const slot = this.roster.idle.pop()!;
       if (this.start(slot, task, now)) this.pump(slot, this.settledAt);
     } else {

@@ -38,6 +38,9 @@ type ThenMethod = (this: unknown, ...handlers: unknown[]) => unknown;
  * them) is `WorkerOccupancy`; admission is `TaskFlow`; the lifecycle calls of the pool machine
  * are `Dispatcher`.
  */
+/** What `TaskRunner.gate` holds while dispatch is paused. */
+export const PAUSED = Symbol('paused');
+
 export abstract class TaskRunner<TInput, TOutput> {
   readonly metrics: MetricsRecorder;
   readonly results$ = new Subject<TaskOutcome<TOutput>>();
@@ -60,6 +63,8 @@ export abstract class TaskRunner<TInput, TOutput> {
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   protected settledAt = 0;
   protected idleWaiters: (() => void)[] = [];
+  /** Someone waits for the pool to be idle or its queue to shrink: `settle` checks (`checkWaiters`). */
+  protected watched = false;
   /** Dynamic size (`size: { min, max, … }`), or `undefined` for a fixed pool. */
   readonly sizing: SizingConfig | undefined;
   /** The number of workers the pool machine aims for (kept in step by the pool handle). */
@@ -70,9 +75,13 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected readonly lanes: number;
   /** The executor's thenables answer once and never synchronously (`WorkerLogic.answersOnce`). */
   protected readonly answersOnce: boolean;
-  /** Dispatch is paused (`pause()`): submits queue, nothing new starts. */
-  protected paused = false;
-  /** Callers of `onSizeLessThan` / `onEmpty`, released as tasks leave the queue. */
+  /**
+   * What may hold task starts back: the rate limit, `PAUSED` while dispatch is paused, or
+   * nothing. One field for both, so a pool with neither asks one question per start, as before
+   * there was a pause (`mayStart` tells them apart).
+   */
+  protected gate: RateLimiter | typeof PAUSED | undefined;
+  /** Callers of `onSizeLessThan` / `onEmpty`. */
   protected readonly sizeWaiters = new SizeWaiters();
 
   constructor(config: PoolConfig<TInput, TOutput>) {
@@ -98,6 +107,7 @@ export abstract class TaskRunner<TInput, TOutput> {
       this.limiter = limiter;
       this.metrics.throttled = (now) => limiter.throttledMs(now);
     }
+    this.gate = this.limiter;
     this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
     this.sizing = config.sizing;
     this.sizeTarget = config.size;
@@ -125,11 +135,10 @@ export abstract class TaskRunner<TInput, TOutput> {
 
   /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
   protected pump(slot: Slot, now: number): void {
-    const limiter = this.limiter;
     for (;;) {
-      if (this.paused) return this.park(slot, now);
+      // Read per task: a synchronous task may pause the pool.
       if (
-        limiter !== undefined &&
+        this.gate !== undefined &&
         (this.metrics.queued > 0 || this.metrics.waiting > 0) &&
         !this.mayStart(now)
       ) {
@@ -137,8 +146,6 @@ export abstract class TaskRunner<TInput, TOutput> {
       }
       const task = this.backlog.next();
       if (task === undefined) return this.park(slot, now);
-      if (this.metrics.queued + this.metrics.waiting < this.sizeWaiters.limit)
-        this.sizeWaiters.check(this.metrics.queued + this.metrics.waiting);
       if (!this.start(slot, task, now)) return;
       now = this.settledAt;
     }
@@ -217,7 +224,11 @@ export abstract class TaskRunner<TInput, TOutput> {
 
   /** A run's promise settled: record the outcome, then keep the worker going. */
   finish(slot: Slot, value: unknown, failed: boolean): void {
-    if (this.settleRun(slot, value, failed)) this.pump(slot, this.settledAt);
+    if (this.settleRun(slot, value, failed)) {
+      this.pump(slot, this.settledAt);
+      // The queue shrank by the task the worker took next.
+      if (this.watched) this.checkWaiters();
+    }
   }
 
   /** Records a run's outcome. Returns `true` when the slot may take the next task. */
@@ -351,12 +362,15 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /**
-   * Whether the rate limit allows a start at `now` (taking it). When it does not, work waits:
-   * the pool wakes up when the next start is allowed.
+   * Whether a start is allowed at `now`: never while paused (`resume` starts the work); else
+   * as the rate limit says (taking a start). When the rate limit holds, work waits: the pool
+   * wakes up when the next start is allowed.
    */
   protected mayStart(now: number): boolean {
-    const limiter = this.limiter;
-    if (limiter === undefined) return true;
+    const gate = this.gate;
+    if (gate === undefined) return true;
+    if (gate === PAUSED) return false;
+    const limiter = gate;
     // Stamped with the clock now, not the (earlier) time the previous task settled: a quota
     // counts the starts as the outside world sees them.
     now = this.config.clock.now();
@@ -373,7 +387,7 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected wake(): void {
     const now = this.config.clock.now();
     // Paused, it is the pause that holds the work, not the rate limit (`resume` starts it).
-    if ((this.metrics.queued === 0 && this.metrics.waiting === 0) || this.paused) {
+    if ((this.metrics.queued === 0 && this.metrics.waiting === 0) || this.gate === PAUSED) {
       this.limiter!.unthrottled(now);
       return;
     }
@@ -385,6 +399,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     ) {
       this.pump(idle.pop()!, now);
     }
+    if (this.watched) this.checkWaiters();
   }
 
   /** Gives a task its one outcome. */
@@ -404,9 +419,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     else reject(result.left);
     if (this.results$.observed)
       this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
-    if (this.idleWaiters.length > 0) this.checkIdle();
-    if (this.metrics.queued + this.metrics.waiting < this.sizeWaiters.limit)
-      this.sizeWaiters.check(this.metrics.queued + this.metrics.waiting);
+    if (this.watched) this.checkWaiters();
   }
 
   // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------
@@ -519,11 +532,22 @@ export abstract class TaskRunner<TInput, TOutput> {
     return m.queued === 0 && m.active === 0 && m.waiting === 0 && m.retrying === 0;
   }
 
-  protected checkIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+  /**
+   * Releases the callers waiting for the pool to be idle (`whenIdle`) or for its queue to be
+   * shorter than their bound (`whenSizeBelow`) that may go now. Called as tasks settle (a task
+   * can only leave the queue as one settles or the queue is cleared), after a worker that
+   * finished takes its next task, and after a burst of starts.
+   */
+  protected checkWaiters(): void {
+    const m = this.metrics;
+    if (this.idleWaiters.length > 0 && this.isIdle()) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    const size = m.queued + m.waiting;
+    if (size < this.sizeWaiters.limit) this.sizeWaiters.check(size);
+    this.watched = this.idleWaiters.length > 0 || this.sizeWaiters.limit > 0;
   }
 
   /** Crashes the worker of `slot` (any of its lanes). */
