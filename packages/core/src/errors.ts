@@ -133,6 +133,11 @@ export class PoolStateError extends Error {
   }
 }
 
+/** The abort reason (the `cause` of `TaskCancelled`) of tasks not yet started that `pool.clear()` cancelled. */
+export class PoolClearedError extends Error {
+  override readonly name = 'PoolClearedError';
+}
+
 /** The abort reason of tasks cancelled because their pool closed with `abort` or past its close deadline. */
 export class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';

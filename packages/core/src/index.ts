@@ -57,6 +57,7 @@ export type {
 
 export {
   InvalidOptionError,
+  PoolClearedError,
   PoolClosedError,
   PoolStateError,
   TaskCancelled,

@@ -100,7 +100,22 @@ export class Backlog {
   next(): Task | undefined {
     const task = this.#shiftLive();
     if (task !== undefined && this.metrics.waiting > 0) this.#admitWaiting();
+    // Nothing queued yet submits wait (a queue of capacity 0): the oldest goes straight on.
+    if (task === undefined && this.metrics.waiting > 0) return this.#takeWaiting();
     return task;
+  }
+
+  /** Removes and returns the oldest live waiting submit. */
+  #takeWaiting(): Task | undefined {
+    for (let task = this.#waitList.shift(); task !== undefined; task = this.#waitList.shift()) {
+      if (task.state !== TaskState.waiting) {
+        this.#deadWaiting--;
+        continue;
+      }
+      this.metrics.waiting--;
+      return task;
+    }
+    return undefined;
   }
 
   /**

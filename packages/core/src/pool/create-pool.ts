@@ -3,7 +3,12 @@ import { createActor, type Actor } from 'xstate';
 import { Dispatcher } from './dispatcher.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 import { checkInputs, type SubmitOptions } from './submit-options.js';
-import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
+import {
+  InvalidOptionError,
+  PoolClearedError,
+  PoolClosedError,
+  PoolStateError,
+} from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
 import { checkBounds, dryRunAtZero } from '../scaling/sizing-options.js';
@@ -27,6 +32,13 @@ export interface CloseOptions {
    * @default undefined (drain fully, however long it takes)
    */
   readonly timeoutMs?: number;
+  /**
+   * Cancel what has not started — queued tasks, submits waiting for room, tasks waiting out a
+   * retry delay — with `TaskCancelled` (cause: a `PoolClosedError`), and let running tasks
+   * finish (piscina's `close({ force: true })`; p-queue's `clear()` then `onIdle()`).
+   * @default false
+   */
+  readonly cancelQueued?: boolean;
 }
 
 /** A pool at one moment. */
@@ -43,6 +55,8 @@ export interface PoolSnapshot {
   readonly bounds?: { readonly min: number; readonly max: number };
   readonly workers: readonly WorkerSnapshot[];
   readonly metrics: PoolMetrics;
+  /** Whether dispatch is paused (`pause()`). */
+  readonly paused: boolean;
   /** Why the pool is `failed`, when it is. */
   readonly failure?: PoolFailedError;
 }
@@ -100,8 +114,53 @@ export interface Pool<TInput, TOutput> {
    */
   readonly metrics$: Observable<PoolMetrics>;
   getSnapshot(): PoolSnapshot;
-  /** Resolves when nothing is queued, waiting or running. */
+  /**
+   * Resolves when nothing is queued, waiting or running (p-queue's `onIdle`). While the pool is
+   * paused, queued tasks keep it pending until `resume()`, `clear()` or a close.
+   */
   onIdle(): Promise<void>;
+  /**
+   * Resolves once fewer than `n` tasks have not started (`queueSize < n`; at once if so already):
+   * p-queue's `onSizeLessThan`, piscina's `'drain'`. A producer awaits it before submitting
+   * more, for backpressure without `through`. Throws `InvalidOptionError` unless `n >= 1`.
+   * @example
+   * for (const job of jobs) {
+   *   await pool.onSizeLessThan(100);
+   *   void pool.submit(job);
+   * }
+   */
+  onSizeLessThan(n: number): Promise<void>;
+  /** Resolves once no task waits to start (`queueSize === 0`): p-queue's `onEmpty`. */
+  onEmpty(): Promise<void>;
+  /**
+   * Tasks accepted and not started: queued, plus submits waiting for room (overflow `'wait'`);
+   * p-queue's `size`, piscina's `queueSize`. Tasks waiting out a retry delay are not counted.
+   * In a batch pool: batches (the items still being gathered are in `metrics.batch`).
+   */
+  readonly queueSize: number;
+  /** Tasks running now: p-queue's `pending`. In a batch pool: batches. */
+  readonly pending: number;
+  /**
+   * Pauses dispatch (p-queue's `pause`): submits are still accepted and queue (capacity and
+   * overflow apply), nothing new starts, running tasks finish; a dynamic pool does not grow on
+   * its queue meanwhile. Allowed in any state but `closing` (`PoolStateError`); a pool paused
+   * before `start()` starts its workers and waits. A close ends the pause. Tells `pool.paused`
+   * on `events$`.
+   */
+  pause(): this;
+  /**
+   * Resumes dispatch (p-queue's `start`): free workers take queued tasks at once (the rate
+   * limit still applies). No-op when not paused. Tells `pool.resumed` on `events$`.
+   */
+  resume(): this;
+  /** Whether dispatch is paused (p-queue's `isPaused`). */
+  readonly isPaused: boolean;
+  /**
+   * Cancels every task not yet started — queued, waiting for room, waiting out a retry delay —
+   * with `TaskCancelled` (cause: a `PoolClearedError`); running tasks go on (p-queue's
+   * `clear`). Returns how many it cancelled (in a batch pool: batches).
+   */
+  clear(): number;
   /**
    * Changes the number of workers; resolves when the pool has the latest requested number ready
    * (shrinking waits for busy workers' tasks). Rejects with `PoolStateError` unless starting or
@@ -110,9 +169,11 @@ export interface Pool<TInput, TOutput> {
    */
   resize(size: number | { readonly min?: number; readonly max?: number }): Promise<void>;
   /**
-   * Drains (or aborts) and stops every worker; calling it again returns the same promise. Final:
-   * once it resolves, every stream of the pool has completed, no timer of the pool is left (a
-   * script ends by itself) and `start()` throws `PoolStateError`.
+   * Drains (or aborts) and stops every worker; calling it again returns the same promise.
+   * `close({ cancelQueued: true })` cancels what has not started and lets running tasks finish;
+   * a paused pool resumes to drain. Final: once it resolves, every stream of the pool has
+   * completed, no timer of the pool is left (a script ends by itself) and `start()` throws
+   * `PoolStateError`.
    */
   close(options?: CloseOptions): Promise<void>;
   /** The pool's XState actor, for inspection. */
@@ -326,6 +387,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       size: this.#config.sizing === undefined ? context.requestedSize : context.size,
       workers: this.#dispatcher.workers(),
       metrics: this.#metrics(),
+      paused: this.#dispatcher.isPaused,
     };
     const sizing = this.#config.sizing;
     const withBounds =
@@ -337,6 +399,62 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
 
   onIdle(): Promise<void> {
     return this.#batcher?.whenIdle() ?? this.#dispatcher.whenIdle();
+  }
+
+  onSizeLessThan(n: number): Promise<void> {
+    if (typeof n !== 'number' || !(n >= 1))
+      throw new InvalidOptionError('onSizeLessThan(n)', n, 'a number >= 1');
+    return this.#dispatcher.whenSizeBelow(n);
+  }
+
+  onEmpty(): Promise<void> {
+    return this.#dispatcher.whenSizeBelow(1);
+  }
+
+  get queueSize(): number {
+    return this.#dispatcher.queueSize;
+  }
+
+  get pending(): number {
+    return this.#dispatcher.pending;
+  }
+
+  get isPaused(): boolean {
+    return this.#dispatcher.isPaused;
+  }
+
+  pause(): this {
+    const state = this.#state.value;
+    if (state === 'closing') {
+      throw new PoolStateError(
+        'pause',
+        state,
+        `cannot pause pool '${this.name}' while it is closing: its close would wait on the pause`,
+      );
+    }
+    this.#dispatcher.pause();
+    return this;
+  }
+
+  resume(): this {
+    this.#dispatcher.resume();
+    return this;
+  }
+
+  clear(): number {
+    return this.#dispatcher.clear(new PoolClearedError(`pool '${this.name}' was cleared`));
+  }
+
+  /**
+   * What a close does to the queue before the pool machine hears of it: cancels what has not
+   * started if asked, and ends a pause — a drain starts the queue again (a paused drain would
+   * never end); an abort cancels it anyway, so nothing starts.
+   */
+  #closeQueue(abort: boolean, cancelQueued: boolean): void {
+    const d = this.#dispatcher;
+    if (cancelQueued && !abort)
+      d.clear(new PoolClosedError(`pool '${this.name}' closed with cancelQueued`));
+    d.resume(!abort);
   }
 
   #metrics(): PoolMetrics {
@@ -397,8 +515,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   close(options: CloseOptions = {}): Promise<void> {
     if (typeof options !== 'object' || options === null)
       throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
-    const { abort = false, timeoutMs } = options;
+    const { abort = false, timeoutMs, cancelQueued = false } = options;
     if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
+    if (typeof cancelQueued !== 'boolean')
+      throw new InvalidOptionError('cancelQueued', cancelQueued, 'true or false');
     if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
       throw new InvalidOptionError(
         'timeoutMs',
@@ -409,6 +529,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     if (this.#closing !== undefined) {
       // Already closing: a later abort or deadline still bounds it; the promise is the same.
       if (timeoutMs !== undefined) this.#closeWithin(timeoutMs);
+      this.#closeQueue(abort, cancelQueued);
       if (abort)
         this.actor.send({
           type: 'pool.close',
@@ -424,6 +545,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     }
     // The batch being filled goes to the workers, not to waste.
     this.#batcher?.flush('close');
+    this.#closeQueue(abort, cancelQueued);
     const { clock } = this.#config;
     const closing = this.#until(() => this.#state.value === 'stopped', 'close').finally(() => {
       if (this.#deadline !== undefined) clock.clearTimeout(this.#deadline.timer);

@@ -19,14 +19,15 @@ import {
   SLOT_STARTING,
   SLOT_STOPPING,
 } from './worker-slot.js';
-import { TaskFlow } from './task-flow.js';
+import { QueueControl } from './queue-control.js';
+import { PAUSED } from './task-runner.js';
 import { isInstance } from '../describe-value.js';
 
 /**
  * A pool's dispatcher: the task flow, plus the lifecycle the pool machine drives through it
  * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink).
  */
-export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
+export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
   /** By worker: tasks running on it that its executor called innocent (`requeue`). */
   readonly #innocent = new Map<string, Set<number>>();
 
@@ -122,7 +123,10 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
   /** Resolves when nothing is waiting, queued or running. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.watched = true;
+    });
   }
 
   /** A worker actor was spawned for `seat` (its `generation`-th worker). */
@@ -163,7 +167,8 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
       // Lanes take queued work, then the rest wait spread among the idle lanes of other workers.
       const rest: Slot[] = [];
       for (const lane of slot.lanes) {
-        if (this.metrics.queued > 0 && lane.status === SLOT_IDLE) this.pump(lane, now);
+        if ((this.metrics.queued > 0 || this.metrics.waiting > 0) && lane.status === SLOT_IDLE)
+          this.pump(lane, now);
         else if (lane.status === SLOT_IDLE) rest.push(lane);
       }
       const idle = this.roster.idle;
@@ -175,6 +180,7 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
           this.idleFrom(slot, this.sizing, now);
       }
     }
+    if (this.watched) this.checkWaiters();
   }
 
   /**
@@ -234,10 +240,12 @@ export class Dispatcher<TInput, TOutput> extends TaskFlow<TInput, TOutput> {
 
   /** Free workers take the tasks that went back to the queue. */
   protected resumeQueue(): void {
+    if (this.gate === PAUSED) return; // `resume()` starts them
     const now = this.config.clock.now();
     const idle = this.roster.idle;
     while (idle.length > 0 && this.metrics.queued > 0) this.pump(idle.pop()!, now);
     if (this.metrics.queued > 0 && this.sizing !== undefined) this.demand();
+    if (this.watched) this.checkWaiters();
   }
 
   /** A worker actor reached `stopped`. */

@@ -39,7 +39,9 @@ export interface QueueOptions {
    */
   readonly aging?: AgingOptions;
   /**
-   * Most tasks the queue holds (running tasks not counted). `Infinity` for unbounded.
+   * Most tasks the queue holds (running tasks not counted). `Infinity` for unbounded. `0`: no
+   * queue at all — a task starts at once on a free worker or is refused (`TaskRejected`,
+   * `queue-full`), as with `'drop-oldest'` too; under `'wait'` it waits for a free worker.
    * @default 10_000
    */
   readonly capacity?: number;
@@ -348,9 +350,9 @@ function readPoolOptions<TInput, TOutput, TResource>(
   const capacity = options.queue?.capacity ?? 10_000;
   if (
     typeof capacity !== 'number' ||
-    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 1))
+    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 0))
   ) {
-    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 1, or Infinity');
+    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 0, or Infinity');
   }
   const overflow = options.queue?.overflow ?? 'reject';
   if (!OVERFLOWS.includes(overflow)) {

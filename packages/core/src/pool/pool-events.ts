@@ -11,6 +11,10 @@ export type PoolEvent =
   /** The state now, first to each subscriber; then each change of the top-level state. */
   | { readonly type: 'pool.state'; readonly state: PoolState }
   | { readonly type: 'pool.resized'; readonly from: number; readonly to: number }
+  /** `pause()`: submits still queue, nothing new starts. */
+  | { readonly type: 'pool.paused' }
+  /** `resume()`, or a close that ended a pause: queued tasks start again. */
+  | { readonly type: 'pool.resumed' }
   | { readonly type: 'pool.failed'; readonly error: PoolFailedError }
   | {
       /** The pool sized itself (autoscaling): why, and with what figures. */

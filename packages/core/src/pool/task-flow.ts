@@ -3,6 +3,7 @@ import { TaskCancelled } from '../errors.js';
 import { checkInputs, checkSubmitOptions, type SubmitOptions } from './submit-options.js';
 import { BulkTasks, copyExtras, Task, type TaskExtras } from './task.js';
 import { WorkerOccupancy } from './worker-occupancy.js';
+import { PAUSED } from './task-runner.js';
 
 /** How a new task fits: see `TaskFlow.room`. */
 type Room = 0 | 1 | 2 | 3;
@@ -228,7 +229,24 @@ export class TaskFlow<TInput, TOutput> extends WorkerOccupancy<TInput, TOutput> 
   protected room(): Room {
     if (!this.backlog.full) return HAS_ROOM;
     const overflow = this.config.overflow;
+    // A queue of capacity 0 holds nothing: a task fits only when a free worker starts it now
+    // (nothing older waits for one); else it waits for one ('wait') or is refused (nothing
+    // queued to drop: 'drop-oldest' refuses as 'reject' does).
+    if (this.config.capacity === 0)
+      return this.freeWorkerNow() ? HAS_ROOM : overflow === 'wait' ? WAIT : NO_ROOM;
     return overflow === 'reject' ? NO_ROOM : overflow === 'drop-oldest' ? EVICT : WAIT;
+  }
+
+  /** Whether a task submitted now would start at once on an idle worker (the rate limit is asked, not taken from). */
+  protected freeWorkerNow(): boolean {
+    const m = this.metrics;
+    const gate = this.gate;
+    return (
+      this.roster.idle.length > 0 &&
+      m.queued === 0 &&
+      m.waiting === 0 &&
+      (gate === undefined || (gate !== PAUSED && gate.allows(this.config.clock.now())))
+    );
   }
 
   protected refuseFull(): TaskResult<never> {

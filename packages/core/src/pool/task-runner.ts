@@ -22,6 +22,7 @@ import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
 import { ownExtras, RetryEntry, Task, TaskState } from './task.js';
 import { AdoptedRun } from './adopted-run.js';
+import { SizeWaiters } from './size-waiters.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
 
@@ -37,6 +38,9 @@ type ThenMethod = (this: unknown, ...handlers: unknown[]) => unknown;
  * them) is `WorkerOccupancy`; admission is `TaskFlow`; the lifecycle calls of the pool machine
  * are `Dispatcher`.
  */
+/** What `TaskRunner.gate` holds while dispatch is paused. */
+export const PAUSED = Symbol('paused');
+
 export abstract class TaskRunner<TInput, TOutput> {
   readonly metrics: MetricsRecorder;
   readonly results$ = new Subject<TaskOutcome<TOutput>>();
@@ -59,6 +63,8 @@ export abstract class TaskRunner<TInput, TOutput> {
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   protected settledAt = 0;
   protected idleWaiters: (() => void)[] = [];
+  /** Someone waits for the pool to be idle or its queue to shrink: `settle` checks (`checkWaiters`). */
+  protected watched = false;
   /** Dynamic size (`size: { min, max, … }`), or `undefined` for a fixed pool. */
   readonly sizing: SizingConfig | undefined;
   /** The number of workers the pool machine aims for (kept in step by the pool handle). */
@@ -69,6 +75,14 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected readonly lanes: number;
   /** The executor's thenables answer once and never synchronously (`WorkerLogic.answersOnce`). */
   protected readonly answersOnce: boolean;
+  /**
+   * What may hold task starts back: the rate limit, `PAUSED` while dispatch is paused, or
+   * nothing. One field for both, so a pool with neither asks one question per start, as before
+   * there was a pause (`mayStart` tells them apart).
+   */
+  protected gate: RateLimiter | typeof PAUSED | undefined;
+  /** Callers of `onSizeLessThan` / `onEmpty`. */
+  protected readonly sizeWaiters = new SizeWaiters();
 
   constructor(config: PoolConfig<TInput, TOutput>) {
     this.config = config;
@@ -93,6 +107,7 @@ export abstract class TaskRunner<TInput, TOutput> {
       this.limiter = limiter;
       this.metrics.throttled = (now) => limiter.throttledMs(now);
     }
+    this.gate = this.limiter;
     this.roster = new WorkerRoster(this.metrics, config.clock, this.timers);
     this.sizing = config.sizing;
     this.sizeTarget = config.size;
@@ -120,9 +135,13 @@ export abstract class TaskRunner<TInput, TOutput> {
 
   /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
   protected pump(slot: Slot, now: number): void {
-    const limiter = this.limiter;
     for (;;) {
-      if (limiter !== undefined && this.metrics.queued > 0 && !this.mayStart(now)) {
+      // Read per task: a synchronous task may pause the pool.
+      if (
+        this.gate !== undefined &&
+        (this.metrics.queued > 0 || this.metrics.waiting > 0) &&
+        !this.mayStart(now)
+      ) {
         return this.park(slot, now);
       }
       const task = this.backlog.next();
@@ -205,7 +224,11 @@ export abstract class TaskRunner<TInput, TOutput> {
 
   /** A run's promise settled: record the outcome, then keep the worker going. */
   finish(slot: Slot, value: unknown, failed: boolean): void {
-    if (this.settleRun(slot, value, failed)) this.pump(slot, this.settledAt);
+    if (this.settleRun(slot, value, failed)) {
+      this.pump(slot, this.settledAt);
+      // The queue shrank by the task the worker took next.
+      if (this.watched) this.checkWaiters();
+    }
   }
 
   /** Records a run's outcome. Returns `true` when the slot may take the next task. */
@@ -339,12 +362,15 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /**
-   * Whether the rate limit allows a start at `now` (taking it). When it does not, work waits:
-   * the pool wakes up when the next start is allowed.
+   * Whether a start is allowed at `now`: never while paused (`resume` starts the work); else
+   * as the rate limit says (taking a start). When the rate limit holds, work waits: the pool
+   * wakes up when the next start is allowed.
    */
   protected mayStart(now: number): boolean {
-    const limiter = this.limiter;
-    if (limiter === undefined) return true;
+    const gate = this.gate;
+    if (gate === undefined) return true;
+    if (gate === PAUSED) return false;
+    const limiter = gate;
     // Stamped with the clock now, not the (earlier) time the previous task settled: a quota
     // counts the starts as the outside world sees them.
     now = this.config.clock.now();
@@ -360,14 +386,20 @@ export abstract class TaskRunner<TInput, TOutput> {
   /** The rate limit allows starts again: free workers take queued tasks. */
   protected wake(): void {
     const now = this.config.clock.now();
-    if (this.metrics.queued === 0) {
+    // Paused, it is the pause that holds the work, not the rate limit (`resume` starts it).
+    if ((this.metrics.queued === 0 && this.metrics.waiting === 0) || this.gate === PAUSED) {
       this.limiter!.unthrottled(now);
       return;
     }
     const idle = this.roster.idle;
-    while (idle.length > 0 && this.metrics.queued > 0 && this.limiter!.heapIndex < 0) {
+    while (
+      idle.length > 0 &&
+      (this.metrics.queued > 0 || this.metrics.waiting > 0) &&
+      this.limiter!.heapIndex < 0
+    ) {
       this.pump(idle.pop()!, now);
     }
+    if (this.watched) this.checkWaiters();
   }
 
   /** Gives a task its one outcome. */
@@ -387,7 +419,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     else reject(result.left);
     if (this.results$.observed)
       this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
-    if (this.idleWaiters.length > 0) this.checkIdle();
+    if (this.watched) this.checkWaiters();
   }
 
   // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------
@@ -500,11 +532,22 @@ export abstract class TaskRunner<TInput, TOutput> {
     return m.queued === 0 && m.active === 0 && m.waiting === 0 && m.retrying === 0;
   }
 
-  protected checkIdle(): void {
-    if (!this.isIdle()) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
+  /**
+   * Releases the callers waiting for the pool to be idle (`whenIdle`) or for its queue to be
+   * shorter than their bound (`whenSizeBelow`) that may go now. Called as tasks settle (a task
+   * can only leave the queue as one settles or the queue is cleared), after a worker that
+   * finished takes its next task, and after a burst of starts.
+   */
+  protected checkWaiters(): void {
+    const m = this.metrics;
+    if (this.idleWaiters.length > 0 && this.isIdle()) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+    const size = m.queued + m.waiting;
+    if (size < this.sizeWaiters.limit) this.sizeWaiters.check(size);
+    this.watched = this.idleWaiters.length > 0 || this.sizeWaiters.limit > 0;
   }
 
   /** Crashes the worker of `slot` (any of its lanes). */

@@ -1,6 +1,6 @@
 import type { SizingConfig } from '../scaling/sizing-options.js';
 import type { ScaleDecision } from '../scaling/autoscaler-machine.js';
-import { TaskRunner } from './task-runner.js';
+import { PAUSED, TaskRunner } from './task-runner.js';
 import { SLOT_BUSY, SLOT_IDLE, type Slot } from './worker-slot.js';
 
 /** A resize the pool asks of its machine when it sizes itself. */
@@ -84,6 +84,8 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
     const sizing = this.sizing!;
     const m = this.metrics;
     if (sizing.dryRun || this.onScale === undefined || !this.accepting) return;
+    // Paused, work waits for `resume()`, not for more workers.
+    if (this.gate === PAUSED) return;
     // Idle workers beside waiting work: something else holds it (the rate limit), not size.
     if (this.roster.idle.length > 0) return;
     const waiting = m.queued + m.waiting;

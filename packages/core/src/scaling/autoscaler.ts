@@ -86,7 +86,8 @@ export class Autoscaler {
       recentWaitP99 = p.count === 0 ? undefined : p.p99;
       recent.reset();
     }
-    this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
+    // Paused, the queue grows because nothing starts, not for want of workers: no decision.
+    if (!d.isPaused) this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
     this.#schedule();
   }
 

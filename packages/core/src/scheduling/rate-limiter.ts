@@ -37,6 +37,11 @@ export class RateLimiter implements HasDeadline {
     this.#intervalMs = options.intervalMs;
   }
 
+  /** Whether a start would be allowed at `now` (nothing taken). */
+  allows(now: number): boolean {
+    return now + EPSILON >= this.#starts[this.#oldest]! + this.#intervalMs;
+  }
+
   /** Takes a start if one is allowed at `now`. */
   tryTake(now: number): boolean {
     const starts = this.#starts;
