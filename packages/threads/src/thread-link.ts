@@ -166,7 +166,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     pending.put(id, run);
     // Sent, not started: the thread swaps this for `id` as it starts the run (see `protocol.ts`).
     Atomics.store(this.#wake, STARTED + (id & INDEX_MASK), ~id);
-    if (this.#adaptive && pending.size > 1 && this.#stallTimer === undefined) this.#watch(0);
+    if (this.#adaptive && pending.size > 1 && this.#stallTimer === undefined && this.#othersFree())
+      this.#watch(0);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does the run of a caller's burst that takes the thread's last
     // lane: no more come until an answer frees one, and the thread would idle until the burst
@@ -273,9 +274,11 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (this.#phase !== READY || this.#stalled || this.#pending.size < 2) return;
     const threshold = stallAfterMs(this.#runLength());
     const ranMs = this.#inRunFor();
-    if (ranMs < threshold) return this.#watch(threshold - ranMs);
     // Taken back, the runs would only wait in the queue until a thread is free: left as they
-    // are (a thread descheduled for a while, on cores shared with others, looks the same).
+    // are (a thread descheduled for a while, on cores shared with others, looks the same), and
+    // no more checks until another thread has room (see `#settle`).
+    if (!this.#othersFree()) return;
+    if (ranMs < threshold) return this.#watch(threshold - ranMs);
     if (!this.#othersHaveRoom()) return this.#watch(threshold);
     this.#stalled = true;
     this.#setLimit(1);
@@ -311,6 +314,26 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   #inRunFor(): number {
     if (this.#wake[RUNNING_NOW]! < 0) return 0;
     return ((((performance.now() * 1000) | 0) - this.#wake[RUN_STARTED]!) | 0) / 1000;
+  }
+
+  /**
+   * Whether another thread of this logic has a lane free (fewer runs in flight than its limit):
+   * only then is a check for a stall worth its timer. While every thread is full (a burst of
+   * short tasks) none runs; a thread whose answers leave it with room starts the others' checks.
+   */
+  #othersFree(): boolean {
+    for (const link of this.siblings) if (link !== this && link.#free()) return true;
+    return false;
+  }
+
+  /** Room here now: the other threads' runs waiting behind a long one could come here. */
+  #offerRoom(): void {
+    for (const link of this.siblings)
+      if (link !== this && link.#pending.size > 1 && link.#stallTimer === undefined) link.#watch(0);
+  }
+
+  #free(): boolean {
+    return this.#phase === READY && !this.#stalled && this.#pending.size < this.#limit;
   }
 
   /** Ready, with fewer runs in flight than its limit, and not in a run past the stall threshold. */
@@ -458,6 +481,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (control.ready === true && this.#phase === STARTING) {
       this.#phase = READY;
       this.siblings.add(this);
+      if (this.#adaptive) this.#offerRoom();
       this.#outbox.exports = new Set(control.exports);
       this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
       this.#port.unref();
@@ -489,7 +513,10 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         if (kind === OK) run.resolve(value);
         else run.reject(kind === ERROR ? fromWire(value as WireError) : value);
       }
-      if (this.#adaptive && this.#phase === READY) this.#adapt();
+      if (this.#adaptive && this.#phase === READY) {
+        this.#adapt();
+        if (this.#free()) this.#offerRoom();
+      }
     } finally {
       this.#settling = false;
     }
