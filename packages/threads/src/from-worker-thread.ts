@@ -27,7 +27,6 @@ import { ThreadLink, type ThreadResource } from './thread-link.js';
  * const pool = createPool({
  *   worker: fromWorkerThread<Image, Uint8Array>(new URL('./resize.worker.mjs', import.meta.url), {
  *     export: 'resize',
- *     concurrency: 32,
  *   }),
  *   size: 2,
  * }).start();

@@ -19,13 +19,17 @@ export interface ThreadOptions {
    */
   readonly resourceLimits?: ResourceLimits;
   /**
-   * Tasks in flight on one thread at once. Above 1 the thread gets the next inputs while it
-   * works on the current ones, so the round trips overlap and batch: for short tasks 32 or 64
-   * multiplies throughput. Async tasks then also run interleaved on the thread. Tasks in
-   * flight on a thread share its fate: behind one that spins the others wait (and may time
-   * out with it), and when the thread dies or is replaced they stop; only the run to blame is
-   * charged, the others go back to the front of the queue (see the threads guide).
-   * @default 1
+   * Tasks in flight on one thread at once. Left out, it adapts, up to 64: the thread measures
+   * how long its tasks take and gets about one running plus as many as it runs in a millisecond
+   * (many tiny tasks, batched; two ~1 ms ones), and when it has been in one task far longer than
+   * usual while another thread has room, the tasks sent behind it that it has not started go
+   * back to the front of the pool's queue for that thread. Given, exactly that many, as before:
+   * above 1 the thread gets the next inputs while it works on the current ones, so round trips
+   * overlap and batch, and async tasks run interleaved; behind one that spins the others wait
+   * (and may time out with it). Either way tasks in flight on a thread share its fate: when the
+   * thread dies or is replaced they stop; only the run to blame is charged, the others go back
+   * to the front of the queue (see the threads guide).
+   * @default adaptive, at most 64 (`DEFAULT_CONCURRENCY`)
    */
   readonly concurrency?: number;
   /**

@@ -298,7 +298,7 @@ function startCall(id, taskId, attempt, name, input) {
 const HOLD_MS = 16;
 /**
  * Answers go out sooner when the runs this thread holds fall to half of what the pool may send
- * it (`concurrency`): the pool then sends the next runs while the thread works on the rest,
+ * it (its lane limit: `LIMIT` in `wake`): the pool then sends the next runs while the thread works on the rest,
  * instead of after it has run dry. Judged, like `HOLD_MS`, with the next task taken to last as
  * long as the one just run, and not before this much (ms): a batch of tiny tasks, over long
  * before the pool could answer, still goes back as one message, while the answer of a 10 ms
