@@ -5,7 +5,9 @@
  * - echo: N trivial tasks submitted at once, all awaited (dispatch overhead);
  * - transfer: N tasks each moving a fresh 64 KiB ArrayBuffer to the thread and back;
  * - cpu: tasks of ~1 ms of CPU each: how busy the two threads are kept (N × 1 ms / (2 × wall));
- * - latency: one task at a time (low load), the round trip of each: nothing may wait to coalesce.
+ * - latency: one task at a time (low load), the round trip of each: nothing may wait to coalesce;
+ * - mixed: short CPU tasks with a few 100× longer ones, submitted open-loop at a fixed rate (~70 %
+ *   of the two threads), the wait of each from submit to the moment its thread starts it.
  *
  * Every library gets a fresh pool per measurement, its garbage collected, then warmed up (threads
  * started, code compiled) before timing, while one idle pool of it stays open through the whole
@@ -32,10 +34,28 @@ export const PISCINA_TUNED = 16;
 /** Tasks in flight per thread for ~1 ms CPU tasks: enough to cover the main thread's turnaround. */
 export const TROUPE_CPU_CONCURRENCY = 32;
 
+/** The mixed workload: short tasks of `MIXED_SHORT_MS`, one in `MIXED_LONG_EVERY` 100× longer. */
+export const MIXED_SHORT_MS = 0.2;
+export const MIXED_LONG_MS = 20;
+export const MIXED_LONG_EVERY = 100;
+/** Offered load: this share of the two threads' time, from the tasks' mean length. */
+export const MIXED_LOAD = 0.7;
+/** Submitting for this long (ms); waits of tasks submitted in the first `MIXED_SKIP_MS` are not counted. */
+export const MIXED_MS = 4_000;
+export const MIXED_SKIP_MS = 1_000;
+/** The libraries the mixed workload compares (each under the same schedule of tasks). */
+export const MIXED_LIBS = [
+  'troupe default',
+  'troupe c=1',
+  `troupe c=${TROUPE_CONCURRENCY}`,
+  'piscina',
+];
+
 const file = (name) => new URL(`./threads/${name}`, import.meta.url);
 
 /** A pool as the measurements see it: `run(name, input, transfer?)` and `close()`. */
-const LIBS = {
+export const LIBS = {
+  'troupe default': () => troupe(undefined),
   'troupe c=1': () => troupe(1),
   [`troupe c=${TROUPE_CPU_CONCURRENCY}`]: () => troupe(TROUPE_CPU_CONCURRENCY),
   [`troupe c=${TROUPE_CONCURRENCY}`]: () => troupe(TROUPE_CONCURRENCY),
@@ -73,7 +93,10 @@ async function troupe(concurrency) {
   const make = (name) =>
     createPool({
       name,
-      worker: fromWorkerThread(file('troupe-worker.mjs'), { export: name, concurrency }),
+      worker: fromWorkerThread(
+        file('troupe-worker.mjs'),
+        concurrency === undefined ? { export: name } : { export: name, concurrency },
+      ),
       size: THREADS,
       queue: { capacity: Infinity },
     }).start();
@@ -159,7 +182,57 @@ async function roundTrips(names, n) {
   }
 }
 
-const CASES = {
+/**
+ * The mixed workload on one library: tasks submitted open-loop (on a 1 ms timer, each batch the
+ * tasks due by then; the caller never waits for answers), one in `MIXED_LONG_EVERY` of them long
+ * (the same ones for every library: every 100th), at the rate that offers `MIXED_LOAD` of the
+ * two threads. A task's wait: from its submit to the moment its thread started it, both read as
+ * `performance.timeOrigin + performance.now()`. Returns the wait percentiles (ms) and how busy
+ * the threads were kept (the tasks' total length / (2 × the time until the last answer)).
+ */
+export async function mixed(lib) {
+  const mean = MIXED_SHORT_MS + (MIXED_LONG_MS - MIXED_SHORT_MS) / MIXED_LONG_EVERY;
+  const perMs = (MIXED_LOAD * THREADS) / mean;
+  const total = Math.round(MIXED_MS * perMs);
+  collectGarbage();
+  await warmUp(lib, 'stamp', () => MIXED_SHORT_MS / 4, false);
+  const length = (i) =>
+    i % MIXED_LONG_EVERY === MIXED_LONG_EVERY - 1 ? MIXED_LONG_MS : MIXED_SHORT_MS;
+  const clock = () => performance.timeOrigin + performance.now();
+  const submitted = new Float64Array(total);
+  const pending = new Array(total);
+  const began = performance.now();
+  let next = 0;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - began) * perMs) + 1);
+      for (; next < due; next++) {
+        submitted[next] = clock();
+        pending[next] = lib.run('stamp', length(next), false);
+      }
+      if (next < total) setTimeout(tick, 1);
+      else resolve();
+    };
+    tick();
+  });
+  const started = await Promise.all(pending);
+  const seconds = (performance.now() - began) / 1000;
+  const skip = Math.round(MIXED_SKIP_MS * perMs);
+  const waits = [];
+  for (let i = skip; i < total; i++) waits.push(started[i] - submitted[i]);
+  waits.sort((a, b) => a - b);
+  const at = (q) => waits[Math.min(waits.length - 1, Math.floor(q * waits.length))];
+  let work = 0;
+  for (let i = 0; i < total; i++) work += length(i);
+  return {
+    p50: at(0.5),
+    p99: at(0.99),
+    max: waits.at(-1),
+    busy: work / 1000 / (THREADS * seconds),
+  };
+}
+
+export const CASES = {
   echo: async (lib) => {
     const r = await burst(lib, 'echo', ECHO_TASKS, (i) => i, false);
     if (r.results[ECHO_TASKS - 1] !== ECHO_TASKS - 1) throw new Error('echo: wrong answer');
@@ -199,6 +272,7 @@ async function openResidents(names, residents) {
       ['echo', () => 1, false],
       ['bounce', () => new ArrayBuffer(8), true],
       ['cpu', () => 0.01, false],
+      ...(MIXED_LIBS.includes(name) ? [['stamp', () => 0.01, false]] : []),
     ])
       await Promise.all(Array.from({ length: RESIDENT_TASKS }, () => lib.run(kind, input(), move)));
   }
@@ -231,6 +305,7 @@ async function measureAll(names, rounds, log) {
       Object.fromEntries(names.map((n) => [n, []])),
     ]),
   );
+  samples.mixed = Object.fromEntries(MIXED_LIBS.map((n) => [n, []]));
   for (let round = 0; round <= rounds; round++) {
     const order = names.map((_, i) => names[(i + round) % names.length]);
     for (const [id, measure] of Object.entries(CASES)) {
@@ -248,6 +323,19 @@ async function measureAll(names, rounds, log) {
           `threads round ${round}/${rounds} ${id}: ${names.map((n) => `${n} ${samples[id][n].at(-1).toFixed(id === 'cpu' ? 3 : 0)}`).join(', ')}`,
         );
     }
+    for (const name of order.filter((n) => MIXED_LIBS.includes(n))) {
+      const lib = await LIBS[name]();
+      try {
+        const value = await mixed(lib);
+        if (round > 0) samples.mixed[name].push(value);
+      } finally {
+        await lib.close();
+      }
+    }
+    if (round > 0)
+      log(
+        `threads round ${round}/${rounds} mixed wait p50/p99: ${MIXED_LIBS.map((n) => `${n} ${samples.mixed[n].at(-1).p50.toFixed(2)}/${samples.mixed[n].at(-1).p99.toFixed(2)} ms (busy ${(100 * samples.mixed[n].at(-1).busy).toFixed(1)} %)`).join(', ')}`,
+      );
     const latency = await roundTrips(order, round === 0 ? 200 : LATENCY_TASKS);
     if (round > 0) {
       for (const name of names) samples.latency[name].push(latency[name]);
@@ -257,9 +345,20 @@ async function measureAll(names, rounds, log) {
     }
   }
   const medians = Object.fromEntries(
-    Object.entries(samples).map(([id, byLib]) => [
-      id,
-      Object.fromEntries(Object.entries(byLib).map(([n, xs]) => [n, median(xs)])),
+    Object.entries(samples)
+      .filter(([id]) => id !== 'mixed')
+      .map(([id, byLib]) => [
+        id,
+        Object.fromEntries(Object.entries(byLib).map(([n, xs]) => [n, median(xs)])),
+      ]),
+  );
+  // Each figure of the mixed workload its own median over the rounds.
+  medians.mixed = Object.fromEntries(
+    MIXED_LIBS.map((n) => [
+      n,
+      Object.fromEntries(
+        ['p50', 'p99', 'max', 'busy'].map((k) => [k, median(samples.mixed[n].map((s) => s[k]))]),
+      ),
     ]),
   );
   return { threads: THREADS, cores: availableParallelism(), medians, samples };

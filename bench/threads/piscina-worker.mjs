@@ -5,3 +5,9 @@ import { spin } from './spin.mjs';
 export const echo = (x) => x;
 export const cpu = (ms) => spin(ms);
 export const bounce = (buffer) => move(buffer);
+/** Spins `ms` and answers when it started, on the clock the main thread reads (for waits). */
+export const stamp = (ms) => {
+  const at = performance.timeOrigin + performance.now();
+  spin(ms);
+  return at;
+};

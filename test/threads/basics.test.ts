@@ -52,7 +52,7 @@ describe('fromWorkerThread', () => {
   it('takes a file path as well as a URL, and a named export', async () => {
     const logic = fromWorkerThread<number, number>(tasks.pathname, { export: 'asyncEcho' });
     expect(logic.kind).toBe('thread');
-    expect(logic.concurrency).toBe(1);
+    expect(logic.concurrency).toBe(64);
     const pool = createPool({ worker: logic }).start();
     await expect(pool.run(7)).resolves.toBe(7);
     await pool.close();

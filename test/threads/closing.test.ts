@@ -60,8 +60,9 @@ describe('closing a thread pool', () => {
   });
 
   it('aborts: running tasks (even spinning ones) end TaskCancelled, no thread is replaced', async () => {
+    // One run a thread: two running means both threads are up, and the third task is queued.
     const pool = createPool({
-      worker: fromWorkerThread<[string, unknown], unknown>(dispatch),
+      worker: fromWorkerThread<[string, unknown], unknown>(dispatch, { concurrency: 1 }),
       size: 2,
     }).start();
     const spinning = [pool.submit(['spin', null]), pool.submit(['spin', null])];

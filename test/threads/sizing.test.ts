@@ -14,11 +14,18 @@ expectNoThreadLeftAfterAll();
 
 const tasks = fixture('tasks.mjs');
 
-/** A dynamic pool running the fixture's `later` on threads, idle timeout 1 s on a virtual clock. */
+/**
+ * A dynamic pool running the fixture's `later` on threads, one run a thread at a time (as the
+ * adaptive default would not: `later` is async, its runs share a thread well), idle timeout 1 s
+ * on a virtual clock.
+ */
 function laterPool(min: number, max: number) {
   const clock = createVirtualClock();
   const pool = createPool({
-    worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, { export: 'later' }),
+    worker: fromWorkerThread<{ id: number; delayMs: number }, number>(tasks, {
+      export: 'later',
+      concurrency: 1,
+    }),
     size: { min, max, idleTimeoutMs: 1_000 },
     clock,
   }).start();

@@ -27,7 +27,6 @@ import { ThreadLink, type ThreadResource } from './thread-link.js';
  * const pool = createPool({
  *   worker: fromWorkerThread<Image, Uint8Array>(new URL('./resize.worker.mjs', import.meta.url), {
  *     export: 'resize',
- *     concurrency: 32,
  *   }),
  *   size: 2,
  * }).start();
@@ -37,6 +36,8 @@ export function fromWorkerThread<TInput, TOutput>(
   options: ThreadOptions = {},
 ): WorkerLogic<TInput, TOutput, ThreadResource> {
   const config = resolveThreadOptions(module, options);
+  // Its threads' links, which look at each other before giving runs back (see `ThreadLink`).
+  const links = new Set<ThreadLink>();
   return {
     kind: 'thread',
     concurrency: config.concurrency,
@@ -47,7 +48,7 @@ export function fromWorkerThread<TInput, TOutput>(
       ctx.signal.throwIfAborted();
       let link: ThreadLink;
       try {
-        link = new ThreadLink(config, ctx);
+        link = new ThreadLink(config, ctx, links);
       } catch (error) {
         // Node refused the `execArgv` option: every thread would be refused the same way.
         if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV')

@@ -31,6 +31,8 @@ export class PendingRun implements PromiseLike<unknown> {
     readonly link: AbortTarget,
     readonly id: number,
     readonly ctx: TaskContext<unknown>,
+    /** Its place in the order the link sent runs in (runs given back keep that order). */
+    readonly sent: number,
   ) {}
 
   /** Its task was aborted while in flight (`ctx.onAbort`): the link acts on it. */

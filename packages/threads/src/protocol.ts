@@ -12,16 +12,33 @@ export const THROWN = 2;
 
 /**
  * The shared `Int32Array` of a link and its thread: `[0]` counts the link's messages
- * and `[1]` is 1 while the thread waits for one (see `Outbox.nudge`);
- * `[RUNNING_NOW]` is the id of the run whose synchronous part the thread runs now (-1: none),
- * and `[STARTED + index]` the id of the last run the thread started under that index of the
- * run table (`id & INDEX_MASK`). Plain writes, read by the link only once the thread is gone
- * or stuck: which runs it had started, and which one it was in when it died. They start a
- * cache line (64 bytes) after the wake-up slots, which both sides touch on every message: the
- * thread's stores per run would otherwise contend with them.
+ * and `[1]` is 1 while the thread waits for one (see `Outbox.nudge`). Then, a cache line (64
+ * bytes) after the wake-up slots, which both sides touch on every message (the thread's stores
+ * per run would otherwise contend with them):
+ *
+ * - `[RUNNING_NOW]`: the id of the run whose synchronous part the thread runs now (-1: none);
+ * - `[RUN_STARTED]`: when the thread started its latest run, in whole µs of the main thread's
+ *   clock (`performance.now()`), wrapping at 2³² (compare differences, `| 0`);
+ * - `[RUN_LENGTH]`: the thread's moving average of its runs' synchronous length, µs;
+ * - `[LIMIT]`: how many runs the link may have on the thread now (its lane limit), which the
+ *   thread halves to know when to send answers early;
+ * - `[STARTED + index]`: the state of the latest run under that index of the run table
+ *   (`id & INDEX_MASK`): `~id` once the link sent it, `id` once the thread started it,
+ *   `REVOKED` once the link took it back. The thread and the link each swap `~id` for their
+ *   mark with `Atomics.compareExchange`: exactly one of them wins, so a run taken back never
+ *   starts, and one started is never taken back.
+ *
+ * Plain writes otherwise, read by the link to see which run the thread is in and for how long
+ * (a long run holding others behind it), and once the thread is gone: which runs it had started,
+ * and which one it was in when it died.
  */
 export const RUNNING_NOW = 16;
-export const STARTED = 17;
+export const RUN_STARTED = 17;
+export const RUN_LENGTH = 18;
+export const LIMIT = 19;
+export const STARTED = 20;
+/** A run the link took back before the thread started it (never an id's `~id`: ids are ≥ 0 and < 2³⁰). */
+export const REVOKED = -(2 ** 31);
 
 /**
  * Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. A run of

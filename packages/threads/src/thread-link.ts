@@ -24,7 +24,11 @@ import { spawnThread } from './spawn-thread.js';
 import {
   OK,
   ERROR,
+  LIMIT,
   RESULT_SLOTS,
+  REVOKED,
+  RUN_LENGTH,
+  RUN_STARTED,
   RUNNING_NOW,
   STARTED,
   fromWire,
@@ -32,6 +36,7 @@ import {
   type WireError,
 } from './protocol.js';
 import type { ThreadConfig } from './thread-options.js';
+import { FIRST_LIMIT, laneLimit, stallAfterMs } from './lane-limit.js';
 
 /** The code each thread runs; beside this file in `src/` and, copied by the build, in `dist/`. */
 const RUNTIME = new URL('./thread-runtime.mjs', import.meta.url);
@@ -82,23 +87,45 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   /** Settling a message of answers: the runs sent meanwhile go out together afterwards. */
   #settling = false;
   #settleReady!: (error?: Error) => void;
+  /** Runs the pool may have on the thread now (its lane limit): see `lane-limit.ts`. */
+  #limit: number;
+  /** Whether the limit follows the runs' length (`concurrency` above 1). */
+  readonly #adaptive: boolean;
+  /** Runs sent so far: each run's place in that order. */
+  #sent = 0;
+  /** The check for a run that holds others behind it, while one is due. */
+  #stallTimer: NodeJS.Timeout | undefined = undefined;
+  /** The thread is in a run far longer than its usual ones: one run at a time until it ends. */
+  #stalled = false;
 
-  constructor(config: ThreadConfig, setup: WorkerSetupContext) {
+  constructor(
+    config: ThreadConfig,
+    setup: WorkerSetupContext,
+    /** The links of the same worker logic (this one joins once ready): see `#othersHaveRoom`. */
+    private readonly siblings: Set<ThreadLink> = new Set(),
+  ) {
     this.#config = config;
     this.#setup = setup;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    const wake = new Int32Array(new SharedArrayBuffer(4 * (STARTED + config.concurrency)));
+    // A slot for every index of the run table: runs left behind by a timeout stay in it beside
+    // the lanes' new ones, so it can hold more than `concurrency`.
+    const wake = new Int32Array(new SharedArrayBuffer(4 * (STARTED + INDEX_MASK + 1)));
     wake.fill(-1, RUNNING_NOW);
+    this.#adaptive = config.adaptive && config.concurrency > 1;
+    // Until the first runs are measured (RUN_LENGTH stays -1 till then): as for long ones.
+    this.#limit = this.#adaptive ? Math.min(config.concurrency, FIRST_LIMIT) : config.concurrency;
+    wake[LIMIT] = this.#limit;
+    if (this.#limit < config.concurrency) setup.limitLanes(this.#limit);
     this.#wake = wake;
     this.#outbox = new Outbox(port1, wake, this.#refuse);
     this.#worker = spawnThread(RUNTIME, {
       workerData: {
         module: config.href,
         export: config.exportName,
-        concurrency: config.concurrency,
         port: port2,
         wake,
+        epoch: performance.timeOrigin,
         data: config.workerData,
       },
       transferList: [port2],
@@ -133,10 +160,14 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     }
     const pending = this.#pending;
     const id = pending.freeId();
-    const run = new PendingRun(this, id, ctx);
+    const run = new PendingRun(this, id, ctx, this.#sent++);
     const idle = pending.size === 0;
     if (idle) this.#worker.ref();
     pending.put(id, run);
+    // Sent, not started: the thread swaps this for `id` as it starts the run (see `protocol.ts`).
+    Atomics.store(this.#wake, STARTED + (id & INDEX_MASK), ~id);
+    if (this.#adaptive && pending.size > 1 && this.#stallTimer === undefined && this.#othersFree())
+      this.#watch(0);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
     // goes on submitting), and so does the run of a caller's burst that takes the thread's last
     // lane: no more come until an answer frees one, and the thread would idle until the burst
@@ -148,7 +179,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         ctx.taskId,
         ctx.attempt,
         input,
-        idle || (!this.#settling && pending.size >= this.#config.concurrency),
+        idle || (!this.#settling && pending.size >= this.#limit),
       );
     } catch (error) {
       // A bad transfer list (`add` queued nothing): refused, and nothing of the run is left.
@@ -215,6 +246,124 @@ export class ThreadLink implements ThreadResource, AbortTarget {
       const started = wake[STARTED + (run.id & INDEX_MASK)] === run.id;
       if (!started || blamed !== undefined) this.#setup.requeue(run.taskId);
     }
+  }
+
+  /**
+   * Checks, `afterMs` from now (at least the stall threshold), whether the thread has been in one
+   * run far longer than its runs usually take while others wait behind it (see `#check`).
+   */
+  #watch(afterMs: number): void {
+    const delay = Math.max(afterMs, stallAfterMs(this.#runLength()));
+    this.#stallTimer = setTimeout(this.#check, delay).unref();
+  }
+
+  /** The thread's moving average of its runs' synchronous length (ms); negative before the first. */
+  #runLength(): number {
+    return this.#wake[RUN_LENGTH]! / 1000;
+  }
+
+  /**
+   * A run that holds others behind it: when the thread has been in the same run past the stall
+   * threshold, the runs sent after it that it has not started are taken back (each one that the
+   * thread did not start first: see `protocol.ts`) and given back to the pool, at the front of its
+   * queue, for another thread; and the pool sends this one no more until the run ends. Otherwise
+   * a check is due again while runs wait behind another.
+   */
+  readonly #check = (): void => {
+    this.#stallTimer = undefined;
+    if (this.#phase !== READY || this.#stalled || this.#pending.size < 2) return;
+    const threshold = stallAfterMs(this.#runLength());
+    const ranMs = this.#inRunFor();
+    // Taken back, the runs would only wait in the queue until a thread is free: left as they
+    // are (a thread descheduled for a while, on cores shared with others, looks the same), and
+    // no more checks until another thread has room (see `#settle`).
+    if (!this.#othersFree()) return;
+    if (ranMs < threshold) return this.#watch(threshold - ranMs);
+    if (!this.#othersHaveRoom()) return this.#watch(threshold);
+    this.#stalled = true;
+    this.#setLimit(1);
+    const wake = this.#wake;
+    const revoked: PendingRun[] = [];
+    for (const run of this.#pending.values()) {
+      const id = run.id;
+      if (Atomics.compareExchange(wake, STARTED + (id & INDEX_MASK), ~id, REVOKED) === ~id)
+        revoked.push(run);
+    }
+    if (revoked.length === 0) return;
+    revoked.sort((a, b) => a.sent - b.sent);
+    for (const run of revoked) this.#pending.take(run.id);
+    this.#setup.giveBack(revoked.map((run) => run.taskId));
+  };
+
+  /**
+   * Whether another thread of this logic could take runs now: it has fewer in flight than its
+   * limit, so the pool has a lane of it free. (The links of every pool made from one logic
+   * value are counted together: a pool sharing its logic with another may give runs back for
+   * nothing now and then.)
+   */
+  #othersHaveRoom(): boolean {
+    for (const link of this.siblings) if (link !== this && link.hasRoom) return true;
+    return false;
+  }
+
+  /**
+   * How long (ms) the thread has been in the synchronous part of its current run; 0 when it is
+   * in none. (RUN_STARTED is read after RUNNING_NOW, which the thread writes after it: at worst
+   * it is the start of a later run, never of an earlier one.)
+   */
+  #inRunFor(): number {
+    if (this.#wake[RUNNING_NOW]! < 0) return 0;
+    return ((((performance.now() * 1000) | 0) - this.#wake[RUN_STARTED]!) | 0) / 1000;
+  }
+
+  /**
+   * Whether another thread of this logic has a lane free (fewer runs in flight than its limit):
+   * only then is a check for a stall worth its timer. While every thread is full (a burst of
+   * short tasks) none runs; a thread whose answers leave it with room starts the others' checks.
+   */
+  #othersFree(): boolean {
+    for (const link of this.siblings) if (link !== this && link.#free()) return true;
+    return false;
+  }
+
+  /** Room here now: the other threads' runs waiting behind a long one could come here. */
+  #offerRoom(): void {
+    for (const link of this.siblings)
+      if (link !== this && link.#pending.size > 1 && link.#stallTimer === undefined) link.#watch(0);
+  }
+
+  #free(): boolean {
+    return this.#phase === READY && !this.#stalled && this.#pending.size < this.#limit;
+  }
+
+  /** Ready, with fewer runs in flight than its limit, and not in a run past the stall threshold. */
+  get hasRoom(): boolean {
+    return (
+      this.#phase === READY &&
+      !this.#stalled &&
+      this.#pending.size < this.#limit &&
+      this.#inRunFor() < stallAfterMs(this.#runLength())
+    );
+  }
+
+  /** Tells the pool, and the thread, how many runs it may have on the thread now. */
+  #setLimit(limit: number): void {
+    if (limit === this.#limit) return;
+    this.#limit = limit;
+    this.#wake[LIMIT] = limit;
+    this.#setup.limitLanes(limit);
+  }
+
+  /**
+   * After a message of answers: a stalled thread is through its long run; and the limit follows
+   * the runs' length (see `laneLimit`).
+   */
+  #adapt(): void {
+    this.#stalled = false;
+    const length = this.#runLength();
+    if (length < 0) return this.#setLimit(Math.min(this.#config.concurrency, FIRST_LIMIT));
+    const target = laneLimit(length, this.#config.concurrency, this.#limit);
+    if (target !== this.#limit) this.#setLimit(target);
   }
 
   /**
@@ -331,6 +480,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     };
     if (control.ready === true && this.#phase === STARTING) {
       this.#phase = READY;
+      this.siblings.add(this);
+      if (this.#adaptive) this.#offerRoom();
       this.#outbox.exports = new Set(control.exports);
       this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
       this.#port.unref();
@@ -361,6 +512,10 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         const value = batch[i + 2];
         if (kind === OK) run.resolve(value);
         else run.reject(kind === ERROR ? fromWire(value as WireError) : value);
+      }
+      if (this.#adaptive && this.#phase === READY) {
+        this.#adapt();
+        if (this.#free()) this.#offerRoom();
       }
     } finally {
       this.#settling = false;
@@ -439,6 +594,9 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     if (this.#phase === ENDED) return;
     this.#phase = ENDED;
     this.#cause = cause;
+    this.siblings.delete(this);
+    if (this.#stallTimer !== undefined) clearTimeout(this.#stallTimer);
+    this.#stallTimer = undefined;
     this.#setup.signal.removeEventListener('abort', this.#onSetupAbort);
     const runs = this.#pending.clear();
     this.#outbox.clear();

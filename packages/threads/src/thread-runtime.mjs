@@ -27,12 +27,26 @@ const TRANSFER = Symbol.for('troupe.transfer');
 const OK = 0;
 const ERROR = 1;
 const THROWN = 2;
-/** Where in `wake` the run in progress and the runs started are marked (see `protocol.ts`). */
+/** Where in `wake` the run in progress, its start, the runs' length and the runs started are (see `protocol.ts`). */
 const RUNNING_NOW = 16;
-const STARTED = 17;
+const RUN_STARTED = 17;
+const RUN_LENGTH = 18;
+const LIMIT = 19;
+const STARTED = 20;
 const INDEX_MASK = 1023;
 
-const { module: href, export: exportName, concurrency, port, wake, data } = workerData;
+const { module: href, export: exportName, port, wake, epoch, data } = workerData;
+
+/** This thread's `performance.now()` on the main thread's clock (whose origin is `epoch`). */
+const shift = performance.timeOrigin - epoch;
+/** A time (`performance.now()`) as the link reads it: whole µs on the main thread's clock, wrapping at 2³². */
+const micros = (now) => ((now + shift) * 1000) | 0;
+/**
+ * How long this thread's runs take, their synchronous part (ms): a moving average over about the
+ * last 8, each counted as at most 4 × the average (+ 50 µs), so that one long run among short
+ * ones does not make them all look long. The link sets how many runs it sends from it.
+ */
+let runLength = -1;
 
 // The worker module sees the pool's `workerData` option as Node's own `workerData`, not this
 // runtime's wiring: the builtin's export is replaced, and its ESM bindings synced, before the
@@ -200,6 +214,10 @@ function sendOne(batch, i, list) {
 }
 
 function start(id, taskId, attempt, input) {
+  // Started, unless the link revoked it first (it gave the task back to the pool): the link
+  // marked it sent (`~id`) before posting it, and one of the two swaps that mark for its own.
+  const slot = STARTED + (id & INDEX_MASK);
+  if (Atomics.compareExchange(wake, slot, ~id, id) !== ~id) return;
   // A negative attempt marks a run of `callExport(name, input)`: its input is `[name, input]`.
   if (attempt < 0) startCall(id, taskId, -attempt, input[0], input[1]);
   else run(task, id, taskId, attempt, input);
@@ -208,8 +226,7 @@ function start(id, taskId, attempt, input) {
 function run(fn, id, taskId, attempt, input) {
   const ctx = new ThreadTaskContext(taskId, attempt);
   running.set(id, ctx);
-  // Should the thread die now, the main side knows this run had started, and was the one running.
-  wake[STARTED + (id & INDEX_MASK)] = id;
+  // Should the thread die or stall now, the main side knows this run was the one running.
   wake[RUNNING_NOW] = id;
   let output;
   try {
@@ -261,7 +278,10 @@ function startCall(id, taskId, attempt, name, input) {
   // In progress (keeps the thread on its event loop) until the export's promise settles.
   running.set(id, undefined);
   callee.then(
-    (handler) => run(handler, id, taskId, attempt, input),
+    (handler) => {
+      wake[RUN_STARTED] = micros(performance.now());
+      run(handler, id, taskId, attempt, input);
+    },
     (error) => fail(id, error),
   );
 }
@@ -278,14 +298,16 @@ function startCall(id, taskId, attempt, name, input) {
 const HOLD_MS = 16;
 /**
  * Answers go out sooner when the runs this thread holds fall to half of what the pool may send
- * it (`concurrency`): the pool then sends the next runs while the thread works on the rest,
+ * it (its lane limit: `LIMIT` in `wake`): the pool then sends the next runs while the thread works on the rest,
  * instead of after it has run dry. Judged, like `HOLD_MS`, with the next task taken to last as
  * long as the one just run, and not before this much (ms): a batch of tiny tasks, over long
  * before the pool could answer, still goes back as one message, while the answer of a 10 ms
  * task leaves before the next such task rather than after it.
  */
 const REFILL_AFTER_MS = 0.25;
-const lowWater = Math.floor(concurrency / 2);
+
+/** Half of the runs the link may have on this thread now (its lane limit, at most `concurrency`). */
+const lowWater = () => wake[LIMIT] >> 1;
 
 /** When the oldest answer not sent yet was settled (`performance.now()`). */
 let heldSince = 0;
@@ -365,15 +387,20 @@ function runAll(first) {
       continue;
     }
     const began = now;
+    wake[RUN_STARTED] = micros(began);
     start(batch[i], batch[i + 1], batch[i + 2], batch[i + 3]);
     i += 4;
     now = performance.now();
+    const took = now - began;
+    if (runLength < 0) runLength = took;
+    else runLength += (Math.min(took, 4 * runLength + 0.05) - runLength) / 8;
+    wake[RUN_LENGTH] = runLength * 1000;
     if (results.length === 0) continue;
     // The next task is taken to last as long as this one did: how long what is held would have
     // waited by the end of it.
     const waited = now - heldSince + (now - began);
     if (waited >= HOLD_MS) post();
-    else if (!refillAsked && waited >= REFILL_AFTER_MS && (batch.length - i) / 4 <= lowWater) {
+    else if (!refillAsked && waited >= REFILL_AFTER_MS && (batch.length - i) / 4 <= lowWater()) {
       // Running low: take the runs already waiting on the port, and if that is still half or
       // less, have the pool send more.
       const entry = receiveMessageOnPort(port);
@@ -383,7 +410,7 @@ function runAll(first) {
           i = 0;
         } else control(entry.message);
       }
-      if ((batch.length - i) / 4 <= lowWater) {
+      if ((batch.length - i) / 4 <= lowWater()) {
         post();
         refillAsked = true;
       }

@@ -12,6 +12,7 @@ import { err, type TaskResult } from '../result.js';
 import { ownExtras, TaskState } from './task.js';
 import { checkPriority, priorityRange } from './submit-options.js';
 import {
+  LaneGate,
   Slot,
   SLOT_BUSY,
   SLOT_GONE,
@@ -133,6 +134,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
   attach(id: string, seat: string, generation: number, ref: AnyActorRef, restart = true): void {
     const slot = new Slot(id, seat, generation, ref, this);
     if (this.lanes > 1) {
+      slot.gate = new LaneGate(this.lanes);
       slot.lanes = [slot];
       for (let i = 1; i < this.lanes; i++) {
         const lane = new Slot(id, seat, generation, ref, this);
@@ -164,9 +166,13 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     if (slot.retiring) this.stopSlot(slot);
     else if (slot.lanes === undefined) this.pump(slot, now);
     else {
-      // Lanes take queued work, then the rest wait spread among the idle lanes of other workers.
+      // Lanes past a limit set during setup rest; the others take queued work, then wait
+      // spread among the idle lanes of other workers.
+      const gate = slot.gate!;
+      const taking = slot.lanes.slice(0, gate.limit);
+      for (const lane of slot.lanes.slice(gate.limit)) gate.parked.push(lane);
       const rest: Slot[] = [];
-      for (const lane of slot.lanes) {
+      for (const lane of taking) {
         if ((this.metrics.queued > 0 || this.metrics.waiting > 0) && lane.status === SLOT_IDLE)
           this.pump(lane, now);
         else if (lane.status === SLOT_IDLE) rest.push(lane);
@@ -236,6 +242,77 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     let innocent = this.#innocent.get(workerId);
     if (innocent === undefined) this.#innocent.set(workerId, (innocent = new Set()));
     innocent.add(taskId);
+  }
+
+  /**
+   * A worker's executor caps how many of its lanes take tasks now
+   * (`WorkerSetupContext.limitLanes`, checked there): idle lanes over the new limit leave the
+   * idle stack, busy ones rest when their run ends; under it, resting lanes come back and take
+   * queued work.
+   */
+  limitLanes(workerId: string, limit: number): void {
+    const worker = this.roster.get(workerId);
+    const gate = worker?.gate;
+    if (worker === undefined || gate === undefined || gate.limit === limit) return;
+    gate.limit = limit;
+    // Before it is ready its lanes are nowhere yet: `ready` applies the limit.
+    if (worker.status === SLOT_STARTING || worker.status > SLOT_BUSY || worker.retiring) return;
+    let over = gate.over;
+    if (over > 0) {
+      const idle = this.roster.idle;
+      let kept = 0;
+      for (let i = 0; i < idle.length; i++) {
+        const lane = idle[i]!;
+        if (over > 0 && lane.primary === worker) {
+          gate.parked.push(lane);
+          over--;
+        } else idle[kept++] = lane;
+      }
+      idle.length = kept;
+      worker.hold = over > 0;
+      return;
+    }
+    worker.hold = false;
+    const now = this.config.clock.now();
+    for (; over < 0 && gate.parked.length > 0; over++) {
+      const lane = gate.parked.pop()!;
+      if (this.metrics.queued > 0 || this.metrics.waiting > 0) this.pump(lane, now);
+      else this.roster.idle.push(lane);
+    }
+  }
+
+  /**
+   * A worker's executor gives back runs its resource has not started
+   * (`WorkerSetupContext.giveBack`): their tasks go back to the front of the queue in the order
+   * given, as if they had never left it — no attempt, retry or quarantine strike counted — and
+   * their lanes are free (or rest, over the worker's lane limit). An answer the resource still
+   * gives for one of them is dropped as stray. Ids of tasks not running on the worker are
+   * ignored.
+   */
+  giveBack(workerId: string, taskIds: readonly number[]): void {
+    const worker = this.roster.get(workerId);
+    if (worker === undefined || worker.status > SLOT_BUSY) return;
+    const innocent = this.#innocent.get(workerId);
+    const now = this.config.clock.now();
+    let requeued = false;
+    for (let i = taskIds.length - 1; i >= 0; i--) {
+      const taskId = taskIds[i];
+      const slot = worker.allLanes.find((lane) => lane.task?.id === taskId);
+      if (slot === undefined) continue;
+      const task = slot.task!;
+      innocent?.delete(task.id);
+      if (slot.heapIndex >= 0) this.timers.remove(slot);
+      slot.abandonRun();
+      // Settled meanwhile (cancelled while it waited on the resource): only its lane is freed.
+      if (task.state === TaskState.running) {
+        this.metrics.active--;
+        task.t = this.tick(now);
+        this.backlog.enqueueFront(task);
+        requeued = true;
+      }
+      if (this.mayContinue(slot, now)) this.park(slot, now);
+    }
+    if (requeued) this.resumeQueue();
   }
 
   /** Free workers take the tasks that went back to the queue. */
@@ -368,6 +445,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     for (const slot of this.roster.values()) {
       if (slot.seat !== seat || slot.retiring || slot.status > SLOT_BUSY) continue;
       slot.retiring = true;
+      slot.hold = true;
       if (slot.workerStatus === SLOT_IDLE) this.stopSlot(slot);
       else this.roster.withdraw(slot);
       return true;
@@ -383,6 +461,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     const picked = this.roster.pickForShrink(count);
     for (const slot of picked) {
       slot.retiring = true;
+      slot.hold = true;
       // Starting ones stop when ready (ready() checks `retiring`); busy ones after their task.
       if (slot.workerStatus === SLOT_IDLE) this.stopSlot(slot);
       else this.roster.withdraw(slot);
@@ -395,7 +474,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     // Every idle worker stops: emptied at once, not one search of the stack per worker.
     this.roster.idle.length = 0;
     for (const slot of this.roster.values()) {
-      if (slot.status === SLOT_STARTING) slot.retiring = true;
+      if (slot.status === SLOT_STARTING) slot.retiring = slot.hold = true;
       else if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.stopSlot(slot);
     }
     this.timers.clear();

@@ -279,14 +279,26 @@ export abstract class TaskRunner<TInput, TOutput> {
     return this.mayContinue(slot, now);
   }
 
-  /** A lane's run is over: whether it may take the next task (a retiring worker stops instead). */
+  /**
+   * A lane's run is over: whether it may take the next task (a retiring worker stops instead,
+   * and a lane over its worker's lane limit rests).
+   */
   protected mayContinue(slot: Slot, now: number): boolean {
     const worker = slot.primary;
-    if (!worker.retiring) return true;
-    // A retiring worker stops once its last lane is done.
-    if (worker.lanes !== undefined) this.leaveBusy(slot, now);
-    if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
-    return false;
+    if (!worker.hold) return true;
+    if (worker.retiring) {
+      // A retiring worker stops once its last lane is done.
+      if (worker.lanes !== undefined) this.leaveBusy(slot, now);
+      if (worker.lanes === undefined || worker.busyLanes === 0) this.stopSlot(worker);
+      return false;
+    }
+    const gate = worker.gate!;
+    if (gate.over > 0) {
+      this.leaveBusy(slot, now);
+      gate.parked.push(slot);
+    }
+    worker.hold = gate.over > 0;
+    return slot.status === SLOT_BUSY;
   }
 
   /**

@@ -74,6 +74,7 @@ export class WorkerRoster {
       return;
     }
     this.withdraw(slot);
+    if (slot.gate !== undefined) slot.gate.parked.length = 0;
     for (const lane of lanes) {
       if (lane.heapIndex >= 0) this.timers.remove(lane);
       lane.status = status;

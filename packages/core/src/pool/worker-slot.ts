@@ -47,6 +47,14 @@ export class Slot implements HasDeadline {
   /** Stop this worker when its current task ends (the pool shrank). */
   retiring = false;
   /**
+   * On a primary: a lane that finishes must ask before it takes the next task (the worker is
+   * retiring, or has more lanes taking tasks than its executor's limit allows). One flag for
+   * both, so that the per-task path reads one field, as it did before lane limits.
+   */
+  hold = false;
+  /** On a primary with concurrency > 1: how many of its lanes may take tasks now (see `LaneGate`). */
+  gate: LaneGate | undefined = undefined;
+  /**
    * The idle/busy state its worker actor was last told (`true`: busy); `undefined` until the
    * actor is ready (only then does it take `task.started` and `task.finished`).
    */
@@ -113,6 +121,26 @@ export class Slot implements HasDeadline {
     return this.lanes ?? (this.#alone ??= [this]);
   }
   #alone: Slot[] | undefined = undefined;
+}
+
+/**
+ * The lane limit of a worker with several lanes (`WorkerSetupContext.limitLanes`): at most
+ * `limit` of its lanes take tasks; the others rest in `parked`, off the idle stack, until the
+ * limit rises. A lane counts as taking tasks while it runs one or waits in the idle stack, so a
+ * lane moves between `parked` and the others only when the limit changes or a lane that finishes
+ * is over it: nothing per task.
+ */
+export class LaneGate {
+  limit: number;
+  /** Lanes over the limit: neither running a task nor in the idle stack. */
+  readonly parked: Slot[] = [];
+  constructor(readonly lanes: number) {
+    this.limit = lanes;
+  }
+  /** How many more lanes take tasks than the limit allows (negative: room for more). */
+  get over(): number {
+    return this.lanes - this.parked.length - this.limit;
+  }
 }
 
 /** The `ctx` a task sees; its AbortController is made only if the task reads `signal`. */

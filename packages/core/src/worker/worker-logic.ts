@@ -64,6 +64,25 @@ export interface WorkerSetupContext {
    * never for ones that may run on. Ignored for a task not running on this worker.
    */
   readonly requeue: (taskId: number) => void;
+  /**
+   * Caps how many of this worker's lanes take tasks from now on: 1 to the logic's `concurrency`
+   * (throws `InvalidOptionError` otherwise). The pool hands a task only to a lane of a worker
+   * that runs fewer than `limit`; lanes over it rest until the limit rises, a running one once
+   * its run ends. For a resource that serves its runs one after another (a thread): many in
+   * flight while they are short, few while they are long. Nothing is held back from the queue:
+   * a task the worker will not take waits there, for this worker or another.
+   * @default the logic's `concurrency`, until the first call
+   */
+  readonly limitLanes: (limit: number) => void;
+  /**
+   * Gives back runs of this worker that its resource has not started and never will (a thread
+   * that revoked runs queued behind a long one): their tasks go back to the front of the queue
+   * in the order given (at the head of their priority level), no attempt, retry or quarantine
+   * strike counted, for any worker to take; their lanes are free, or rest over the lane limit.
+   * The executor must not answer those runs any more: an answer it still gives is dropped as
+   * stray. Ids of tasks not running on this worker are ignored.
+   */
+  readonly giveBack: (taskIds: readonly number[]) => void;
 }
 
 /** What a worker's `teardown` sees. */

@@ -1,6 +1,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import type { AnyActorRef } from 'xstate';
 import type { Clock, TimerHandle } from '../time/clock.js';
+import { InvalidOptionError } from '../errors.js';
 import type { WorkerLogic, WorkerSetupContext } from './worker-logic.js';
 
 /**
@@ -12,6 +13,8 @@ export interface RunReporter {
   /** Counts a dropped answer (the `late` metric). */
   countLate(): void;
   requeueRun(workerId: string, taskId: number): void;
+  limitLanes(workerId: string, limit: number): void;
+  giveBack(workerId: string, taskIds: readonly number[]): void;
 }
 
 /** What a worker actor is started with. */
@@ -160,6 +163,17 @@ export const workerMachine = setup({
             runs?.reportStrayAnswer(id, taskId, detail);
           },
           requeue: (taskId) => runs?.requeueRun(id, taskId),
+          limitLanes: (limit) => {
+            const lanes = logic.concurrency ?? 1;
+            if (!Number.isInteger(limit) || limit < 1 || limit > lanes)
+              throw new InvalidOptionError(
+                'limitLanes',
+                limit,
+                `a whole number from 1 to ${lanes} (the worker's concurrency)`,
+              );
+            runs?.limitLanes(id, limit);
+          },
+          giveBack: (taskIds) => runs?.giveBack(id, taskIds),
         });
         if (setupTimeoutMs === Infinity) return await logic.setup(setupContext(signal));
         return await setupWithin(input.context, signal, setupContext);

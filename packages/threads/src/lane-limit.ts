@@ -1,0 +1,46 @@
+/**
+ * How many runs a link lets the pool have on its thread, from how long the thread's runs take:
+ * enough that the thread never runs dry while its answers make the round trip to the pool and
+ * the next runs come back, and no more, so that few runs wait on a thread behind a long one
+ * while another thread could take them.
+ */
+
+/**
+ * The limit before the thread's runs were measured: as for long runs (one running, one
+ * waiting), so that a first burst is shared out between threads (and a dynamic pool grows for
+ * it) rather than sent to the first thread ready; the first answers set it.
+ */
+export const FIRST_LIMIT = 2;
+
+/**
+ * The time (ms) the runs in flight on a thread should cover beyond the one it runs: the round
+ * trip of its answers to the main thread and of the next runs back, with the main thread busy
+ * and sharing the cores (tens of µs alone; up to a millisecond on 2 busy cores).
+ */
+export const COVER_MS = 1;
+
+/**
+ * A run is a stall when it has lasted this many times the thread's usual run length, and at
+ * least `MIN_STALL_MS`: then the runs behind it go back to the pool (see `ThreadLink`).
+ */
+export const STALL_FACTOR = 8;
+/** The shortest stall (ms): below it, giving runs back costs more than their wait; a timer's grain too. */
+export const MIN_STALL_MS = 1;
+
+/**
+ * The lane limit for a thread whose runs take `runLengthMs` (its moving average): 1 + as many
+ * as it runs in `COVER_MS`, from 2 to `max` (the `concurrency` option). Lowered only when the
+ * new value is a quarter or more below `current`, so that a length near a step does not move
+ * the limit back and forth (each move scans the pool's idle lanes).
+ */
+export function laneLimit(runLengthMs: number, max: number, current: number): number {
+  const cover = runLengthMs > 0 ? Math.ceil(COVER_MS / runLengthMs) : max;
+  const target = Math.max(2, Math.min(max, 1 + cover));
+  if (target < current && target > (current * 3) / 4) return current;
+  return target;
+}
+
+/** How long a run may last (ms) before it counts as a stall, for a thread whose runs take `runLengthMs`. */
+export function stallAfterMs(runLengthMs: number): number {
+  return Math.max(MIN_STALL_MS, STALL_FACTOR * runLengthMs);
+}
