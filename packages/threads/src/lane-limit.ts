@@ -15,15 +15,19 @@ export const FIRST_LIMIT = 2;
 /**
  * The time (ms) the runs in flight on a thread should cover beyond the one it runs: the round
  * trip of its answers to the main thread and of the next runs back, with the main thread busy
- * and sharing the cores (tens of µs alone; up to a millisecond on 2 busy cores).
+ * and sharing the cores (tens of µs alone; up to a millisecond on 2 busy cores). With 1 ms, ~1 ms
+ * tasks got 2 in flight and the threads were 96.0 % busy in the benchmark's burst; with 2 ms
+ * they get 3 and were 97.9-98.6 % busy (`node bench/run.mjs --only threads`).
  */
-export const COVER_MS = 1;
+export const COVER_MS = 2;
 
 /**
  * A run is a stall when it has lasted this many times the thread's usual run length, and at
- * least `MIN_STALL_MS`: then the runs behind it go back to the pool (see `ThreadLink`).
+ * least `MIN_STALL_MS`: then the runs behind it go back to the pool (see `ThreadLink`). Lower
+ * means less waiting behind a long task (the mixed workload's p99 wait) against more runs given
+ * back for a run that was only slowed down; with 8, p99 wait was 1.12x that of `concurrency: 1`.
  */
-export const STALL_FACTOR = 8;
+export const STALL_FACTOR = 4;
 /** The shortest stall (ms): below it, giving runs back costs more than their wait; a timer's grain too. */
 export const MIN_STALL_MS = 1;
 
