@@ -21,8 +21,15 @@ const task = async (x) => {
 
 /** Starts the library with its one worker blocked; returns how to enqueue, count and finish. */
 async function blocked() {
-  if (library === 'troupe') {
-    const pool = createPool({ worker: task, size: 1, queue: { capacity: Infinity } }).start();
+  if (library === 'troupe' || library === 'troupe before') {
+    // (One library per process: the earlier build's pool shares no call site with this one's.)
+    const before = process.env.TROUPE_BEFORE;
+    if (library !== 'troupe' && before === undefined)
+      throw new Error(
+        `'${library}' needs TROUPE_BEFORE: the URL of the earlier build's @troupe/core`,
+      );
+    const create = library === 'troupe' ? createPool : (await import(before)).createPool;
+    const pool = create({ worker: task, size: 1, queue: { capacity: Infinity } }).start();
     await until(() => pool.getSnapshot().state === 'running');
     const first = pool.submit(0);
     await until(() => pool.getSnapshot().metrics.active === 1);
@@ -44,7 +51,7 @@ async function blocked() {
       finish: () => queue.onIdle(),
     };
   }
-  throw new Error(`unknown library '${library}': troupe | p-queue`);
+  throw new Error(`unknown library '${library}': troupe | troupe before | p-queue`);
 }
 
 function heapAfterGc() {

@@ -13,21 +13,28 @@ export const MEMORY_LIBRARIES = ['troupe', 'p-queue'];
 const child = fileURLToPath(new URL('./memory-child.mjs', import.meta.url));
 const run = promisify(execFile);
 
-async function sample(library, n) {
+async function sample(library, n, baseline) {
   const { stdout } = await run(process.execPath, ['--expose-gc', child, library, String(n)], {
     maxBuffer: 1 << 20,
+    // The earlier build's `@troupe/core` (`--baseline`), for the `troupe before` child.
+    env: baseline === undefined ? process.env : { ...process.env, TROUPE_BEFORE: baseline.coreUrl },
   });
   return JSON.parse(stdout).bytesPerTask;
 }
 
-/** Runs `rounds` rounds, one child per library each, in alternating order; returns `{ samples, median }` by library. */
-export async function measureMemory({ rounds, n = QUEUED, log = () => {} }) {
-  const samples = Object.fromEntries(MEMORY_LIBRARIES.map((lib) => [lib, []]));
+/**
+ * Runs `rounds` rounds, one child per library each, in alternating order; returns `{ samples,
+ * median }` by library. With `baseline` (`prepareBaseline`), the earlier build as `troupe before`.
+ */
+export async function measureMemory({ rounds, n = QUEUED, log = () => {}, baseline }) {
+  const libraries =
+    baseline === undefined ? MEMORY_LIBRARIES : [...MEMORY_LIBRARIES, 'troupe before'];
+  const samples = Object.fromEntries(libraries.map((lib) => [lib, []]));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? MEMORY_LIBRARIES : [...MEMORY_LIBRARIES].reverse();
-    for (const library of order) samples[library].push(await sample(library, n));
+    const order = round % 2 === 0 ? libraries : [...libraries].reverse();
+    for (const library of order) samples[library].push(await sample(library, n, baseline));
     log(`memory: round ${round + 1}/${rounds}`);
   }
-  const medians = Object.fromEntries(MEMORY_LIBRARIES.map((lib) => [lib, median(samples[lib])]));
+  const medians = Object.fromEntries(libraries.map((lib) => [lib, median(samples[lib])]));
   return { n, samples, median: medians };
 }

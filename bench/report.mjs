@@ -14,6 +14,10 @@ export const MEMORY_TARGET = 1 / 3;
 export const PRIORITY_TARGET = 2;
 export const SUBMIT_MANY_TARGET = 2_000_000;
 
+/** A refactor keeps every throughput row within 5 % of the build before it, and bytes per queued task not above it. */
+export const BEFORE_TOLERANCE = 0.05;
+const BEFORE = 'troupe before';
+
 const count = (x) => Math.round(x).toLocaleString('en-US');
 const ratio = (x) => `${x.toFixed(2)}×`;
 /** A ratio that may be tiny (a pool against a bare loop): `0.35×`, or `1/10,270` below 0.1. */
@@ -67,7 +71,43 @@ const manyRatios = (row) => ({
   submit: row.median.submitMany / row.median.submit,
 });
 
+/** This build against the earlier one (`--baseline`), when it ran: `undefined` otherwise. */
+const beforeRows = (rows) =>
+  rows?.[0]?.median[BEFORE] === undefined
+    ? undefined
+    : rows.map((row) => ({
+        row,
+        after: row.median.troupe,
+        before: row.median[BEFORE],
+        ratio: row.median.troupe / row.median[BEFORE],
+        perRound: spread(row.samples.troupe, row.samples[BEFORE]),
+        ok: row.median.troupe / row.median[BEFORE] >= 1 - BEFORE_TOLERANCE,
+      }));
+const memoryBefore = (memory) =>
+  memory?.median[BEFORE] === undefined
+    ? undefined
+    : {
+        after: memory.median.troupe,
+        before: memory.median[BEFORE],
+        // (Half a percent for noise: the same build measures a few tenths of a byte apart.)
+        ok: memory.median.troupe <= memory.median[BEFORE] * 1.005,
+      };
+
 // ---- plain lines, for the terminal ------------------------------------------------------
+
+function beforeLines(throughput, memory, baseline) {
+  const lines = (beforeRows(throughput) ?? []).map(
+    (b) =>
+      `before/after ${b.row.caseId} c=${b.row.concurrency}: troupe ${count(b.after)}/s, ${baseline} ${count(b.before)}/s; ` +
+      `after/before ${ratio(b.ratio)} (${b.perRound} per round; target ≥ ${1 - BEFORE_TOLERANCE}: ${plainVerdict(b.ok)})`,
+  );
+  const m = memoryBefore(memory);
+  if (m !== undefined)
+    lines.push(
+      `before/after memory: troupe ${m.after.toFixed(1)} B/task, ${baseline} ${m.before.toFixed(1)} B/task (target not above: ${plainVerdict(m.ok)})`,
+    );
+  return lines;
+}
 
 function throughputLines(rows) {
   return rows.map((row) => {
@@ -163,9 +203,10 @@ ${lifecycleTable(lifecycle)}
 }
 
 /** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
-export function plainLines(results) {
+export function plainLines(results, { baseline } = {}) {
   const { throughput, memory, priority, submitMany, threads, lifecycle } = results;
   return [
+    ...beforeLines(throughput, memory, baseline),
     ...(throughput === undefined ? [] : throughputLines(throughput)),
     ...(memory === undefined ? [] : [memoryLine(memory)]),
     ...(priority === undefined ? [] : priorityLines(priority)),
@@ -176,6 +217,31 @@ export function plainLines(results) {
 }
 
 // ---- markdown tables ----------------------------------------------------------------------
+
+/** This build beside the earlier one (`--baseline`): throughput rows and memory, or `undefined`. */
+function beforeTable(throughput, memory, baseline) {
+  const rows = beforeRows(throughput);
+  const m = memoryBefore(memory);
+  if (rows === undefined && m === undefined) return undefined;
+  const lines = [];
+  if (rows !== undefined)
+    lines.push(
+      `| Case | Concurrency | This build (tasks/s) | ${baseline} (tasks/s) | This / before | per round | Target ≥ ${1 - BEFORE_TOLERANCE} |`,
+      '| --- | ---: | ---: | ---: | ---: | ---: | :---: |',
+      ...rows.map(
+        (b) =>
+          `| ${b.row.label} | ${b.row.concurrency} | ${count(b.after)} | ${count(b.before)} | ${ratio(b.ratio)} | ${b.perRound} | ${verdict(b.ok)} |`,
+      ),
+    );
+  if (m !== undefined)
+    lines.push(
+      '',
+      `| Queued tasks | This build (bytes/task) | ${baseline} (bytes/task) | Target not above |`,
+      '| ---: | ---: | ---: | :---: |',
+      `| ${count(memory.n)} | ${m.after.toFixed(1)} | ${m.before.toFixed(1)} | ${verdict(m.ok)} |`,
+    );
+  return lines.join('\n');
+}
 
 function throughputTable(rows, tasks) {
   return [
@@ -253,9 +319,10 @@ function submitManyTable(many) {
 }
 
 /** The tables of the sections that ran, in markdown. */
-export function markdownTables(results, { tasks }) {
+export function markdownTables(results, { tasks, baseline }) {
   const { throughput, memory, priority, submitMany, threads, lifecycle } = results;
   return [
+    beforeTable(throughput, memory, baseline),
     throughput && throughputTable(throughput, tasks),
     memory && memoryTable(memory),
     priority && priorityTable(priority),
@@ -379,7 +446,20 @@ Medians of ${rounds(env.rounds)} (throughput) and ${rounds(env.memoryRounds)} (m
 ${throughputTable(rows, env.tasks)}
 
 ${memoryTable(memory)}
+${
+  env.baseline === undefined
+    ? ''
+    : `
+### Before and after
 
+This build (commit ${env.revision}) beside the build of commit ${env.baseline}, measured in the same run
+(\`--baseline\`: that commit checked out into a temporary worktree and built; its pools run as one more
+library in every throughput round and memory round, in the same rotation): every throughput row within
+${BEFORE_TOLERANCE * 100} % of before, bytes per queued task not above before.
+
+${beforeTable(rows, memory, env.baseline)}
+`
+}
 ## Method
 
 - **Throughput.** Each measurement creates a fresh pool (\`size\` = concurrency,

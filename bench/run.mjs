@@ -4,7 +4,9 @@
  * submit-many, threads, lifecycle; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
- * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3).
+ * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
+ * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
+ * memory sections, as the "before" column of a refactor: same machine, same run).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import prettier from 'prettier';
 import { measureLifecycle } from './lifecycle.mjs';
 import { measureMemory } from './memory.mjs';
 import { measurePriority } from './priority.mjs';
+import { prepareBaseline } from './baseline.mjs';
 import { benchmarkDoc, markdownTables, plainLines } from './report.mjs';
 import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
@@ -29,7 +32,7 @@ const DEFAULT_ROUNDS = {
 };
 
 function parseArgs(argv) {
-  const args = { ...DEFAULT_ROUNDS, only: SECTIONS, write: false };
+  const args = { ...DEFAULT_ROUNDS, only: SECTIONS, write: false, baseline: undefined };
   const positive = (flag, value) => {
     const n = Number(value);
     if (!Number.isInteger(n) || n < 1)
@@ -47,10 +50,15 @@ function parseArgs(argv) {
     else if (arg === '--thread-rounds') args.threadRounds = positive(arg, argv[++i]);
     else if (arg === '--lifecycle-rounds') args.lifecycleRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
-    else
+    else if (arg === '--baseline') {
+      args.baseline = argv[++i];
+      if (args.baseline === undefined || args.baseline.startsWith('--'))
+        throw new Error('--baseline wants a commit (a hash, a branch, HEAD~1, …)');
+    } else
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
-          '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, --write',
+          '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
+          '--baseline REF, --write',
       );
   }
   if (args.write && args.only.length < SECTIONS.length) {
@@ -111,11 +119,19 @@ const load = os
   .join(' ');
 
 const runs = (section) => args.only.includes(section);
+const prepared = args.baseline === undefined ? undefined : prepareBaseline(args.baseline, log);
+const baseline =
+  prepared === undefined
+    ? undefined
+    : { ...prepared, createPool: (await import(prepared.coreUrl)).createPool };
+process.on('exit', () => prepared?.dispose());
 const results = {
   throughput: runs('throughput')
-    ? await measureThroughput({ rounds: args.rounds, log })
+    ? await measureThroughput({ rounds: args.rounds, log, baseline })
     : undefined,
-  memory: runs('memory') ? await measureMemory({ rounds: args.memoryRounds, log }) : undefined,
+  memory: runs('memory')
+    ? await measureMemory({ rounds: args.memoryRounds, log, baseline })
+    : undefined,
   priority: runs('priority')
     ? await measurePriority({ rounds: args.priorityRounds, log })
     : undefined,
@@ -137,6 +153,7 @@ const flags = [
   args.threadRounds !== DEFAULT_ROUNDS.threadRounds && `--thread-rounds ${args.threadRounds}`,
   args.lifecycleRounds !== DEFAULT_ROUNDS.lifecycleRounds &&
     `--lifecycle-rounds ${args.lifecycleRounds}`,
+  args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
   command: ['pnpm bench -- --write', ...flags].join(' '),
@@ -148,6 +165,7 @@ const env = {
   load,
   versions,
   revision: measured,
+  baseline: baseline?.commit,
   rounds: args.rounds,
   memoryRounds: args.memoryRounds,
   priorityRounds: args.priorityRounds,
@@ -169,7 +187,7 @@ console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +
     `${args.only.map((section) => `${roundsOf[section]} rounds (${section})`).join(', ')}\n`,
 );
-console.log(plainLines(results));
+console.log(plainLines(results, { baseline: env.baseline }));
 console.log(`\n${await formatMarkdown(markdownTables(results, env))}`);
 log(`done in ${((performance.now() - started) / 1000).toFixed(0)} s`);
 

@@ -12,6 +12,11 @@ import { bareLimiter } from './bare-limiter.mjs';
 export const TASKS = 200_000;
 export const CONCURRENCIES = [1, 8, 64];
 export const LIBRARIES = ['troupe', 'p-queue', 'p-limit', 'bare limiter'];
+/** The name of the earlier build's column (`--baseline`). */
+export const BEFORE = 'troupe before';
+
+/** `createPool` of the earlier build, when one is measured beside this one. */
+let createPoolBefore;
 export const CASES = [
   { id: 'trivial', label: 'trivial async task', task: async (x) => x },
   {
@@ -39,6 +44,28 @@ const runners = {
     const { completed } = pool.getSnapshot().metrics;
     if (completed !== n || results[n - 1]._tag !== 'Right' || results[n - 1].right !== n - 1) {
       throw new Error(`troupe: ${completed} of ${n} tasks completed`);
+    }
+    await pool.close();
+    return ms;
+  },
+  // The same as `troupe`, written out again on purpose: a call site shared by two builds'
+  // pools would see two classes of each object and slow both down.
+  async [BEFORE](task, concurrency, n) {
+    const pool = createPoolBefore({
+      worker: task,
+      size: concurrency,
+      queue: { capacity: Infinity },
+    }).start();
+    await until(() => pool.getSnapshot().state === 'running');
+    const promises = preallocate(n);
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = pool.submit(i);
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    const { completed } = pool.getSnapshot().metrics;
+    if (completed !== n || results[n - 1]._tag !== 'Right' || results[n - 1].right !== n - 1) {
+      throw new Error(`${BEFORE}: ${completed} of ${n} tasks completed`);
     }
     await pool.close();
     return ms;
@@ -79,11 +106,11 @@ const runners = {
 };
 
 /** One pass over every case, concurrency and library; the library order rotates with `round`. */
-async function runRound(round, n, onSample) {
+async function runRound(libraries, round, n, onSample) {
   for (const { id, task } of CASES) {
     for (const concurrency of CONCURRENCIES) {
-      for (let k = 0; k < LIBRARIES.length; k++) {
-        const library = LIBRARIES[(round + k) % LIBRARIES.length];
+      for (let k = 0; k < libraries.length; k++) {
+        const library = libraries[(round + k) % libraries.length];
         const ms = await runners[library](task, concurrency, n);
         onSample(id, concurrency, library, (n * 1000) / ms);
       }
@@ -92,30 +119,33 @@ async function runRound(round, n, onSample) {
 }
 
 /**
- * Runs one untimed warm-up round, then `rounds` timed ones.
+ * Runs one untimed warm-up round, then `rounds` timed ones; with `baseline` (an earlier build's
+ * `@troupe/core` module) its pool runs too, as the `troupe before` column.
  * Returns rows `{ caseId, label, concurrency, samples: {lib: number[]}, median: {lib: tasks/s} }`.
  */
-export async function measureThroughput({ rounds, n = TASKS, log = () => {} }) {
+export async function measureThroughput({ rounds, n = TASKS, log = () => {}, baseline }) {
+  createPoolBefore = baseline?.createPool;
+  const libraries = baseline === undefined ? LIBRARIES : [...LIBRARIES, BEFORE];
   const rows = CASES.flatMap(({ id, label }) =>
     CONCURRENCIES.map((concurrency) => ({
       caseId: id,
       label,
       concurrency,
-      samples: Object.fromEntries(LIBRARIES.map((lib) => [lib, []])),
+      samples: Object.fromEntries(libraries.map((lib) => [lib, []])),
       median: {},
     })),
   );
   const rowOf = (id, concurrency) =>
     rows.find((r) => r.caseId === id && r.concurrency === concurrency);
   log('throughput: warm-up round');
-  await runRound(0, n, () => {});
+  await runRound(libraries, 0, n, () => {});
   for (let round = 1; round <= rounds; round++) {
     const t0 = performance.now();
-    await runRound(round, n, (id, concurrency, library, perSecond) =>
+    await runRound(libraries, round, n, (id, concurrency, library, perSecond) =>
       rowOf(id, concurrency).samples[library].push(perSecond),
     );
     log(`throughput: round ${round}/${rounds} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   }
-  for (const row of rows) for (const lib of LIBRARIES) row.median[lib] = median(row.samples[lib]);
+  for (const row of rows) for (const lib of libraries) row.median[lib] = median(row.samples[lib]);
   return rows;
 }
