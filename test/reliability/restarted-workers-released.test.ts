@@ -1,6 +1,9 @@
-// A worker actor that reached `stopped` (after a crash, a hang, a sibling restart or a close)
-// must be stopped and forgotten by its pool, or every restart leaves one behind. Workers are
-// actors of the pool's system, not entries of its snapshot's `children` (only the supervisor is).
+/**
+ * A pool keeps only its live workers: a worker actor that reached `stopped` (after a crash, a
+ * hang, a sibling restart or a close) is stopped and forgotten, so restarts leave nothing behind.
+ * Workers are actors of the pool's system, not entries of its snapshot's `children` (only the
+ * supervisor is).
+ */
 import { expect, it } from 'vitest';
 import { createPool, createVirtualClock, WorkerCrashedError } from '@troupe/core';
 

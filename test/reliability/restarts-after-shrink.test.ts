@@ -1,6 +1,8 @@
-// Regression: a seat given up by a shrink while its worker was still in setup must not rejoin the
-// supervisor's start order when that retiring worker finishes its setup, so a later one-for-all /
-// rest-for-one crash restarts only seats the pool still has.
+/**
+ * A shrink gives seats up for good: a seat given up while its worker was still in setup stays out
+ * of the supervisor's start order when that worker finishes its setup, so a later one-for-all or
+ * rest-for-one crash restarts only the seats the pool still has. On the virtual clock.
+ */
 import { expect, it } from 'vitest';
 import {
   createPool,
