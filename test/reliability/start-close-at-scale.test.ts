@@ -27,7 +27,6 @@ it('a pool of 10,000 workers starts, runs a task on each, closes and conserves',
   expect(snapshot.workers).toEqual([]);
   expect(snapshot.metrics).toMatchObject({ submitted: size, completed: size, workers: 0 });
   expect(conservationProblem(snapshot.metrics)).toBeUndefined();
-  expect(pool.actor.getSnapshot().context.table.workerCount).toBe(0);
 });
 
 it('the event types a pool actor sees do not grow with restarts or with pools', async () => {
