@@ -27,7 +27,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import threads, { receiveMessageOnPort, workerData } from 'node:worker_threads';
 import * as protocol from './protocol-constants.mjs';
 
-// Module constants, as before the protocol had one source: the hot loop reads them as it did.
+// Bound once as constants of this module: the hot loop reads them as it reads its own.
 const { TRANSFER, OK, ERROR, THROWN, REQUEST_SLOTS, RESULT_SLOTS } = protocol;
 const { RUNNING_NOW, RUN_STARTED, RUN_LENGTH, LIMIT, STARTED, INDEX_MASK } = protocol;
 
