@@ -493,7 +493,7 @@ describe('dynamic size: scaling to zero (min 0)', () => {
   });
 });
 
-describe('dynamic size: regressions', () => {
+describe('dynamic size: shrinking with busy workers, lowering min', () => {
   it('never runs more than max workers while a shrunk busy worker finishes its task', async () => {
     const clock = createVirtualClock();
     let running = 0;

@@ -4,8 +4,9 @@ import { InvalidOptionError } from '@troupe/core';
 import { exponentialBackoff, type BackoffOptions } from '../src/supervision/exponential-backoff.js';
 
 /**
- * Valid options. `minMs` stays above 0: with `minMs: 0` and `factor^(k-1)` overflowing to
- * Infinity the base is `0 · Infinity = NaN` (reported separately, kept out of this suite).
+ * Valid options. `minMs` stays above 0, where `expectedBounds` below can be written as the plain
+ * formula; `minMs: 0` (no backoff, whatever the attempt) has its own file,
+ * exponential-backoff.zero-min.test.ts.
  */
 const optionsArb = fc
   .record({

@@ -9,7 +9,6 @@ import {
   type PoolMetrics,
   type PoolOptions,
 } from '@troupe/core';
-import { resolvePoolOptions } from '../src/pool/options.js';
 
 const worker = async (n: number): Promise<number> => n;
 
@@ -174,21 +173,23 @@ describe('createPool option validation', () => {
 });
 
 describe('defaults', () => {
-  it('resolvePoolOptions fills in every default', () => {
-    const config = resolvePoolOptions({ worker });
-    expect(config).toMatchObject({
-      name: 'pool',
-      size: 1,
-      capacity: 10_000,
-      overflow: 'reject',
-      timeoutMs: undefined,
-      windowMs: 10_000,
-      intervalMs: 1_000,
-    });
-    expect(config.clock).toBe(systemClock);
-    expect(config.logic.kind).toBe('async');
-    const logic = fromAsync({ run: worker });
-    expect(resolvePoolOptions({ worker: logic }).logic).toBe(logic);
+  it('measures its windowed metrics over the last 10 s, on the system clock', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ worker, clock }).start();
+    const windows: number[] = [];
+    const sub = pool.metrics$.subscribe((m) => windows.push(m.windowMs));
+    await clock.advance(60_000);
+    sub.unsubscribe();
+    expect(windows.slice(0, 3)).toEqual([0, 1_000, 2_000]);
+    expect(new Set(windows.slice(10))).toEqual(new Set([10_000]));
+    await pool.close();
+
+    const before = systemClock.now();
+    const real = createPool({ worker });
+    const { at } = real.getSnapshot().metrics;
+    expect(at).toBeGreaterThanOrEqual(before);
+    expect(at).toBeLessThanOrEqual(systemClock.now());
+    await real.close();
   });
 
   it('createPool({ worker }) is named "pool" and runs one worker', async () => {

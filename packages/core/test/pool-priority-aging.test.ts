@@ -1,8 +1,7 @@
 /** Aging on the priority queue (`queue.aging.everyMs`): a waiting task rises a level at a time. */
 import { describe, expect, it } from 'vitest';
 import { createPool, createVirtualClock, isErr, type QueueOptions } from '@troupe/core';
-// The sum-only check this file always made: `expectConserved` there also checks each bucket >= 0.
-import { expectSumConserved as expectConserved } from './support/conservation.js';
+import { expectConserved } from './support/conservation.js';
 import { gatedPool, PRIORITY } from './support/gated-pool.js';
 
 describe('aging', () => {

@@ -1,8 +1,7 @@
 /** `pool.setPriority(id, level)`: moving a queued (or retry-delayed) task to another level. */
 import { describe, expect, it } from 'vitest';
 import { InvalidOptionError } from '@troupe/core';
-// The sum-only check this file always made: `expectConserved` there also checks each bucket >= 0.
-import { expectSumConserved as expectConserved } from './support/conservation.js';
+import { expectConserved } from './support/conservation.js';
 import { gatedPool, PRIORITY } from './support/gated-pool.js';
 import { rejection } from './support/results.js';
 

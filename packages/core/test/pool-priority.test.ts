@@ -11,8 +11,7 @@ import {
   TaskRejected,
   type PoolOptions,
 } from '@troupe/core';
-// The sum-only check this file always made: `expectConserved` there also checks each bucket >= 0.
-import { expectSumConserved as expectConserved } from './support/conservation.js';
+import { expectConserved } from './support/conservation.js';
 import { gatedPool, PRIORITY } from './support/gated-pool.js';
 import { rejection } from './support/results.js';
 

@@ -1,11 +1,14 @@
 /**
  * Model-based property test of the pool lifecycle (fc.commands), all on the virtual clock.
  *
- * The model predicts the lifecycle (stopped → running → closing → stopped, failed at the restart
- * limit), which submits are accepted and with which refusal, and when each started task must have
- * settled; outcomes are judged against the task's kind and the exact times of aborts, timeouts,
- * close deadlines and failures. After every command the pool's state, size, workers and counters
- * must agree with the model and with what was observed.
+ * The model predicts the lifecycle from its own rules (stopped → starting → running → closing →
+ * stopped, failed at the restart limit), which submits are accepted and with which refusal, which
+ * workers crash (every started task of kind `crash` crashes its worker as it starts: the pool must
+ * report exactly those, replace them, and count them towards its limit) and when each started
+ * task must have settled; outcomes are judged against the task's kind and the exact times of
+ * aborts, timeouts, close deadlines and failures. After every command the pool's state, size,
+ * workers and counters must agree with the model; what the pool reports is checked against it,
+ * never taken as the expectation.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

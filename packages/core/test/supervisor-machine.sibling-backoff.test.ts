@@ -1,8 +1,8 @@
-// Questionable (spec ambiguity, not a clear bug): a child that ran stably for a long time but was
-// stopped and restarted because a SIBLING crashed (one-for-all / rest-for-one) keeps its old
-// `consecutive` count, so its next quick crash gets attempt k+1 (a longer backoff) even though it ran
-// stably since its previous crash. Stability is only measured at exit time, from the last
-// `child.started`, and the stable run ended by the supervisor's own stop is lost.
+/**
+ * A child that ran stably (for `resetAfterMs` or more) and was then stopped and restarted because a
+ * sibling crashed (one-for-all, rest-for-one) starts its backoff over: its next quick crash is
+ * attempt 1 with the shortest delay, as after any stable run.
+ */
 import { createActor, setup } from 'xstate';
 import { expect, it } from 'vitest';
 import { createVirtualClock } from '@troupe/core';
@@ -51,5 +51,5 @@ it('one-for-all: a sibling that ran stably starts its backoff over', async () =>
   await clock.advance(5);
   send({ type: 'child.exited', id: 'b', abnormal: true, cause: 3 });
   const last = seen.at(-1);
-  expect(last).toMatchObject({ id: 'b', attempt: 1, delayMs: 10 }); // got attempt 2, delayMs 20
+  expect(last).toMatchObject({ id: 'b', attempt: 1, delayMs: 10 });
 });

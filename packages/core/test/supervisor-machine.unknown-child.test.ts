@@ -1,6 +1,8 @@
-// Bug: an exit of a child that is not in the start order (never reported started, or already
-// `child.removed`) is still restarted; under rest-for-one indexOf gives -1, clamped to 0, so EVERY
-// child is stopped and restarted; under one-for-all the unknown id is prepended, out of start order.
+/**
+ * The exit of a child the supervisor does not know — never reported started, or already
+ * `child.removed` — stops none of the children it does know: under rest-for-one nothing was
+ * started after it, and under one-for-all it is no sibling of theirs.
+ */
 import { createActor, setup } from 'xstate';
 import { expect, it } from 'vitest';
 import { createVirtualClock } from '@troupe/core';
@@ -32,7 +34,6 @@ it('rest-for-one: an unknown child exiting does not restart every started child'
     { type: 'child.exited', id: 'x', abnormal: true, cause: 'boom' },
     0,
   );
-  // got ids ['x', 'a', 'b', 'c'] and stop ['a', 'b', 'c']: nothing was started after 'x'
   expect(decision).not.toMatchObject({ stop: ['a', 'b', 'c'] });
 });
 
@@ -50,6 +51,5 @@ it('machine: a child exiting after child.removed does not stop its former siblin
   for (const id of ['a', 'b', 'c']) supervisor.send({ type: 'child.started', id });
   supervisor.send({ type: 'child.removed', id: 'c' }); // e.g. scaled down
   supervisor.send({ type: 'child.exited', id: 'c', abnormal: true, cause: 'stopped late' });
-  // got one restart of ['c', 'a', 'b'] stopping a and b
   expect(seen.flatMap((d) => (d.type === 'supervisor.restart' ? d.stop : []))).toEqual([]);
 });

@@ -206,7 +206,7 @@ describe('through: options', () => {
   });
 });
 
-describe('through: regressions', () => {
+describe('through: a re-entrant source and workers still starting', () => {
   it('a re-entrant source does not jump the items waiting in the operator', async () => {
     const { clock, pool } = await doubler({ ms: () => 10 });
     const source = new Subject<number>();

@@ -1,52 +1,23 @@
 /**
  * The main side of the wire protocol between a `ThreadLink` and `thread-runtime.mjs` (which
- * describes it in full and must agree with this file): result kinds and errors as plain data.
+ * describes the messages in full): its constants, shared with the thread from
+ * `protocol-constants.mjs`, and errors as plain data.
  */
-
-/** A result slot holds the task's value. */
-export const OK = 0;
-/** A result slot holds a wire error: the task threw (or rejected with) an Error. */
-export const ERROR = 1;
-/** A result slot holds a thrown value that is not an Error, as it is. */
-export const THROWN = 2;
-
-/**
- * The shared `Int32Array` of a link and its thread: `[0]` counts the link's messages
- * and `[1]` is 1 while the thread waits for one (see `Outbox.nudge`). Then, a cache line (64
- * bytes) after the wake-up slots, which both sides touch on every message (the thread's stores
- * per run would otherwise contend with them):
- *
- * - `[RUNNING_NOW]`: the id of the run whose synchronous part the thread runs now (-1: none);
- * - `[RUN_STARTED]`: when the thread started its latest run, in whole µs of the main thread's
- *   clock (`performance.now()`), wrapping at 2³² (compare differences, `| 0`);
- * - `[RUN_LENGTH]`: the thread's moving average of its runs' synchronous length, µs;
- * - `[LIMIT]`: how many runs the link may have on the thread now (its lane limit), which the
- *   thread halves to know when to send answers early;
- * - `[STARTED + index]`: the state of the latest run under that index of the run table
- *   (`id & INDEX_MASK`): `~id` once the link sent it, `id` once the thread started it,
- *   `REVOKED` once the link took it back. The thread and the link each swap `~id` for their
- *   mark with `Atomics.compareExchange`: exactly one of them wins, so a run taken back never
- *   starts, and one started is never taken back.
- *
- * Plain writes otherwise, read by the link to see which run the thread is in and for how long
- * (a long run holding others behind it), and once the thread is gone: which runs it had started,
- * and which one it was in when it died.
- */
-export const RUNNING_NOW = 16;
-export const RUN_STARTED = 17;
-export const RUN_LENGTH = 18;
-export const LIMIT = 19;
-export const STARTED = 20;
-/** A run the link took back before the thread started it (never an id's `~id`: ids are ≥ 0 and < 2³⁰). */
-export const REVOKED = -(2 ** 31);
-
-/**
- * Slots a run request takes in a main → thread batch: `id, taskId, attempt, input`. A run of
- * `callExport(name, input)` sends `-attempt` and `[name, input]`: no slot more for the others.
- */
-export const REQUEST_SLOTS = 4;
-/** Slots a result takes in a thread → main batch: `id, kind, value`. */
-export const RESULT_SLOTS = 3;
+export {
+  ERROR,
+  INDEX_MASK,
+  LIMIT,
+  OK,
+  REQUEST_SLOTS,
+  RESULT_SLOTS,
+  REVOKED,
+  RUN_LENGTH,
+  RUN_STARTED,
+  RUNNING_NOW,
+  STARTED,
+  THROWN,
+  TRANSFER,
+} from './protocol-constants.mjs';
 
 /**
  * An Error as plain data. A structured clone keeps an Error's message and stack but not its

@@ -6,6 +6,8 @@
  * given out again. So an answer that comes twice, or late, names an id no run has any more and
  * is dropped, instead of settling the run that took its index since.
  */
+import { INDEX_MASK } from './protocol-constants.mjs';
+
 export class RunTable<T extends { readonly taskId: number }> {
   #runs: (T | undefined)[] = [];
   /** The id each index was last given (its run's, while one is in the table). */
@@ -92,8 +94,8 @@ export class RunTable<T extends { readonly taskId: number }> {
   }
 }
 
-/** The low bits of an id: its index in the table (`concurrency` is at most 1024). */
-export const INDEX_MASK = 1023;
+/** The low bits of an id: its index in the table (see `protocol-constants.mjs`). */
+export { INDEX_MASK };
 /** One generation more. */
 const GENERATION = INDEX_MASK + 1;
 /**

@@ -1,7 +1,9 @@
+// @ts-check
 /* global AbortController */
 /**
- * The code that runs inside every thread of `fromWorkerThread`. Plain JS, not TypeScript: a
- * Worker loads it as it is (under vitest too), from `src/` or from `dist/`.
+ * The code that runs inside every thread of `fromWorkerThread`. Plain JS with JSDoc types,
+ * checked by TypeScript (`checkJs`): a Worker loads it as it is (under vitest too), from `src/`
+ * or from `dist/`.
  *
  * It imports the worker module named in `workerData`, resolves the export (see `exportOf` and
  * `handlerOf`; a promise is awaited once), says `{ ready: true, exports: [names a run may
@@ -17,30 +19,41 @@
  *   `OK` (value), `ERROR` (a wire error: `{ name, message, stack, code }`) or `THROWN` (a thrown
  *   value that is not an Error, as it is).
  *
- * Must match `protocol.ts` on the main side.
+ * The constants of the protocol (result kinds, slots a run or result takes, where in `wake` the
+ * run in progress, its start, the runs' length and the runs started are) come from
+ * `protocol-constants.mjs`, as on the main side.
  */
 import { syncBuiltinESMExports } from 'node:module';
-import * as threads from 'node:worker_threads';
-import { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import threads, { receiveMessageOnPort, workerData } from 'node:worker_threads';
+import * as protocol from './protocol-constants.mjs';
 
-const TRANSFER = Symbol.for('troupe.transfer');
-const OK = 0;
-const ERROR = 1;
-const THROWN = 2;
-/** Where in `wake` the run in progress, its start, the runs' length and the runs started are (see `protocol.ts`). */
-const RUNNING_NOW = 16;
-const RUN_STARTED = 17;
-const RUN_LENGTH = 18;
-const LIMIT = 19;
-const STARTED = 20;
-const INDEX_MASK = 1023;
+// Bound once as constants of this module: the hot loop reads them as it reads its own.
+const { TRANSFER, OK, ERROR, THROWN, REQUEST_SLOTS, RESULT_SLOTS } = protocol;
+const { RUNNING_NOW, RUN_STARTED, RUN_LENGTH, LIMIT, STARTED, INDEX_MASK } = protocol;
 
+/**
+ * @typedef {import('node:worker_threads').MessagePort} MessagePort
+ * @typedef {import('node:worker_threads').TransferListItem} TransferListItem
+ * @typedef {typeof OK | typeof ERROR | typeof THROWN} ResultKind
+ * @typedef {{ name: string, message: string, stack?: string, code?: string | number }} WireError
+ * @typedef {{ [TRANSFER]: true, value: unknown, list: Iterable<TransferListItem> }} Transfer
+ * @typedef {(input: unknown, ctx: ThreadTaskContext) => unknown} Handler
+ * @typedef {Record<string, unknown>} Namespace
+ */
+
+/**
+ * What `ThreadLink` gives the thread: the worker module and export, the port to serve, the
+ * shared `wake` array (see `protocol-constants.mjs`), the main thread's `performance.timeOrigin`,
+ * and the pool's own `workerData` for the module.
+ *
+ * @type {{ module: string, export: string, port: MessagePort, wake: Int32Array, epoch: number, data: unknown }}
+ */
 const { module: href, export: exportName, port, wake, epoch, data } = workerData;
 
 /** This thread's `performance.now()` on the main thread's clock (whose origin is `epoch`). */
 const shift = performance.timeOrigin - epoch;
 /** A time (`performance.now()`) as the link reads it: whole µs on the main thread's clock, wrapping at 2³². */
-const micros = (now) => ((now + shift) * 1000) | 0;
+const micros = (/** @type {number} */ now) => ((now + shift) * 1000) | 0;
 /**
  * How long this thread's runs take, their synchronous part (ms): a moving average over about the
  * last 8, each counted as at most 4 × the average (+ 50 µs), so that one long run among short
@@ -51,20 +64,30 @@ let runLength = -1;
 // The worker module sees the pool's `workerData` option as Node's own `workerData`, not this
 // runtime's wiring: the builtin's export is replaced, and its ESM bindings synced, before the
 // module is imported.
-threads.default.workerData = data;
+/** @type {{ workerData: unknown }} */ (threads).workerData = data;
 syncBuiltinESMExports();
 
 /**
  * Marks `value` so that the objects in `list` (ArrayBuffers, MessagePorts) are moved to the
  * main thread instead of copied: the marker of `transfer` in `transfer.ts`. Task code reaches it
  * as `ctx.transfer(value, list)`.
+ *
+ * @param {unknown} value
+ * @param {Iterable<TransferListItem>} list
+ * @returns {Transfer}
  */
 function transfer(value, list) {
   return { [TRANSFER]: true, value, list };
 }
 
-/** An Error (or anything thrown) as plain data that survives a structured clone intact. */
+/**
+ * An Error (or anything thrown) as plain data that survives a structured clone intact.
+ *
+ * @param {Error & { code?: unknown }} error
+ * @returns {WireError}
+ */
 function toWire(error) {
+  /** @type {WireError} */
   const wire = { name: String(error.name), message: String(error.message) };
   if (typeof error.stack === 'string') wire.stack = error.stack;
   const code = error.code;
@@ -72,12 +95,17 @@ function toWire(error) {
   return wire;
 }
 
-/** A wire error from the main side back as an Error (an abort reason). */
-function fromWire(wire) {
-  if (wire === null || typeof wire !== 'object') return wire;
-  const error = new Error(wire.message);
-  error.name = wire.name;
-  if (wire.stack !== undefined) error.stack = wire.stack;
+/**
+ * A wire error from the main side back as an Error (an abort reason); anything else as it is.
+ *
+ * @param {unknown} reason
+ */
+function fromWire(reason) {
+  if (reason === null || typeof reason !== 'object') return reason;
+  const { name, message, stack } = /** @type {WireError} */ (reason);
+  const error = new Error(message);
+  error.name = name;
+  if (stack !== undefined) error.stack = stack;
   return error;
 }
 
@@ -86,7 +114,12 @@ function fromWire(wire) {
  * is made only if the task reads `signal` (one costs microseconds; most tasks never look).
  */
 class ThreadTaskContext {
+  /** @type {AbortController | undefined} */
   #controller = undefined;
+  /**
+   * @param {number} taskId
+   * @param {number} attempt
+   */
   constructor(taskId, attempt) {
     this.taskId = taskId;
     this.attempt = attempt;
@@ -94,33 +127,64 @@ class ThreadTaskContext {
   get signal() {
     return (this.#controller ??= new AbortController()).signal;
   }
+  /**
+   * @param {unknown} value
+   * @param {Iterable<TransferListItem>} list
+   */
   transfer(value, list) {
     return transfer(value, list);
   }
-  /** The main side forwarded an abort of this task. */
+  /**
+   * The main side forwarded an abort of this task.
+   *
+   * @param {ThreadTaskContext} ctx
+   * @param {unknown} reason
+   */
   static abort(ctx, reason) {
     (ctx.#controller ??= new AbortController()).abort(reason);
   }
 }
 
+/** The handler of the pool's export, once the module is loaded. @type {Handler} */
 let task;
-/** Contexts of the runs in progress, by request id: the ones an abort can reach. */
+/**
+ * Contexts of the runs in progress, by request id: the ones an abort can reach (`undefined`
+ * while a run waits for its export's promise).
+ *
+ * @type {Map<number, ThreadTaskContext | undefined>}
+ */
 const running = new Map();
-/** Results not sent yet: `[id, kind, value, …]`, and what they transfer. */
+/** Results not sent yet: `[id, kind, value, …]`, and what they transfer. @type {unknown[]} */
 let results = [];
+/** @type {TransferListItem[]} */
 let transfers = [];
-/** Each transferring result's own list, by its index in `results` (for the one-by-one fallback). */
+/**
+ * Each transferring result's own list, by its index in `results` (for the one-by-one fallback).
+ *
+ * @type {Map<number, TransferListItem[]> | undefined}
+ */
 let lists;
 let scheduled = false;
 
+/**
+ * @param {number} id
+ * @param {ResultKind} kind
+ * @param {unknown} value
+ */
 function settle(id, kind, value) {
   running.delete(id);
   if (results.length === 0) heldSince = performance.now();
-  if (kind === OK && value !== null && typeof value === 'object' && value[TRANSFER] === true) {
-    const list = Array.from(value.list);
+  if (
+    kind === OK &&
+    value !== null &&
+    typeof value === 'object' &&
+    /** @type {Partial<Transfer>} */ (value)[TRANSFER] === true
+  ) {
+    const marked = /** @type {Transfer} */ (value);
+    const list = Array.from(marked.list);
     (lists ??= new Map()).set(results.length, list);
     for (const item of list) transfers.push(item);
-    value = value.value;
+    value = marked.value;
   }
   results.push(id, kind, value);
   if (!scheduled) {
@@ -129,6 +193,10 @@ function settle(id, kind, value) {
   }
 }
 
+/**
+ * @param {number} id
+ * @param {unknown} error
+ */
 function fail(id, error) {
   if (error instanceof Error) settle(id, ERROR, toWire(error));
   else settle(id, THROWN, error);
@@ -196,33 +264,55 @@ function post() {
     port.postMessage(batch, list);
   } catch {
     // Some output cannot be cloned: send them one by one, so only the bad ones fail.
-    for (let i = 0; i < batch.length; i += 3) sendOne(batch, i, own?.get(i));
+    for (let i = 0; i < batch.length; i += RESULT_SLOTS) sendOne(batch, i, own?.get(i));
   }
 }
 
+/**
+ * @param {unknown[]} batch
+ * @param {number} i
+ * @param {TransferListItem[] | undefined} list
+ */
 function sendOne(batch, i, list) {
   const id = batch[i];
   try {
     port.postMessage([id, batch[i + 1], batch[i + 2]], list ?? []);
   } catch (error) {
     const what = batch[i + 1] === OK ? 'output' : 'thrown value';
+    const reason =
+      /** @type {{ message?: unknown } | null | undefined} */ (error)?.message ?? error;
     const message =
-      `the task's ${what} cannot be sent back from the worker thread: ${String(error?.message ?? error)} ` +
+      `the task's ${what} cannot be sent back from the worker thread: ${String(reason)} ` +
       '(results must be structured-cloneable: no functions, symbols, or objects holding them)';
     port.postMessage([id, ERROR, { name: 'DataCloneError', message }]);
   }
 }
 
+/**
+ * @param {number} id
+ * @param {number} taskId
+ * @param {number} attempt
+ * @param {unknown} input
+ */
 function start(id, taskId, attempt, input) {
   // Started, unless the link revoked it first (it gave the task back to the pool): the link
   // marked it sent (`~id`) before posting it, and one of the two swaps that mark for its own.
   const slot = STARTED + (id & INDEX_MASK);
   if (Atomics.compareExchange(wake, slot, ~id, id) !== ~id) return;
   // A negative attempt marks a run of `callExport(name, input)`: its input is `[name, input]`.
-  if (attempt < 0) startCall(id, taskId, -attempt, input[0], input[1]);
-  else run(task, id, taskId, attempt, input);
+  if (attempt < 0) {
+    const call = /** @type {[string, unknown]} */ (input);
+    startCall(id, taskId, -attempt, call[0], call[1]);
+  } else run(task, id, taskId, attempt, input);
 }
 
+/**
+ * @param {Handler} fn
+ * @param {number} id
+ * @param {number} taskId
+ * @param {number} attempt
+ * @param {unknown} input
+ */
 function run(fn, id, taskId, attempt, input) {
   const ctx = new ThreadTaskContext(taskId, attempt);
   running.set(id, ctx);
@@ -237,8 +327,12 @@ function run(fn, id, taskId, attempt, input) {
     return;
   }
   wake[RUNNING_NOW] = -1;
-  if (output !== null && typeof output === 'object' && typeof output.then === 'function') {
-    output.then(
+  if (
+    output !== null &&
+    typeof output === 'object' &&
+    typeof (/** @type {{ then?: unknown }} */ (output).then) === 'function'
+  ) {
+    /** @type {PromiseLike<unknown>} */ (output).then(
       (value) => settle(id, OK, value),
       (error) => fail(id, error),
     );
@@ -247,19 +341,32 @@ function run(fn, id, taskId, attempt, input) {
   }
 }
 
-/** Handlers of the exports runs have named (`callExport`), by name: resolved at their first run. */
+/**
+ * Handlers of the exports runs have named (`callExport`), by name: resolved at their first run
+ * (a promise of the handler while an export's promise is awaited).
+ *
+ * @type {Map<string, Handler | Promise<Handler>>}
+ */
 const callees = new Map();
 
 /**
  * Runs the export `name` (one of those the thread listed when it said it was ready: the main
  * side checked). A promise export is awaited at its first run; the runs meanwhile wait for it.
+ *
+ * @param {number} id
+ * @param {number} taskId
+ * @param {number} attempt
+ * @param {string} name
+ * @param {unknown} input
  */
 function startCall(id, taskId, attempt, name, input) {
   let callee = callees.get(name);
   if (callee === undefined) {
-    callee = handlerOf(exportOf(module, name));
+    // Runs come only once the module is loaded.
+    const namespace = /** @type {Namespace} */ (module);
+    callee = handlerOf(exportOf(namespace, name));
     if (callee === undefined) {
-      const value = exportOf(module, name);
+      const value = exportOf(namespace, name);
       callee = isThenable(value)
         ? Promise.resolve(value).then((resolved) => {
             const handler = handlerOf(resolved);
@@ -307,13 +414,14 @@ const HOLD_MS = 16;
 const REFILL_AFTER_MS = 0.25;
 
 /** Half of the runs the link may have on this thread now (its lane limit, at most `concurrency`). */
-const lowWater = () => wake[LIMIT] >> 1;
+const lowWater = () => /** @type {number} */ (wake[LIMIT]) >> 1;
 
 /** When the oldest answer not sent yet was settled (`performance.now()`). */
 let heldSince = 0;
 /** Answers went out early to have the pool send more runs, and none have come since. */
 let refillAsked = false;
 
+/** @param {unknown} message */
 function onMessage(message) {
   busy = true;
   try {
@@ -323,6 +431,7 @@ function onMessage(message) {
   }
 }
 
+/** @param {unknown} message */
 function handle(message) {
   if (Array.isArray(message)) {
     refillAsked = false;
@@ -330,12 +439,18 @@ function handle(message) {
   } else control(message);
 }
 
+/**
+ * A message that is no batch of runs: `{ abort: id, reason }` or `{ close: true }`.
+ *
+ * @param {unknown} message
+ */
 function control(message) {
   if (message === null || typeof message !== 'object') return;
   if ('abort' in message) {
-    const ctx = running.get(message.abort);
-    if (ctx !== undefined) ThreadTaskContext.abort(ctx, fromWire(message.reason));
-  } else if (message.close === true) exitFlushed();
+    const { abort, reason } = /** @type {{ abort: number, reason: unknown }} */ (message);
+    const ctx = running.get(abort);
+    if (ctx !== undefined) ThreadTaskContext.abort(ctx, fromWire(reason));
+  } else if (/** @type {{ close?: unknown }} */ (message).close === true) exitFlushed();
 }
 
 /** The pool stops this thread: no more runs. */
@@ -367,6 +482,8 @@ function exitFlushed() {
  * per message of the pool's). Stops reading when an async task is in progress: its completion
  * needs the event loop. Answers go out per `HOLD_MS` and `REFILL_AFTER_MS`; what is left, in
  * the flush after this.
+ *
+ * @param {unknown[]} first
  */
 function runAll(first) {
   let batch = first;
@@ -388,8 +505,13 @@ function runAll(first) {
     }
     const began = now;
     wake[RUN_STARTED] = micros(began);
-    start(batch[i], batch[i + 1], batch[i + 2], batch[i + 3]);
-    i += 4;
+    start(
+      /** @type {number} */ (batch[i]),
+      /** @type {number} */ (batch[i + 1]),
+      /** @type {number} */ (batch[i + 2]),
+      batch[i + 3],
+    );
+    i += REQUEST_SLOTS;
     now = performance.now();
     const took = now - began;
     if (runLength < 0) runLength = took;
@@ -400,7 +522,11 @@ function runAll(first) {
     // waited by the end of it.
     const waited = now - heldSince + (now - began);
     if (waited >= HOLD_MS) post();
-    else if (!refillAsked && waited >= REFILL_AFTER_MS && (batch.length - i) / 4 <= lowWater()) {
+    else if (
+      !refillAsked &&
+      waited >= REFILL_AFTER_MS &&
+      (batch.length - i) / REQUEST_SLOTS <= lowWater()
+    ) {
       // Running low: take the runs already waiting on the port, and if that is still half or
       // less, have the pool send more.
       const entry = receiveMessageOnPort(port);
@@ -410,7 +536,7 @@ function runAll(first) {
           i = 0;
         } else control(entry.message);
       }
-      if ((batch.length - i) / 4 <= lowWater()) {
+      if ((batch.length - i) / REQUEST_SLOTS <= lowWater()) {
         post();
         refillAsked = true;
       }
@@ -439,17 +565,24 @@ const NOT_LOADABLE = new Set([
   'ERR_UNKNOWN_MODULE_FORMAT',
 ]);
 
+/**
+ * @param {unknown} value
+ * @returns {value is PromiseLike<unknown>}
+ */
 function isThenable(value) {
   return (
     value !== null &&
     (typeof value === 'object' || typeof value === 'function') &&
-    typeof value.then === 'function'
+    typeof (/** @type {{ then?: unknown }} */ (value).then) === 'function'
   );
 }
 
 /**
  * The export `name` of a loaded module: the namespace's own, else (CommonJS) the property of
  * `module.exports` that Node did not list as a named export (it is the namespace's `default`).
+ *
+ * @param {Namespace} namespace
+ * @param {string} name
  */
 function exportOf(namespace, name) {
   if (name in namespace) return namespace[name];
@@ -457,7 +590,12 @@ function exportOf(namespace, name) {
   return isPropertyBag(cjs) && name in cjs ? cjs[name] : undefined;
 }
 
-/** A default export whose properties may be exports (CommonJS `module.exports`), not a promise. */
+/**
+ * A default export whose properties may be exports (CommonJS `module.exports`), not a promise.
+ *
+ * @param {unknown} value
+ * @returns {value is Namespace}
+ */
 function isPropertyBag(value) {
   return (
     value !== null &&
@@ -470,19 +608,25 @@ function isPropertyBag(value) {
  * A function to run from an export's value: the function itself, or the function under its
  * `default` — TypeScript's CommonJS (`exports.default = fn`, with `__esModule`), which Node
  * shows as `default: { __esModule, default: fn }`, or an awaited `import()` namespace.
+ *
+ * @param {unknown} value
+ * @returns {Handler | undefined}
  */
 function handlerOf(value) {
-  if (typeof value === 'function') return value;
-  if (value !== null && typeof value === 'object' && typeof value.default === 'function') {
-    return value.default;
+  if (typeof value === 'function') return /** @type {Handler} */ (value);
+  if (value !== null && typeof value === 'object') {
+    const inner = /** @type {{ default?: unknown }} */ (value).default;
+    if (typeof inner === 'function') return /** @type {Handler} */ (inner);
   }
   return undefined;
 }
 
 /** The names a run can call: the module's exports (and a CommonJS module's properties) that are, or may become, functions. */
+/** @param {Namespace} namespace */
 function callableNames(namespace) {
+  /** @type {Set<string>} */
   const names = new Set();
-  const add = (source) => {
+  const add = (/** @type {Namespace} */ source) => {
     for (const name of Object.keys(source)) {
       if (name === '__esModule') continue;
       const value = source[name];
@@ -496,6 +640,7 @@ function callableNames(namespace) {
 }
 
 /** All the names a module exports, for an error message. */
+/** @param {Namespace} namespace */
 function exportNames(namespace) {
   const names = new Set(Object.keys(namespace));
   const cjs = namespace.default;
@@ -505,10 +650,16 @@ function exportNames(namespace) {
   return names.size > 0 ? [...names].join(', ') : 'none';
 }
 
+/** @param {unknown} value */
 function describe(value) {
   return value === null ? 'null' : typeof value;
 }
 
+/**
+ * @param {string} name
+ * @param {unknown} value
+ * @param {boolean} awaited
+ */
 function notAFunction(name, value, awaited) {
   return new TypeError(
     `worker module ${href} cannot be used: its export '${name}' ${awaited ? 'resolved to' : 'is'} ${describe(value)}, not a function`,
@@ -516,17 +667,24 @@ function notAFunction(name, value, awaited) {
 }
 
 /** Tells the main side why the module cannot be used, and ends. `fatal`: a new thread would fail the same way. */
-function refuse(wire, fatal) {
-  port.postMessage({ failed: wire, fatal });
+/**
+ * @param {WireError} failed
+ * @param {boolean} fatal
+ */
+function refuse(failed, fatal) {
+  port.postMessage({ failed, fatal });
   port.close();
 }
 
+/** The worker module's namespace, once loaded. @type {Namespace | undefined} */
 let module;
 try {
   module = await import(href);
 } catch (error) {
   const cause = error instanceof Error ? toWire(error) : { name: 'Error', message: String(error) };
-  const fatal = error instanceof SyntaxError || NOT_LOADABLE.has(error?.code);
+  const code = /** @type {{ code?: unknown } | null | undefined} */ (error)?.code;
+  const fatal =
+    error instanceof SyntaxError || (typeof code === 'string' && NOT_LOADABLE.has(code));
   refuse({ ...cause, message: `cannot load worker module ${href}: ${cause.message}` }, fatal);
 }
 if (module !== undefined) {
@@ -549,8 +707,9 @@ if (module !== undefined) {
     }
   }
   if (failed === undefined) {
-    task = handlerOf(candidate);
-    if (task !== undefined) {
+    const handler = handlerOf(candidate);
+    if (handler !== undefined) {
+      task = handler;
       port.on('message', onMessage);
       port.postMessage({ ready: true, exports: callableNames(module) });
     } else {

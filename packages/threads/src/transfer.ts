@@ -1,8 +1,9 @@
 import type { TransferListItem } from 'node:worker_threads';
 import { InvalidOptionError } from '@troupe/core';
+import { TRANSFER } from './protocol-constants.mjs';
 
-/** The key of the transfer marker; `Symbol.for`, so the thread runtime makes the same one. */
-export const TRANSFER: unique symbol = Symbol.for('troupe.transfer');
+/** The key of the transfer marker (shared with the thread runtime). */
+export { TRANSFER };
 
 /** A value marked with `transfer` or `callExport`: what the marker looks like (on both sides of the thread). */
 export interface Transfer<T> {

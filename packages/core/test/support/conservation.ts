@@ -27,8 +27,3 @@ export function expectConserved(m: PoolMetrics): void {
   expect(parts.every((n) => n >= 0)).toBe(true);
   expect(parts.reduce((a, b) => a + b, 0)).toBe(m.submitted);
 }
-
-/** The buckets sum to `submitted` (the sum only: no check that each is >= 0). */
-export function expectSumConserved(m: PoolMetrics): void {
-  expect(buckets(m).reduce((a, b) => a + b, 0)).toBe(m.submitted);
-}

@@ -164,7 +164,11 @@ export class PoolModel {
   closing: Promise<void> | undefined;
   /** close() has been called: once the pool is `stopped` it is closed for good. */
   closeCalled = false;
+  /** Crashes the model has applied its restart rule to, and observed crash reports checked. */
   #crashesSeen = 0;
+  #reportsSeen = 0;
+  /** The crashes the pool must report: those while it runs or closes (once it failed, its workers are being stopped). */
+  readonly reported: { at: number; workerId: string }[] = [];
   constructor(public size: number) {}
 
   /** A close has reached `stopped`: `start()` throws from now on (close is final). */
@@ -177,21 +181,36 @@ export class PoolModel {
   }
 
   /**
-   * A worker crashed: the supervisor replaces it, or fails at the limit. A run left behind past
-   * its timeout (`hung`) crashes nothing.
+   * The crashes the rules predict: a task of kind `crash` crashes its worker as it starts. Runs
+   * left behind past their timeout crash nothing (`timeouts: 'fail-task'`, the default).
    */
-  #onCrash(h: Harness, c: { at: number; workerId: string; hung: boolean }): void {
+  expectedCrashes(h: Harness): { at: number; workerId: string }[] {
+    return h.tasks.flatMap((t) =>
+      t.spec.kind === 'crash' && t.started !== undefined
+        ? [{ at: t.started.at, workerId: t.started.workerId }]
+        : [],
+    );
+  }
+
+  /** A crash or a run left behind the pool reported: it must have a task of the right kind as its cause. */
+  #onReport(h: Harness, c: { at: number; workerId: string; hung: boolean }): void {
     const cause = h.tasks.find(
       (t) =>
         t.started?.workerId === c.workerId &&
-        (t.spec.kind === 'crash' ? t.started.at : t.started.at + (t.effT ?? NaN)) === c.at,
+        (c.hung ? t.spec.kind !== 'crash' && t.started.at + (t.effT ?? NaN) : t.started.at) ===
+          c.at &&
+        (c.hung || t.spec.kind === 'crash'),
     );
     expect(
       cause,
-      `worker ${c.workerId} crashed at ${c.at} without a crashing or timed-out task`,
+      `worker ${c.workerId} reported ${c.hung ? 'a run timed out' : 'crashed'} at ${c.at} without a ${c.hung ? 'timed-out' : 'crashing'} task`,
     ).toBeDefined();
-    if (c.hung) return;
+  }
+
+  /** A worker crashed (as the model predicts): the supervisor replaces it, or fails at the limit. */
+  #onCrash(h: Harness, c: { at: number; workerId: string }): void {
     if (this.state !== 'running' && this.state !== 'closing') return;
+    this.reported.push(c);
     // A worker the pool already gave up (a shrink) is not restarted, so it does not count.
     if (h.retiring.has(c.workerId)) return;
     const recent = this.restarts.filter((t) => t > c.at - RESTART_LIMIT.withinMs);
@@ -208,8 +227,11 @@ export class PoolModel {
     // (Restarts without backoff wait for the clock's next tick, not for time to pass.)
     await h.clock.advance(0);
     const now = h.clock.now();
-    for (; this.#crashesSeen < h.crashes.length; this.#crashesSeen++)
-      this.#onCrash(h, h.crashes[this.#crashesSeen]!);
+    for (; this.#reportsSeen < h.crashes.length; this.#reportsSeen++)
+      this.#onReport(h, h.crashes[this.#reportsSeen]!);
+    const crashes = this.expectedCrashes(h);
+    for (; this.#crashesSeen < crashes.length; this.#crashesSeen++)
+      this.#onCrash(h, crashes[this.#crashesSeen]!);
     if (advanced && this.closeDeadline !== undefined && this.closeDeadline <= now) {
       expect(
         h.unsettled().map((t) => t.id),
@@ -229,6 +251,12 @@ export class PoolModel {
     if (this.state === 'failed' || this.state === 'running')
       expect(snap.failure !== undefined).toBe(this.state === 'failed');
     expectCounters(h);
+    // The pool reports exactly the crashes the rules predict, and none of those workers lives on.
+    const crashes = this.expectedCrashes(h);
+    expect(
+      h.crashes.filter((c) => !c.hung).map(({ at, workerId }) => ({ at, workerId })),
+      'worker.crashed reports',
+    ).toEqual(this.reported);
     const causes = this.causes();
     for (const t of h.tasks) {
       expect(outcomeProblem(t, causes)).toBeUndefined();
@@ -258,6 +286,10 @@ export class PoolModel {
     if (this.state === 'stopped' || this.state === 'failed') expect(snap.workers).toEqual([]);
     // Busy workers: those running an unsettled task, or a cancelled slow task that ignores its signal.
     const present = new Set(workers.map((w) => w.id));
+    for (const c of crashes)
+      expect(present.has(c.workerId), `worker ${c.workerId} crashed at ${c.at}: still live`).toBe(
+        false,
+      );
     const holding = h.tasks.filter(
       (t) =>
         t.outcome === undefined ||

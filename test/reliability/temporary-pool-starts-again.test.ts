@@ -1,10 +1,12 @@
-// Regression: a `temporary` pool that lost its last worker fails ("no workers left"); start()
-// after that begins a new life at the size last asked for, instead of a size-0 pool that accepts
-// submits it can never run.
+/**
+ * A `temporary` pool that lost its last worker fails ("no workers left"); `start()` after that
+ * begins a new life at the size last asked for: its workers start, its tasks run and a drain
+ * close ends. On the virtual clock.
+ */
 import { expect, it } from 'vitest';
 import { createPool, createVirtualClock, fromAsync, type TaskResult } from '@troupe/core';
 
-it('start() after a temporary pool lost its last worker runs its task (or refuses), never hangs', async () => {
+it('start() after a temporary pool lost its last worker starts it at its size again: its task runs, close ends', async () => {
   const clock = createVirtualClock();
   let crash: ((cause: unknown) => void) | undefined;
   const pool = createPool({
@@ -22,13 +24,12 @@ it('start() after a temporary pool lost its last worker runs its task (or refuse
   await clock.flush();
   crash!(new Error('connection lost'));
   await clock.flush();
-  expect(pool.getSnapshot().state).toBe('failed'); // "no workers left": as designed
+  expect(pool.getSnapshot().state).toBe('failed'); // no workers left
 
   pool.start();
   let result: TaskResult<number> | undefined;
   void pool.submit(1).then((r) => (result = r));
   await clock.advance(60_000);
-  // got: state 'starting', size 0, no worker ever spawned, the task never settles
   expect(pool.getSnapshot().size).toBe(1);
   expect(pool.getSnapshot().state).toBe('running');
   expect(result).toBeDefined();
@@ -36,5 +37,5 @@ it('start() after a temporary pool lost its last worker runs its task (or refuse
   let closed = false;
   void pool.close().then(() => (closed = true));
   await clock.advance(60_000);
-  expect(closed).toBe(true); // got false: the drain waits for a task no worker will ever run
+  expect(closed).toBe(true);
 });

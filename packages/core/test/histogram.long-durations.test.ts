@@ -1,11 +1,8 @@
 /**
- * BUG (packages/core/src/histogram.ts, upperEdgeOf): `((sub + 1) << (exp - SUB_BITS)) - 1` overflows
- * 32-bit signed shifts for the top sub-bucket of 2^30 µs (values >= 127 * 2^24 µs ≈ 2 130 706 ms,
- * ~35.5 min) and for the overflow bucket (>= 2^31 µs ≈ 2 147 484 ms, ~35.8 min): the "upper edge"
- * becomes negative, so quantiles report negative durations (min(edge, max) keeps the negative).
- * The header says values up to 2^31 µs are bucketed and larger ones land in the last bucket, so
- * both are in the documented range. Fix: `(sub + 1) * 2 ** (exp - SUB_BITS) - 1` (no int32 shift).
- * Meant to live in packages/core/test/ next to histogram.test.ts once fixed.
+ * Long durations, near and past 2^31 µs (about 35.8 minutes): the histogram buckets values up to
+ * 2^31 µs and puts larger ones in its last bucket, and its quantiles stay positive, within the
+ * recorded max, and within 1/64 of the value up to 2^31 µs — no 32-bit overflow in a bucket's
+ * upper edge.
  */
 import { describe, expect, it } from 'vitest';
 import { Histogram } from '@troupe/core';
@@ -22,7 +19,7 @@ describe('Histogram near and past 2^31 µs', () => {
     const h = new Histogram();
     h.record(v);
     h.record(v * 2);
-    const q = h.quantile(0.5); // actual: -2147483.649 for the first two, -0.001 for the others
+    const q = h.quantile(0.5);
     expect(q).toBeGreaterThanOrEqual(v - 0.0005);
     expect(q).toBeLessThanOrEqual(v * 2);
   });

@@ -1,35 +1,15 @@
 /**
- * Tasks submitted with a priority and no other option share one frozen extras object per level
- * (no allocation per task); whatever changes a task's extras (a retry, `setPriority`) takes its
- * own copy first, so no task sees another's attempts or level.
+ * Retries on a priority pool: a task submitted with a priority (and no other option, alone or in a
+ * `submitMany`) counts its own attempts when it is retried; the tasks of its level beside it, and
+ * those submitted after it, start at attempt 1 whatever it went through.
  */
 import { describe, expect, it } from 'vitest';
 import { createPool, createVirtualClock } from '@troupe/core';
-import { ownExtras, sharedPriority, Task } from '../src/pool/task.js';
 import { expectConserved } from './support/conservation.js';
 import { valueOf } from './support/results.js';
 import { settleWith } from './support/virtual-time.js';
 
-describe('shared priority extras', () => {
-  it('are one frozen object per level; a task takes its own copy before changing them', () => {
-    const shared = sharedPriority(2);
-    expect(sharedPriority(2)).toBe(shared);
-    expect(Object.isFrozen(shared)).toBe(true);
-    expect(shared).toMatchObject({ priority: 2, shared: true, attempt: 1, crashes: 0 });
-
-    const task = new Task(1, 'x', 0, shared);
-    const own = ownExtras(task);
-    expect(own).not.toBe(shared);
-    expect(task.x).toBe(own);
-    expect(own).toMatchObject({ priority: 2, shared: false, attempt: 1 });
-    own.attempt++;
-    expect(ownExtras(task)).toBe(own); // already its own
-    expect(shared.attempt).toBe(1);
-
-    const bare = new Task(2, 'y', 0, undefined);
-    expect(ownExtras(bare)).toMatchObject({ priority: 0, shared: false });
-  });
-
+describe('retries on a priority pool', () => {
   it('a retried task counts its own attempts; its siblings of the same level stay at 1', async () => {
     const clock = createVirtualClock();
     const seen: [string, number][] = [];
@@ -67,8 +47,10 @@ describe('shared priority extras', () => {
       ['flaky-d', 1],
       ['flaky-d', 2],
     ]);
-    expect(sharedPriority(1).attempt).toBe(1);
     expect(pool.getSnapshot().metrics).toMatchObject({ completed: 5, retries: 2 });
+    // A task of the same level submitted after the retries starts at attempt 1 too.
+    await settleWith(clock, pool.submit('late', level));
+    expect(seen.at(-1)).toEqual(['late', 1]);
     expectConserved(pool.getSnapshot().metrics);
     await pool.close();
   });
