@@ -16,13 +16,9 @@ export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from '
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
 export type { LevelMetrics, PoolMetrics } from './metrics/metrics.js';
 
-export { poolMachine, PoolFailedError } from './pool/pool-machine.js';
+export { poolMachine } from './pool/pool-machine.js';
 export type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool/pool-machine.js';
-export {
-  decideRestart,
-  RestartLimitExceeded,
-  supervisorMachine,
-} from './supervision/supervisor-machine.js';
+export { decideRestart, supervisorMachine } from './supervision/supervisor-machine.js';
 export type {
   RestartType,
   SupervisionStrategy,
@@ -56,14 +52,20 @@ export type {
 } from './worker/worker-logic.js';
 
 export {
+  BatchResultError,
   InvalidOptionError,
   PoolClearedError,
   PoolClosedError,
+  PoolFailedError,
   PoolStateError,
+  RestartLimitExceeded,
+  RestartLimitExceededError,
   TaskCancelled,
   TaskFailed,
   TaskRejected,
   TaskTimedOut,
+  ThroughUnsubscribed,
+  ThroughUnsubscribedError,
   UnrecoverableError,
   WorkerCrashed,
   WorkerCrashedError,
@@ -81,7 +83,7 @@ export type { TaskQueue } from './queues/task-queue.js';
 export { PriorityQueue } from './queues/priority-queue.js';
 export type { AgingOptions } from './queues/priority-queue.js';
 
-export { through, ThroughUnsubscribed } from './streams/through.js';
+export { through } from './streams/through.js';
 export type { ThroughOptions } from './streams/through.js';
 export type { RateOptions } from './scheduling/rate-limiter.js';
 export { autoscalerMachine, decideTarget } from './scaling/autoscaler-machine.js';
@@ -93,5 +95,4 @@ export type {
   ScaleView,
 } from './scaling/autoscaler-machine.js';
 export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';
-export { BatchResultError } from './batching/batcher.js';
 export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batcher.js';

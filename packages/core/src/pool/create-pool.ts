@@ -8,6 +8,7 @@ import {
   PoolClearedError,
   PoolClosedError,
   PoolStateError,
+  type PoolFailedError,
 } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
@@ -16,7 +17,7 @@ import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
 import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
-import { poolMachine, type PoolFailedError } from './pool-machine.js';
+import { poolMachine } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
 
 /** How to close a pool. */

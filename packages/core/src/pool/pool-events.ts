@@ -1,5 +1,4 @@
-import type { RejectReason } from '../errors.js';
-import type { PoolFailedError } from './pool-machine.js';
+import type { PoolFailedError, RejectReason } from '../errors.js';
 import type { TaskResult } from '../result.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
