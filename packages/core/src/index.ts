@@ -8,6 +8,7 @@ export type {
   BatchPoolOptions,
   CloseOptions,
   Pool,
+  PoolActorView,
   PoolSnapshot,
 } from './pool/create-pool.js';
 export type { WorkerSnapshot } from './pool/worker-roster.js';
