@@ -329,6 +329,7 @@ export abstract class TaskRunner<TInput, TOutput> {
       if (this.deadLetters$.observed) {
         const letter = {
           taskId: task.id,
+          id: x.id,
           input: task.input as TInput,
           attempts: x.attempt,
           causes: [...x.causes],
@@ -430,7 +431,11 @@ export abstract class TaskRunner<TInput, TOutput> {
     else if (result._tag === 'Right') (task.resolve as (value: unknown) => void)(result.right);
     else reject(result.left);
     if (this.results$.observed)
-      this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
+      this.results$.next({
+        taskId: task.id,
+        id: x === undefined ? undefined : x.id,
+        result: result as TaskResult<TOutput>,
+      });
     if (this.watched) this.checkWaiters();
   }
 
