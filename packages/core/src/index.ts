@@ -79,9 +79,8 @@ export { createVirtualClock, systemClock } from './time/clock.js';
 export type { Clock, TimerHandle, VirtualClock } from './time/clock.js';
 export { Histogram } from './metrics/histogram.js';
 export type { Percentiles } from './metrics/histogram.js';
-export { FifoQueue } from './queues/fifo-queue.js';
-export type { TaskQueue } from './queues/task-queue.js';
-export { PriorityQueue } from './queues/priority-queue.js';
+// The queues themselves stay private: the backlog relies on their internals (see the pools
+// guide's changelog); their options are public.
 export type { AgingOptions } from './queues/priority-queue.js';
 
 export { through } from './streams/through.js';
