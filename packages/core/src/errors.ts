@@ -1,6 +1,12 @@
 import { describeValue } from './describe-value.js';
 
 /**
+ * Every error class of the package. One naming rule: a `TaskError` (what a task's `Left`
+ * carries) has a `_tag` name (`TaskFailed`, `TaskTimedOut`, …); every other class, thrown or
+ * given as a reason or `cause`, ends in `Error`. Each keeps what lies under it as `cause`.
+ */
+
+/**
  * Expected task outcomes that are not a value. Each is an `Error` with a readonly `_tag`
  * (for `switch`) and a stable `name` (for logs), carried in the `Left` of a task's `Either`.
  */
@@ -17,15 +23,26 @@ export class TaskFailed extends Error {
   }
 }
 
-/** The task was still running `timeoutMs` after it started. */
+/**
+ * The task was still running `timeoutMs` after it started. `cause` is a `DOMException` named
+ * `TimeoutError`, the reason `AbortSignal.timeout()` gives, so a check written for that
+ * (`cause.name === 'TimeoutError'`) recognises it too.
+ */
 export class TaskTimedOut extends Error {
   readonly _tag = 'TaskTimedOut' as const;
   override readonly name = 'TaskTimedOut';
+  override readonly cause: DOMException;
   constructor(
     readonly timeoutMs: number,
     readonly taskId?: number,
   ) {
-    super(`task timed out after ${timeoutMs} ms`);
+    const what = taskId === undefined ? 'the task' : `task ${taskId}`;
+    const cause = new DOMException(
+      `${what} was still running ${timeoutMs} ms after it started`,
+      'TimeoutError',
+    );
+    super(`task timed out after ${timeoutMs} ms`, { cause });
+    this.cause = cause;
   }
 }
 
@@ -142,6 +159,62 @@ export class PoolClearedError extends Error {
 export class PoolClosedError extends Error {
   override readonly name = 'PoolClosedError';
 }
+
+/**
+ * Why a pool gave up: its supervisor's restart limit was exceeded, no worker was left, or a
+ * worker crashed with an `UnrecoverableError` (a setup that cannot succeed on a restart).
+ */
+export class PoolFailedError extends Error {
+  override readonly name = 'PoolFailedError';
+  constructor(
+    readonly pool: string,
+    /** Restarts counted in the window when the pool gave up. */
+    readonly restarts: number,
+    readonly withinMs: number,
+    override readonly cause: unknown,
+    message = `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms exceed its limit (last cause: ${describeValue(cause)})`,
+  ) {
+    super(message, { cause });
+  }
+}
+
+/** A supervisor gave up: more restarts within the window than its limit allows. */
+export class RestartLimitExceededError extends Error {
+  override readonly name = 'RestartLimitExceededError';
+  constructor(
+    readonly restarts: number,
+    readonly withinMs: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `${restarts} restarts within ${withinMs} ms exceed the limit (last cause: ${describeValue(cause)})`,
+      { cause },
+    );
+  }
+}
+
+/** @deprecated Renamed `RestartLimitExceededError` (every error class but a `TaskError` ends in `Error`); this alias goes in the next release. */
+export const RestartLimitExceeded = RestartLimitExceededError;
+/** @deprecated Renamed `RestartLimitExceededError`. */
+export type RestartLimitExceeded = RestartLimitExceededError;
+
+/** A batch worker's result array did not have one result per item: the `cause` of each item's `TaskFailed`. */
+export class BatchResultError extends Error {
+  override readonly name = 'BatchResultError';
+}
+
+/** The abort reason (the `cause` of `TaskCancelled`) of tasks in flight when the subscriber of `through()` unsubscribed. */
+export class ThroughUnsubscribedError extends Error {
+  override readonly name = 'ThroughUnsubscribedError';
+  constructor() {
+    super('the subscriber of through() unsubscribed: its tasks in flight were cancelled');
+  }
+}
+
+/** @deprecated Renamed `ThroughUnsubscribedError` (every error class but a `TaskError` ends in `Error`); this alias goes in the next release. */
+export const ThroughUnsubscribed = ThroughUnsubscribedError;
+/** @deprecated Renamed `ThroughUnsubscribedError`. */
+export type ThroughUnsubscribed = ThroughUnsubscribedError;
 
 /** Whether a crash cause carries Node's out-of-memory code (read safely: a cause may be hostile). */
 function hasOomCode(cause: unknown): boolean {

@@ -262,7 +262,6 @@ describe('batch pools', () => {
     ['timeoutMs', { timeoutMs: 10 }],
     ['id', { id: 'a' }],
     ['retry', { retry: { attempts: 2 } }],
-    ['key', { key: 'k' }],
   ])(
     'per-item option %s is refused (TaskRejected invalid-input, naming it)',
     async (name, options) => {
@@ -281,8 +280,8 @@ describe('batch pools', () => {
     const { pool } = await doublingBatches(1, 5);
     const bad = await pool.submit(1, { signal: {} as AbortSignal });
     expect(isErr(bad) && bad.left.message).toMatch(/signal must be an AbortSignal/);
-    const both = await pool.submit(1, { priority: 1, key: 'k' });
-    expect(isErr(both) && both.left.message).toMatch(/^priority, key: /);
+    const both = await pool.submit(1, { priority: 1, id: 'k' });
+    expect(isErr(both) && both.left.message).toMatch(/^priority, id: /);
     await pool.close();
   });
 

@@ -290,6 +290,27 @@ describe('streams', () => {
     expect([...actors]).toEqual(expect.arrayContaining(['seen', 'seen-w1', 'seen-w2']));
     await pool.close();
   });
+
+  it('pool.actor is read-only: snapshots and a subscription, no way to send it events', async () => {
+    const pool = createPool({ worker: async (n: number) => n, size: 2, name: 'viewed' });
+    const { actor } = pool;
+    expect(actor.id).toBe('viewed');
+    expect(typeof actor.sessionId).toBe('string');
+    expect(Object.keys(actor).sort()).toEqual(['getSnapshot', 'id', 'sessionId', 'subscribe']);
+    expect('send' in actor).toBe(false);
+    expect('system' in actor).toBe(false);
+    expect(Object.isFrozen(actor)).toBe(true);
+    const seen: string[] = [];
+    const subscription = actor.subscribe((snapshot) => seen.push(JSON.stringify(snapshot.value)));
+    pool.start();
+    await pool.run(1);
+    expect(actor.getSnapshot().value).toBe('running');
+    expect(actor.getSnapshot().context.size).toBe(2);
+    await pool.close();
+    subscription.unsubscribe();
+    expect(seen).toContain('"running"');
+    expect(seen.at(-1)).toBe('"stopped"');
+  });
 });
 
 describe('close while workers keep crashing', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import * as core from '@troupe/core';
 import {
+  createPool,
+  createVirtualClock,
   InvalidOptionError,
   PoolClosedError,
   PoolStateError,
@@ -70,6 +73,27 @@ describe('TaskError classes', () => {
     expect(e.message).toBe('task timed out after 1500 ms');
   });
 
+  it('TaskTimedOut has a cause: a TimeoutError naming the limit and the task', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: () => new Promise<never>(() => {}),
+      clock,
+      timeoutMs: 250,
+    }).start();
+    const result = pool.submit(1);
+    await clock.advance(300);
+    const outcome = await result;
+    if (outcome._tag !== 'Left' || outcome.left._tag !== 'TaskTimedOut')
+      throw new Error('expected TaskTimedOut');
+    const error = outcome.left;
+    expect(error.cause).toBeInstanceOf(Error);
+    expect(error.cause.name).toBe('TimeoutError');
+    expect(error.cause.message).toBe(
+      `task ${error.taskId} was still running 250 ms after it started`,
+    );
+    await pool.close({ abort: true });
+  });
+
   it('TaskRejected keeps its reason and message', () => {
     for (const reason of ['queue-full', 'pool-closed', 'pool-failed', 'invalid-input'] as const) {
       const e = new TaskRejected(reason, `no: ${reason}`);
@@ -125,5 +149,28 @@ describe('other errors', () => {
       'got 4.5;',
     );
     expect(new InvalidOptionError('size', Number.NaN, 'x').message).toContain('got NaN;');
+  });
+});
+
+describe('one naming rule for every error class exported', () => {
+  const classes = Object.entries(core as Record<string, unknown>).filter(
+    (entry): entry is [string, new (...args: never[]) => Error] =>
+      typeof entry[1] === 'function' && entry[1].prototype instanceof Error,
+  );
+
+  it('a TaskError has a _tag name; every other error class ends in Error', () => {
+    const tagged = ['TaskFailed', 'TaskTimedOut', 'TaskCancelled', 'TaskRejected', 'WorkerCrashed'];
+    expect(classes.length).toBeGreaterThan(tagged.length);
+    for (const [, type] of classes) {
+      if (tagged.includes(type.name)) continue;
+      expect(type.name).toMatch(/Error$/);
+    }
+  });
+
+  it('the old names of renamed classes are the same classes, for one release', () => {
+    expect(core.ThroughUnsubscribed).toBe(core.ThroughUnsubscribedError);
+    expect(core.RestartLimitExceeded).toBe(core.RestartLimitExceededError);
+    expect(new core.ThroughUnsubscribedError().name).toBe('ThroughUnsubscribedError');
+    expect(new core.RestartLimitExceededError(4, 1_000, 'boom').cause).toBe('boom');
   });
 });

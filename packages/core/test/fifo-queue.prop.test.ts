@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FifoQueue } from '@troupe/core';
+import { FifoQueue } from '../src/queues/fifo-queue.js';
 
 interface Model {
   items: number[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FifoQueue } from '@troupe/core';
+import { FifoQueue } from '../src/queues/fifo-queue.js';
 
 const range = (from: number, to: number): number[] =>
   Array.from({ length: to - from }, (_, i) => from + i);

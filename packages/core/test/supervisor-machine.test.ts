@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { exponentialBackoff } from '../src/supervision/exponential-backoff.js';
+import { RestartLimitExceededError } from '../src/errors.js';
 import {
   decideRestart,
-  RestartLimitExceeded,
   type SupervisorContext,
   type SupervisorDecision,
 } from '../src/supervision/supervisor-machine.js';
@@ -101,8 +101,8 @@ describe('decideRestart: restart intensity', () => {
     expect(kinds(decisions)).toEqual(['restart', 'restart', 'restart', 'escalate']);
     const escalation = decisions[3];
     if (escalation?.type !== 'supervisor.escalate') throw new Error('no escalation');
-    expect(escalation.error).toBeInstanceOf(RestartLimitExceeded);
-    expect(escalation.error.name).toBe('RestartLimitExceeded');
+    expect(escalation.error).toBeInstanceOf(RestartLimitExceededError);
+    expect(escalation.error.name).toBe('RestartLimitExceededError');
     expect(escalation.error.restarts).toBe(4);
     expect(escalation.error.withinMs).toBe(1_000);
     expect(escalation.error.cause).toBe(last);

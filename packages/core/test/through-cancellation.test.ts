@@ -10,7 +10,7 @@ import {
   isErr,
   TaskCancelled,
   through,
-  ThroughUnsubscribed,
+  ThroughUnsubscribedError,
   type Pool,
   type TaskOutcome,
 } from '@troupe/core';
@@ -29,9 +29,9 @@ describe('through: cancellation', () => {
   const cancelledByUnsubscribe = (o: TaskOutcome<number>): boolean =>
     isErr(o.result) &&
     o.result.left instanceof TaskCancelled &&
-    o.result.left.cause instanceof ThroughUnsubscribed;
+    o.result.left.cause instanceof ThroughUnsubscribedError;
 
-  it('unsubscribing cancels the tasks in flight (cause ThroughUnsubscribed) and launches nothing more', async () => {
+  it('unsubscribing cancels the tasks in flight (cause ThroughUnsubscribedError) and launches nothing more', async () => {
     const { clock, pool } = await doubler({ size: 1 });
     const seen = outcomes(pool);
     const sub: Subscription = from([100, 100, 100, 100, 100])
@@ -43,7 +43,7 @@ describe('through: cancellation', () => {
     expect(seen).toHaveLength(2); // settled at once, the running one too
     expect(seen.every(cancelledByUnsubscribe)).toBe(true);
     const first = seen[0]!.result;
-    expect(isErr(first) && (first.left.cause as Error).name).toBe('ThroughUnsubscribed');
+    expect(isErr(first) && (first.left.cause as Error).name).toBe('ThroughUnsubscribedError');
     await clock.advance(1_000);
     const m = pool.getSnapshot().metrics;
     expect(m).toMatchObject({ submitted: 2, cancelled: 2, completed: 0 });
@@ -69,7 +69,7 @@ describe('through: cancellation', () => {
     await clock.flush();
     sub.unsubscribe();
     expect(reasons).toHaveLength(1);
-    expect(reasons[0]).toBeInstanceOf(ThroughUnsubscribed);
+    expect(reasons[0]).toBeInstanceOf(ThroughUnsubscribedError);
     await clock.flush();
     expect(pool.getSnapshot().metrics).toMatchObject({ cancelled: 2, active: 0, queued: 0 });
     await pool.close();

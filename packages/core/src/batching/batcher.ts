@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import { TaskCancelled, TaskFailed } from '../errors.js';
+import { BatchResultError, TaskCancelled, TaskFailed } from '../errors.js';
 import type { Dispatcher } from '../pool/dispatcher.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
@@ -38,11 +38,6 @@ export interface BatchMetrics {
   };
   /** Why batches were dispatched. */
   readonly flushes: Readonly<Record<FlushReason, number>>;
-}
-
-/** A batch worker's result array did not have one result per item. */
-export class BatchResultError extends Error {
-  override readonly name = 'BatchResultError';
 }
 
 interface Item<TInput, TOutput> {

@@ -1,5 +1,11 @@
 import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
-import { createActor, type Actor } from 'xstate';
+import {
+  createActor,
+  type Actor,
+  type Observer,
+  type SnapshotFrom,
+  type Subscription,
+} from 'xstate';
 import { Dispatcher } from './dispatcher.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 import { checkInputs, type SubmitOptions } from './submit-options.js';
@@ -8,6 +14,7 @@ import {
   PoolClearedError,
   PoolClosedError,
   PoolStateError,
+  type PoolFailedError,
 } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
@@ -16,7 +23,7 @@ import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
 import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
-import { poolMachine, type PoolFailedError } from './pool-machine.js';
+import { poolMachine } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
 
 /** How to close a pool. */
@@ -59,6 +66,37 @@ export interface PoolSnapshot {
   readonly paused: boolean;
   /** Why the pool is `failed`, when it is. */
   readonly failure?: PoolFailedError;
+}
+
+/**
+ * The pool's XState actor, read-only: what an inspector needs (its id, snapshots, a
+ * subscription to them) and nothing to send it events. The pool handle is the only way to
+ * drive a pool; the `inspect` option sees the whole actor tree as it runs.
+ */
+export interface PoolActorView {
+  /** The actor's id: the pool's name. */
+  readonly id: string;
+  /** XState's unique id for this actor in its system (as inspection events name it). */
+  readonly sessionId: string;
+  /** The pool actor's snapshot now: its state value, status, context and children. */
+  getSnapshot(): SnapshotFrom<typeof poolMachine>;
+  /** Calls back with each new snapshot of the pool actor. */
+  subscribe(observer: Observer<SnapshotFrom<typeof poolMachine>>): Subscription;
+  subscribe(
+    next?: (snapshot: SnapshotFrom<typeof poolMachine>) => void,
+    error?: (error: unknown) => void,
+    complete?: () => void,
+  ): Subscription;
+}
+
+/** A read-only view of `actor` (see `PoolActorView`). */
+function viewOf(actor: Actor<typeof poolMachine>): PoolActorView {
+  return Object.freeze({
+    id: actor.id,
+    sessionId: actor.sessionId,
+    getSnapshot: () => actor.getSnapshot(),
+    subscribe: actor.subscribe.bind(actor) as PoolActorView['subscribe'],
+  });
 }
 
 /** A running pool of workers: submit tasks, watch its streams, resize and close it. */
@@ -176,8 +214,8 @@ export interface Pool<TInput, TOutput> {
    * `PoolStateError`.
    */
   close(options?: CloseOptions): Promise<void>;
-  /** The pool's XState actor, for inspection. */
-  readonly actor: Actor<typeof poolMachine>;
+  /** The pool's XState actor, read-only, for inspection: its snapshots, never its events. */
+  readonly actor: PoolActorView;
 }
 
 const topState = (value: unknown): PoolState =>
@@ -185,12 +223,14 @@ const topState = (value: unknown): PoolState =>
 
 class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly name: string;
-  readonly actor: Actor<typeof poolMachine>;
+  readonly actor: PoolActorView;
   readonly state$: Observable<PoolState>;
   readonly events$: Observable<PoolEvent>;
   readonly results$: Observable<TaskOutcome<TOutput>>;
   readonly deadLetters$: Observable<DeadLetter<TInput>>;
   readonly metrics$: Observable<PoolMetrics>;
+  /** The pool actor itself: only the handle sends it events. */
+  readonly #actor: Actor<typeof poolMachine>;
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #dispatcher: Dispatcher<TInput, TOutput>;
   readonly #state: BehaviorSubject<PoolState>;
@@ -213,7 +253,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.name = config.name;
     const dispatcher = new Dispatcher(config);
     this.#dispatcher = dispatcher;
-    this.actor = createActor(poolMachine, {
+    this.#actor = createActor(poolMachine, {
       id: config.name,
       clock: config.clock,
       ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
@@ -227,10 +267,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         random: config.random,
       },
     });
+    this.actor = viewOf(this.#actor);
     this.#state = new BehaviorSubject<PoolState>('stopped');
     if (config.sizing !== undefined) {
       dispatcher.onScale = ({ to, because, detail, retire }) =>
-        this.actor.send({
+        this.#actor.send({
           type: 'pool.resize',
           size: to,
           because,
@@ -238,7 +279,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
           ...(retire === undefined ? {} : { retire }),
         });
     }
-    this.actor.subscribe((snapshot) => {
+    this.#actor.subscribe((snapshot) => {
       dispatcher.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);
       if (state === this.#state.value) return;
@@ -260,7 +301,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
             options.inspect,
           )
         : undefined;
-    this.actor.start();
+    this.#actor.start();
     // A BehaviorSubject once complete gives a new subscriber no value: the last state comes first.
     const state = this.#state;
     this.state$ = new Observable<PoolState>((subscriber) => {
@@ -346,7 +387,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         `cannot start pool '${this.name}' while it is closing: await close() first`,
       );
     }
-    if (state === 'stopped' || state === 'failed') this.actor.send({ type: 'pool.start' });
+    if (state === 'stopped' || state === 'failed') this.#actor.send({ type: 'pool.start' });
     return this;
   }
 
@@ -378,7 +419,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   getSnapshot(): PoolSnapshot {
-    const context = this.actor.getSnapshot().context;
+    const context = this.#actor.getSnapshot().context;
     const snapshot: PoolSnapshot = {
       name: this.name,
       state: this.#state.value,
@@ -498,16 +539,16 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     let to: number;
     if (bounds !== undefined && sizing !== undefined) {
       [sizing.min, sizing.max] = bounds;
-      to = Math.min(bounds[1], Math.max(bounds[0], this.actor.getSnapshot().context.size));
+      to = Math.min(bounds[1], Math.max(bounds[0], this.#actor.getSnapshot().context.size));
     } else to = size as number;
     const d = this.#dispatcher;
     // Every pending resize settles when the pool reaches the latest requested size.
     const done = (): boolean => {
-      const target = this.actor.getSnapshot().context.size;
+      const target = this.#actor.getSnapshot().context.size;
       // (The O(1) count first: this runs after every step of the pool actor.)
       return d.readyCount() === target && d.liveCount() === target;
     };
-    this.actor.send({ type: 'pool.resize', size: to });
+    this.#actor.send({ type: 'pool.resize', size: to });
     if (bounds !== undefined) d.boundsChanged();
     return this.#until(done, 'resize');
   }
@@ -531,7 +572,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       if (timeoutMs !== undefined) this.#closeWithin(timeoutMs);
       this.#closeQueue(abort, cancelQueued);
       if (abort)
-        this.actor.send({
+        this.#actor.send({
           type: 'pool.close',
           abort,
           reason: new PoolClosedError(`pool '${this.name}' closed with abort`),
@@ -554,7 +595,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     });
     if (timeoutMs !== undefined) this.#closeWithin(timeoutMs);
     this.#closing = closing;
-    this.actor.send({
+    this.#actor.send({
       type: 'pool.close',
       abort,
       reason: new PoolClosedError(`pool '${this.name}' closed with abort`),
@@ -575,7 +616,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       clock.clearTimeout(this.#deadline.timer);
     }
     const timer = clock.setTimeout(() => {
-      this.actor.send({
+      this.#actor.send({
         type: 'pool.timeout',
         reason: new PoolClosedError(`pool '${this.name}' did not drain within ${timeoutMs} ms`),
       });
@@ -605,7 +646,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         return false;
       };
       if (check()) return;
-      const subscription = this.actor.subscribe(() => {
+      const subscription = this.#actor.subscribe(() => {
         if (check()) subscription.unsubscribe();
       });
     });

@@ -1,5 +1,4 @@
-import type { RejectReason } from '../errors.js';
-import type { PoolFailedError } from './pool-machine.js';
+import type { PoolFailedError, RejectReason } from '../errors.js';
 import type { TaskResult } from '../result.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
@@ -71,7 +70,10 @@ export type PoolEvent =
 
 /** A task taken out of circulation because it kept crashing its workers. */
 export interface DeadLetter<TInput> {
+  /** The pool's number for the task. */
   readonly taskId: number;
+  /** The caller's id for the task (`SubmitOptions.id`), when the submit gave one. */
+  readonly id?: string | undefined;
   readonly input: TInput;
   /** Runs it had. */
   readonly attempts: number;
@@ -81,6 +83,9 @@ export interface DeadLetter<TInput> {
 
 /** What `results$` carries: one per task, when it settles. */
 export interface TaskOutcome<TOutput> {
+  /** The pool's number for the task (a batch pool: the batcher's number for the item). */
   readonly taskId: number;
+  /** The caller's id for the task (`SubmitOptions.id`), when the submit gave one. */
+  readonly id?: string | undefined;
   readonly result: TaskResult<TOutput>;
 }

@@ -12,7 +12,7 @@ import {
 } from 'xstate';
 import type { Clock } from '../time/clock.js';
 import { describeValue, isInstance } from '../describe-value.js';
-import { UnrecoverableError } from '../errors.js';
+import { PoolFailedError, UnrecoverableError } from '../errors.js';
 import {
   supervisorMachine,
   type SupervisorDecision,
@@ -28,24 +28,6 @@ import type { WorkerLogic } from '../worker/worker-logic.js';
 import type { Dispatcher } from './dispatcher.js';
 import { SeatTable } from './seat-table.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
-
-/**
- * Why a pool gave up: its supervisor's restart limit was exceeded, no worker was left, or a
- * worker crashed with an `UnrecoverableError` (a setup that cannot succeed on a restart).
- */
-export class PoolFailedError extends Error {
-  override readonly name = 'PoolFailedError';
-  constructor(
-    readonly pool: string,
-    /** Restarts counted in the window when the pool gave up. */
-    readonly restarts: number,
-    readonly withinMs: number,
-    override readonly cause: unknown,
-    message = `pool '${pool}' failed: ${restarts} worker restarts within ${withinMs} ms exceed its limit (last cause: ${describeValue(cause)})`,
-  ) {
-    super(message, { cause });
-  }
-}
 
 /** What the pool actor is started with. */
 export interface PoolMachineInput {

@@ -23,14 +23,18 @@ export interface SubmitOptions {
    * finds the task by it. A duplicate is `TaskRejected('invalid-input')`.
    */
   readonly id?: string;
-  /** An affinity key, for balancers that route by key. */
-  readonly key?: string;
   /**
    * Retries for this task, overriding the pool's `retry`.
    * @default the pool's retry
    */
   readonly retry?: RetryOptions;
 }
+
+/** Options that were once submit options, as a caller written for then may still pass them. */
+type Removed<T> = T & { readonly key?: unknown };
+
+const REMOVED_KEY =
+  'key is not a submit option (it was removed: nothing read it); the submit options are timeoutMs, signal, priority, id and retry';
 
 /**
  * Checks per-task options. Returns the task's extras (`undefined` when it needs none), or a
@@ -45,12 +49,14 @@ export function checkSubmitOptions(
   let read: SubmitOptions;
   try {
     // One read of each option (a getter or a Proxy trap may throw, or answer differently twice).
-    const { timeoutMs, signal, priority, key, id, retry } = options;
-    read = { timeoutMs, signal, priority, key, id, retry } as SubmitOptions;
+    const { timeoutMs, signal, priority, id, retry, key } = options as Removed<SubmitOptions>;
+    // A removed option is refused, not ignored: the caller would think it did something.
+    if (key !== undefined) return REMOVED_KEY;
+    read = { timeoutMs, signal, priority, id, retry } as SubmitOptions;
   } catch (error) {
     return `submit options could not be read: ${describeValue(error)}`;
   }
-  const { timeoutMs, signal, priority, key, id, retry } = read;
+  const { timeoutMs, signal, priority, id, retry } = read;
   if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0)) {
     return `timeoutMs must be a number > 0, or Infinity for no limit (got ${describeValue(timeoutMs)})`;
   }
@@ -60,8 +66,6 @@ export function checkSubmitOptions(
   }
   if (signal !== undefined && !isInstance(signal, AbortSignal))
     return 'signal must be an AbortSignal';
-  if (key !== undefined && typeof key !== 'string')
-    return `key must be a string (got ${typeof key})`;
   if (id !== undefined && (typeof id !== 'string' || id.length === 0))
     return `id must be a non-empty string (got ${typeof id === 'string' ? "''" : typeof id})`;
   let policy;
@@ -74,13 +78,7 @@ export function checkSubmitOptions(
         : describeValue(error);
     }
   }
-  if (
-    timeoutMs === undefined &&
-    signal === undefined &&
-    key === undefined &&
-    id === undefined &&
-    policy === undefined
-  ) {
+  if (timeoutMs === undefined && signal === undefined && id === undefined && policy === undefined) {
     // Only a priority: the extras every such task of that level shares (none for level 0).
     return priority === undefined || priority === 0 ? undefined : sharedPriority(priority);
   }
@@ -88,7 +86,6 @@ export function checkSubmitOptions(
     signal,
     timeoutMs,
     priority: priority ?? 0,
-    key,
     id,
     retry: policy,
     onAbort: undefined,

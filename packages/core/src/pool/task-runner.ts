@@ -329,6 +329,7 @@ export abstract class TaskRunner<TInput, TOutput> {
       if (this.deadLetters$.observed) {
         const letter = {
           taskId: task.id,
+          id: x.id,
           input: task.input as TInput,
           attempts: x.attempt,
           causes: [...x.causes],
@@ -429,9 +430,18 @@ export abstract class TaskRunner<TInput, TOutput> {
     if (reject === undefined) task.resolve(result);
     else if (result._tag === 'Right') (task.resolve as (value: unknown) => void)(result.right);
     else reject(result.left);
-    if (this.results$.observed)
-      this.results$.next({ taskId: task.id, result: result as TaskResult<TOutput> });
+    if (this.results$.observed) this.tellResult(task, result);
     if (this.watched) this.checkWaiters();
+  }
+
+  /** Emits a task's outcome on `results$` (only while observed; apart, to keep `settle` small). */
+  private tellResult(task: Task, result: TaskResult<unknown>): void {
+    const x = task.x;
+    this.results$.next({
+      taskId: task.id,
+      id: x === undefined ? undefined : x.id,
+      result: result as TaskResult<TOutput>,
+    });
   }
 
   // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------

@@ -18,7 +18,6 @@ export interface TaskExtras {
   readonly timeoutMs: number | undefined;
   /** Base priority level (`setPriority` changes it). */
   priority: number;
-  readonly key: string | undefined;
   /** The caller's id for the task (for `setPriority`). */
   readonly id: string | undefined;
   /** This task's own retry policy, overriding the pool's. */
@@ -44,7 +43,6 @@ export function emptyExtras(): TaskExtras {
     signal: undefined,
     timeoutMs: undefined,
     priority: 0,
-    key: undefined,
     id: undefined,
     retry: undefined,
     onAbort: undefined,
@@ -61,7 +59,6 @@ export function copyExtras(x: TaskExtras): TaskExtras {
     signal: x.signal,
     timeoutMs: x.timeoutMs,
     priority: x.priority,
-    key: x.key,
     id: x.id,
     retry: x.retry,
     onAbort: undefined,

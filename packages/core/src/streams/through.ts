@@ -1,5 +1,5 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
-import { InvalidOptionError } from '../errors.js';
+import { InvalidOptionError, ThroughUnsubscribedError } from '../errors.js';
 import type { Pool } from '../pool/create-pool.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
@@ -23,14 +23,6 @@ export interface ThroughOptions {
   readonly submit?: Omit<SubmitOptions, 'id' | 'signal'>;
 }
 
-/** Why tasks in flight are cancelled when the subscriber unsubscribes. */
-export class ThroughUnsubscribed extends Error {
-  override readonly name = 'ThroughUnsubscribed';
-  constructor() {
-    super('the subscriber of through() unsubscribed: its tasks in flight were cancelled');
-  }
-}
-
 /**
  * An RxJS operator that runs each source item on `pool` and emits its result (an `Either`).
  *
@@ -40,7 +32,7 @@ export class ThroughUnsubscribed extends Error {
  * yet, or other submitters filled the queue) is not emitted as a failure: it waits at the front
  * and is tried again when a task settles. Completes when the source has completed and every
  * result is out.
- * Unsubscribing cancels every task in flight (`TaskCancelled`, cause `ThroughUnsubscribed`).
+ * Unsubscribing cancels every task in flight (`TaskCancelled`, cause `ThroughUnsubscribedError`).
  * A source error is passed on at once, and cancels the tasks in flight too.
  *
  * @example
@@ -157,7 +149,7 @@ export function through<TInput, TOutput>(
         subscription.unsubscribe();
         retryOnResult?.unsubscribe();
         backlog.drain();
-        if (inFlight > 0) controller.abort(new ThroughUnsubscribed());
+        if (inFlight > 0) controller.abort(new ThroughUnsubscribedError());
       };
     });
 }

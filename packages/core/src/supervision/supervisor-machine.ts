@@ -1,6 +1,6 @@
 import { assign, sendParent, setup } from 'xstate';
 import type { Clock } from '../time/clock.js';
-import { describeValue } from '../describe-value.js';
+import { RestartLimitExceededError } from '../errors.js';
 import type { Backoff } from './exponential-backoff.js';
 
 /** Which children restart when one exits abnormally (OTP's meaning; order = start order). */
@@ -8,21 +8,6 @@ export type SupervisionStrategy = 'one-for-one' | 'one-for-all' | 'rest-for-one'
 
 /** When a child is restarted: always, only after an abnormal exit, or never. */
 export type RestartType = 'permanent' | 'transient' | 'temporary';
-
-/** The supervisor gave up: more restarts within the window than its limit allows. */
-export class RestartLimitExceeded extends Error {
-  override readonly name = 'RestartLimitExceeded';
-  constructor(
-    readonly restarts: number,
-    readonly withinMs: number,
-    override readonly cause: unknown,
-  ) {
-    super(
-      `${restarts} restarts within ${withinMs} ms exceed the limit (last cause: ${describeValue(cause)})`,
-      { cause },
-    );
-  }
-}
 
 /** What a supervisor actor is started with. */
 export interface SupervisorInput {
@@ -61,7 +46,7 @@ export type SupervisorDecision =
       readonly cause: unknown;
     }
   | { type: 'supervisor.forget'; readonly id: string }
-  | { type: 'supervisor.escalate'; readonly error: RestartLimitExceeded };
+  | { type: 'supervisor.escalate'; readonly error: RestartLimitExceededError };
 
 interface ChildRecord {
   /** When it last started running; `undefined` while it is (re)starting. */
@@ -109,7 +94,7 @@ export function decideRestart(
     return {
       decision: {
         type: 'supervisor.escalate',
-        error: new RestartLimitExceeded(recent.length + 1, withinMs, event.cause),
+        error: new RestartLimitExceededError(recent.length + 1, withinMs, event.cause),
       },
       restarts: recent,
       children: context.children,
