@@ -6,11 +6,11 @@ export { batchPool, dynamicPool, fixedPool, priorityPool } from './pool/presets.
 export type {
   BatchOutput,
   BatchPoolOptions,
-  CloseOptions,
   Pool,
   PoolActorView,
   PoolSnapshot,
 } from './pool/create-pool.js';
+export type { CloseOptions, SinkSnapshot, TaskSink } from './sink.js';
 export type { WorkerSnapshot } from './pool/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';

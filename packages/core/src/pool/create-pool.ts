@@ -25,31 +25,10 @@ import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
-
-/** How to close a pool. */
-export interface CloseOptions {
-  /**
-   * Cancel queued and running tasks (`TaskCancelled`) instead of letting them finish.
-   * @default false
-   */
-  readonly abort?: boolean;
-  /**
-   * Drain for at most this long; then cancel what is left, start every worker's teardown and
-   * resolve without waiting for the teardowns to finish.
-   * @default undefined (drain fully, however long it takes)
-   */
-  readonly timeoutMs?: number;
-  /**
-   * Cancel what has not started — queued tasks, submits waiting for room, tasks waiting out a
-   * retry delay — with `TaskCancelled` (cause: a `PoolClosedError`), and let running tasks
-   * finish (piscina's `close({ force: true })`; p-queue's `clear()` then `onIdle()`).
-   * @default false
-   */
-  readonly cancelQueued?: boolean;
-}
+import type { CloseOptions, SinkSnapshot, TaskSink } from '../sink.js';
 
 /** A pool at one moment. */
-export interface PoolSnapshot {
+export interface PoolSnapshot extends SinkSnapshot {
   readonly name: string;
   readonly state: PoolState;
   /**
@@ -100,7 +79,7 @@ function viewOf(actor: Actor<typeof poolMachine>): PoolActorView {
 }
 
 /** A running pool of workers: submit tasks, watch its streams, resize and close it. */
-export interface Pool<TInput, TOutput> {
+export interface Pool<TInput, TOutput> extends TaskSink<TInput, TOutput> {
   readonly name: string;
   /**
    * Starts the workers (from `stopped`, or after `failed`); submits are accepted from now on.

@@ -1,6 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { InvalidOptionError, ThroughUnsubscribedError } from '../errors.js';
-import type { Pool } from '../pool/create-pool.js';
+import type { TaskSink } from '../sink.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
 import { isErr, type TaskResult } from '../result.js';
@@ -39,7 +39,7 @@ export interface ThroughOptions {
  * from(urls).pipe(through(fetchPool, { ordered: true })).subscribe((result) => ...);
  */
 export function through<TInput, TOutput>(
-  pool: Pool<TInput, TOutput>,
+  pool: TaskSink<TInput, TOutput>,
   options: ThroughOptions = {},
 ): OperatorFunction<TInput, TaskResult<TOutput>> {
   if (typeof options !== 'object' || options === null) {
