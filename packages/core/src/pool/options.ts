@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../time/clock.js';
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { fromAsync } from '../executors/from-async.js';
 import { resolveRetry, type RetryOptions, type RetryPolicy } from '../supervision/retry-policy.js';
@@ -205,16 +206,7 @@ function checkObject(option: string, value: unknown, known?: readonly string[]):
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new InvalidOptionError(option, value, 'an object');
   }
-  if (known === undefined || value === undefined) return;
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidOptionError(
-        `${option}.${key}`,
-        (value as Record<string, unknown>)[key],
-        `one of the known options of ${option}: ${known.join(', ')}`,
-      );
-    }
-  }
+  if (known !== undefined && value !== undefined) rejectUnknownOptions(option, value, known);
 }
 
 /** Most priority levels a queue may have (each `shift` looks at every level's head). */
@@ -305,14 +297,7 @@ function readPoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
   reading: { option: string },
 ): PoolConfig<TInput, TOutput> {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key))
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `one of the known options: ${KNOWN.join(', ')}`,
-      );
-  }
+  rejectUnknownOptions('', options, KNOWN);
   reading.option = 'worker';
   const { worker } = options;
   let logic: WorkerLogic<TInput, TOutput, unknown>;

@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { Pool } from '../pool/create-pool.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
@@ -57,6 +58,7 @@ export function through<TInput, TOutput>(
       'an object { ordered?, concurrency?, submit? }',
     );
   }
+  rejectUnknownOptions('', options, ['ordered', 'concurrency', 'submit']);
   const { ordered = false, concurrency } = options;
   if (typeof ordered !== 'boolean')
     throw new InvalidOptionError('ordered', ordered, 'true or false');
