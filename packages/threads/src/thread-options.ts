@@ -71,7 +71,7 @@ export interface ThreadOptions {
  * (32 → 64 still gains on the benchmarks' VM, beyond it nothing measurable), while each lane
  * costs the pool a slot (a few hundred bytes a thread) and the thread a table entry.
  */
-export const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_CONCURRENCY = 64;
 
 /** Thread options after validation and defaults. */
 export interface ThreadConfig {

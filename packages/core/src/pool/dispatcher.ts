@@ -432,11 +432,6 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     return this.metrics.workers;
   }
 
-  /** Actors not yet stopped. */
-  slotCount(): number {
-    return this.roster.size;
-  }
-
   /**
    * Gives up the live worker on `seat` (an idle worker retiring): it stops now if idle, after
    * its task if busy. `false` when no live worker fills the seat.

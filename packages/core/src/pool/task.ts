@@ -39,7 +39,7 @@ export interface TaskExtras {
 }
 
 /** Extras for a task that carried none and now needs them (a retry). */
-export function emptyExtras(): TaskExtras {
+function emptyExtras(): TaskExtras {
   return {
     signal: undefined,
     timeoutMs: undefined,

@@ -49,11 +49,6 @@ export class WorkerRoster {
     return this.#slots.values();
   }
 
-  /** Worker actors not yet stopped. */
-  get size(): number {
-    return this.#slots.size;
-  }
-
   /** Takes a worker (its primary slot) out of service: its lanes off the idle stack, their timers cleared, counted out. */
   retire(slot: Slot, status: SlotStatus): void {
     if (slot.status === SLOT_GONE || slot.status === status) return;
