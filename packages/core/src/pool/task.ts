@@ -2,6 +2,16 @@ import type { TaskResult } from '../result.js';
 import type { HasDeadline } from '../time/deadline-heap.js';
 import type { RetryPolicy } from '../supervision/retry-policy.js';
 
+/**
+ * A task timestamp: clock time in 1/1024 ms since its pool was made. Why not milliseconds:
+ * small integers stay unboxed in the task object, where a fractional double would cost a
+ * 16-byte box per queued task (past ~24 days they are doubles, still exact).
+ */
+export type Ticks = number;
+
+/** Ticks in a millisecond (a power of two: the conversions are exact). */
+export const TICKS_PER_MS = 1024;
+
 /** Where a task is in its life. Plain numbers: this is the hot path. */
 export const TaskState = {
   waiting: 0, // submitted under overflow 'wait', not yet in the queue
@@ -97,8 +107,8 @@ export function ownExtras(task: Task): TaskExtras {
  */
 export class Task<TInput = unknown, TOutput = unknown> {
   state: TaskState = TaskState.queued;
-  /** Submit time while queued, start time once running: in the dispatcher's ticks (1/1024 ms). */
-  t: number;
+  /** Submit time while queued, start time once running. */
+  t: Ticks;
   resolve!: (result: TaskResult<TOutput>) => void;
   /**
    * Set for a task admitted by `run`: its promise resolves with the output (`resolve` then takes
@@ -109,7 +119,7 @@ export class Task<TInput = unknown, TOutput = unknown> {
   constructor(
     readonly id: number,
     readonly input: TInput,
-    now: number,
+    now: Ticks,
     public x: TaskExtras | undefined,
   ) {
     this.t = now;
@@ -129,8 +139,8 @@ export class BulkTasks {
     readonly end: number,
     /** The id of input 0. */
     readonly first: number,
-    /** Admission time, as a task timestamp. */
-    readonly t: number,
+    /** Admission time. */
+    readonly t: Ticks,
     readonly resolve: (result: TaskResult<unknown>) => void,
   ) {}
 
