@@ -3,14 +3,12 @@ import type { HasDeadline } from '../time/deadline-heap.js';
 import type { RetryPolicy } from '../supervision/retry-policy.js';
 
 /**
- * A task timestamp: clock time in 1/1024 ms since its pool was made. Why not milliseconds:
- * small integers stay unboxed in the task object, where a fractional double would cost a
- * 16-byte box per queued task (past ~24 days they are doubles, still exact).
+ * A task timestamp: clock time in 1/1024 ms since its pool was made (`TaskRunner.tick` and
+ * `time` convert). Why not milliseconds: small integers stay unboxed in the task object, where
+ * a fractional double would cost a 16-byte box per queued task (past ~24 days they are
+ * doubles, still exact; 1024, a power of two, keeps the conversions exact).
  */
 export type Ticks = number;
-
-/** Ticks in a millisecond (a power of two: the conversions are exact). */
-export const TICKS_PER_MS = 1024;
 
 /** Where a task is in its life. Plain numbers: this is the hot path. */
 export const TaskState = {
