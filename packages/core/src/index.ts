@@ -72,6 +72,7 @@ export {
   WorkerCrashedError,
 } from './errors.js';
 export type { RejectReason, TaskError } from './errors.js';
+export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { err, isErr, isOk, ok, unwrap } from './result.js';
 export type { Either, Left, Right, TaskResult } from './result.js';
 

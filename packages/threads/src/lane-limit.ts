@@ -27,7 +27,7 @@ export const COVER_MS = 2;
  * means less waiting behind a long task (the mixed workload's p99 wait) against more runs given
  * back for a run that was only slowed down; with 8, p99 wait was 1.12x that of `concurrency: 1`.
  */
-export const STALL_FACTOR = 4;
+const STALL_FACTOR = 4;
 /** The shortest stall (ms): below it, giving runs back costs more than their wait; a timer's grain too. */
 export const MIN_STALL_MS = 1;
 

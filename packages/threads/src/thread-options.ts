@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { SHARE_ENV, type ResourceLimits } from 'node:worker_threads';
-import { InvalidOptionError } from '@troupe/core';
+import { InvalidOptionError, rejectUnknownOptions } from '@troupe/core';
 
 /** How `fromWorkerThread` runs its threads. */
 export interface ThreadOptions {
@@ -71,7 +71,7 @@ export interface ThreadOptions {
  * (32 → 64 still gains on the benchmarks' VM, beyond it nothing measurable), while each lane
  * costs the pool a slot (a few hundred bytes a thread) and the thread a table entry.
  */
-export const DEFAULT_CONCURRENCY = 64;
+const DEFAULT_CONCURRENCY = 64;
 
 /** Thread options after validation and defaults. */
 export interface ThreadConfig {
@@ -119,24 +119,12 @@ function moduleHref(module: unknown): string {
   return /^(file|data):/i.test(module) ? module : pathToFileURL(resolve(module)).href;
 }
 
-function checkKeys(option: string, value: object, known: readonly string[]): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidOptionError(
-        option === '' ? key : `${option}.${key}`,
-        (value as Record<string, unknown>)[key],
-        `one of the known options${option === '' ? '' : ` of ${option}`}: ${known.join(', ')}`,
-      );
-    }
-  }
-}
-
 function checkLimits(limits: unknown): ResourceLimits | undefined {
   if (limits === undefined) return undefined;
   if (typeof limits !== 'object' || limits === null) {
     throw new InvalidOptionError('resourceLimits', limits, `an object with ${LIMITS.join(', ')}`);
   }
-  checkKeys('resourceLimits', limits, LIMITS);
+  rejectUnknownOptions('resourceLimits', limits, LIMITS);
   for (const [key, value] of Object.entries(limits)) {
     if (value !== undefined && !(typeof value === 'number' && value > 0 && value < Infinity)) {
       throw new InvalidOptionError(`resourceLimits.${key}`, value, 'a finite number > 0 (MB)');
@@ -173,7 +161,7 @@ export function resolveThreadOptions(module: unknown, options: unknown): ThreadC
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('options', options, `an object with ${KNOWN.join(', ')}`);
   }
-  checkKeys('', options, KNOWN);
+  rejectUnknownOptions('', options, KNOWN);
   const given = options as ThreadOptions;
   const exportName = given.export ?? 'default';
   if (typeof exportName !== 'string' || exportName.length === 0) {

@@ -2,8 +2,9 @@ import { Subject } from 'rxjs';
 import { BatchResultError, TaskCancelled, TaskFailed } from '../errors.js';
 import type { Dispatcher } from '../pool/dispatcher.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
-import type { SubmitOptions } from '../pool/submit-options.js';
-import { describeValue, isInstance } from '../describe-value.js';
+import { checkSignal, type SubmitOptions } from '../pool/submit-options.js';
+import { describeValue } from '../describe-value.js';
+import { findUnknownOption } from '../reject-unknown-options.js';
 import { err, isErr, ok, type TaskResult } from '../result.js';
 import type { Clock } from '../time/clock.js';
 
@@ -59,6 +60,27 @@ function asEither(value: unknown): { left: unknown } | { right: unknown } | unde
 }
 
 /**
+ * Reads a batch item's options: its signal (the one option per item), or a message naming what
+ * is wrong. Options are read once each (a getter or a Proxy trap may throw, or answer twice).
+ */
+function readItemOptions(options: SubmitOptions): AbortSignal | undefined | string {
+  let signal: unknown;
+  try {
+    const unknown = findUnknownOption('', options, ['signal'], PER_BATCH);
+    if (unknown !== undefined) return unknown.message;
+    signal = options.signal;
+  } catch (error) {
+    // Not an object, or one whose reading throws (a getter, a Proxy).
+    return `submit options could not be read: ${describeValue(error)}`;
+  }
+  return checkSignal(signal) ?? (signal as AbortSignal | undefined);
+}
+
+/** Why the other submit options are refused per item. */
+const PER_BATCH =
+  'in a batch pool only signal is per item: set timeoutMs and retry on the pool, they apply to each batch';
+
+/**
  * Gathers submitted items into batches in front of a pool's task flow: a batch goes to the
  * pool as one task when it holds `size` items, when its oldest item has waited `maxWaitMs`
  * (one clock timer for the open batch), or when the pool closes. The batch task runs, times
@@ -96,37 +118,16 @@ export class Batcher<TInput, TOutput> {
   /** Adds an item to the open batch; resolves with the item's own result. Never rejects. */
   add(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
     const flow = this.flow;
-    if (!flow.isAccepting) return flow.submit([input]) as Promise<TaskResult<never>>;
     let signal: AbortSignal | undefined;
-    if (options !== undefined) {
-      let given: AbortSignal | undefined;
-      let unsupported: [string, unknown][];
-      try {
-        let rest: object;
-        ({ signal: given, ...rest } = options);
-        unsupported = Object.entries(rest).filter(([, value]) => value !== undefined);
-      } catch (error) {
-        // Not an object, or one whose reading throws (a getter, a Proxy).
-        const message = `submit options could not be read: ${describeValue(error)}`;
-        return Promise.resolve(flow.rejectAtDoor('invalid-input', message));
-      }
-      if (unsupported.length > 0) {
-        return Promise.resolve(
-          flow.rejectAtDoor(
-            'invalid-input',
-            `${unsupported.map(([key]) => key).join(', ')}: not per item in a batch pool (only signal is); set timeoutMs and retry on the pool, they apply to each batch`,
-          ),
-        );
-      }
-      if (given !== undefined && !isInstance(given, AbortSignal)) {
-        return Promise.resolve(flow.rejectAtDoor('invalid-input', 'signal must be an AbortSignal'));
-      }
-      if (given?.aborted === true) {
-        flow.metrics.rejected++;
-        return Promise.resolve(err(new TaskCancelled(given.reason)));
-      }
-      signal = given;
+    // The pool's door, as for any task: a pool not taking tasks refuses before it reads options.
+    if (options !== undefined && flow.isAccepting) {
+      const read = readItemOptions(options);
+      if (typeof read === 'string')
+        return Promise.resolve(flow.rejectAtDoor('invalid-input', read));
+      signal = read;
     }
+    const refusal = flow.turnedAway(signal);
+    if (refusal !== undefined) return Promise.resolve(refusal);
     return new Promise<TaskResult<TOutput>>((resolve) => {
       const item: Item<TInput, TOutput> = {
         id: ++this.#nextId,

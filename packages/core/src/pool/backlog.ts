@@ -134,11 +134,6 @@ export class Backlog {
     this.priority?.setLevel(task.id, level);
   }
 
-  /** The queued task with this id (priority queues only; FIFOs are not searched). */
-  queuedTask(id: number): Task | undefined {
-    return this.priority?.get(id);
-  }
-
   /** A queued or waiting task was settled (cancelled) where it stood: count it out. */
   forget(task: Task): void {
     const m = this.metrics;

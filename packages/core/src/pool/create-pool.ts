@@ -9,6 +9,7 @@ import {
 import { Dispatcher } from './dispatcher.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 import { checkInputs, type SubmitOptions } from './submit-options.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import {
   InvalidOptionError,
   PoolClearedError,
@@ -493,6 +494,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
           `a number: pool '${this.name}' has a fixed size (create it with size: { min, max } to give it bounds)`,
         );
       }
+      rejectUnknownOptions('resize', size, ['min', 'max']);
       bounds = checkBounds(size.min ?? sizing.min, size.max ?? sizing.max, 'resize.');
       if (bounds[0] === 0 && sizing.dryRun) throw dryRunAtZero('resize.min');
     } else if (sizing === undefined) {
@@ -534,7 +536,12 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
 
   close(options: CloseOptions = {}): Promise<void> {
     if (typeof options !== 'object' || options === null)
-      throw new InvalidOptionError('close options', options, 'an object { abort?, timeoutMs? }');
+      throw new InvalidOptionError(
+        'close options',
+        options,
+        'an object { abort?, timeoutMs?, cancelQueued? }',
+      );
+    rejectUnknownOptions('', options, ['abort', 'timeoutMs', 'cancelQueued']);
     const { abort = false, timeoutMs, cancelQueued = false } = options;
     if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
     if (typeof cancelQueued !== 'boolean')

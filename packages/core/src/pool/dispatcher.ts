@@ -13,6 +13,7 @@ import { ownExtras, TaskState } from './task.js';
 import { checkPriority, priorityRange } from './submit-options.js';
 import {
   LaneGate,
+  outOfService,
   Slot,
   SLOT_BUSY,
   SLOT_GONE,
@@ -213,7 +214,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
    */
   replacing(id: string, cause: unknown): void {
     const slot = this.roster.get(id);
-    if (slot === undefined || slot.status > SLOT_BUSY) return;
+    if (slot === undefined || outOfService(slot)) return;
     this.metrics.replaced++;
     const requeued = this.failRunning(slot, cause, false);
     this.roster.retire(slot, SLOT_STOPPING);
@@ -234,7 +235,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
    */
   requeueRun(workerId: string, taskId: number): void {
     const slot = this.roster.get(workerId);
-    if (slot === undefined || slot.status > SLOT_BUSY) return;
+    if (slot === undefined || outOfService(slot)) return;
     const running = slot.allLanes.some(
       (lane) => lane.task?.id === taskId && lane.task.state === TaskState.running,
     );
@@ -256,7 +257,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     if (worker === undefined || gate === undefined || gate.limit === limit) return;
     gate.limit = limit;
     // Before it is ready its lanes are nowhere yet: `ready` applies the limit.
-    if (worker.status === SLOT_STARTING || worker.status > SLOT_BUSY || worker.retiring) return;
+    if (worker.status === SLOT_STARTING || outOfService(worker) || worker.retiring) return;
     let over = gate.over;
     if (over > 0) {
       const idle = this.roster.idle;
@@ -291,7 +292,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
    */
   giveBack(workerId: string, taskIds: readonly number[]): void {
     const worker = this.roster.get(workerId);
-    if (worker === undefined || worker.status > SLOT_BUSY) return;
+    if (worker === undefined || outOfService(worker)) return;
     const innocent = this.#innocent.get(workerId);
     const now = this.config.clock.now();
     let requeued = false;
@@ -356,7 +357,7 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
   stopSeat(seat: string, cause: unknown): void {
     let requeued = false;
     for (const slot of this.roster.values()) {
-      if (slot.seat !== seat || slot.status > SLOT_BUSY) continue;
+      if (slot.seat !== seat || outOfService(slot)) continue;
       if (this.failRunning(slot, cause, false)) requeued = true;
       this.stopSlot(slot);
     }
@@ -432,18 +433,13 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     return this.metrics.workers;
   }
 
-  /** Actors not yet stopped. */
-  slotCount(): number {
-    return this.roster.size;
-  }
-
   /**
    * Gives up the live worker on `seat` (an idle worker retiring): it stops now if idle, after
    * its task if busy. `false` when no live worker fills the seat.
    */
   retireSeat(seat: string): boolean {
     for (const slot of this.roster.values()) {
-      if (slot.seat !== seat || slot.retiring || slot.status > SLOT_BUSY) continue;
+      if (slot.seat !== seat || slot.retiring || outOfService(slot)) continue;
       slot.retiring = true;
       slot.hold = true;
       if (slot.workerStatus === SLOT_IDLE) this.stopSlot(slot);

@@ -1,6 +1,7 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../time/clock.js';
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { fromAsync } from '../executors/from-async.js';
 import { resolveRetry, type RetryOptions, type RetryPolicy } from '../supervision/retry-policy.js';
@@ -205,20 +206,11 @@ function checkObject(option: string, value: unknown, known?: readonly string[]):
   if (value !== undefined && (typeof value !== 'object' || value === null)) {
     throw new InvalidOptionError(option, value, 'an object');
   }
-  if (known === undefined || value === undefined) return;
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      throw new InvalidOptionError(
-        `${option}.${key}`,
-        (value as Record<string, unknown>)[key],
-        `one of the known options of ${option}: ${known.join(', ')}`,
-      );
-    }
-  }
+  if (known !== undefined && value !== undefined) rejectUnknownOptions(option, value, known);
 }
 
 /** Most priority levels a queue may have (each `shift` looks at every level's head). */
-export const MAX_LEVELS = 256;
+const MAX_LEVELS = 256;
 
 function resolvePriority(
   queue: QueueOptions | undefined,
@@ -254,11 +246,22 @@ function resolvePriority(
   return { levels, aging: { everyMs: checkPositive('queue.aging.everyMs', aging.everyMs, false) } };
 }
 
-function resolveBatch(batch: BatchOptions | undefined): BatchOptions | undefined {
+/** `batch` (batch pools only), which cannot go with a priority queue. */
+function resolveBatch(
+  batch: BatchOptions | undefined,
+  priority: PoolConfig<unknown, unknown>['priority'],
+): BatchOptions | undefined {
   if (batch === undefined) return undefined;
   checkObject('batch', batch, ['size', 'maxWaitMs']);
   const size = checkSize('batch.size', batch.size);
   const maxWaitMs = checkPositive('batch.maxWaitMs', batch.maxWaitMs, false);
+  if (priority !== undefined) {
+    throw new InvalidOptionError(
+      'queue.kind',
+      'priority',
+      "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
+    );
+  }
   return { size, maxWaitMs };
 }
 
@@ -300,112 +303,34 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
   }
 }
 
-/** `resolvePoolOptions` without the guard; `reading.option` names the option being read. */
+/**
+ * `resolvePoolOptions` without the guard: one named step per option, in the order the errors
+ * are reported. `reading.option` names the option being read, for a read that throws.
+ */
 function readPoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
   reading: { option: string },
 ): PoolConfig<TInput, TOutput> {
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key))
-      throw new InvalidOptionError(
-        key,
-        (options as unknown as Record<string, unknown>)[key],
-        `one of the known options: ${KNOWN.join(', ')}`,
-      );
-  }
+  rejectUnknownOptions('', options, KNOWN);
   reading.option = 'worker';
-  const { worker } = options;
-  let logic: WorkerLogic<TInput, TOutput, unknown>;
-  if (typeof worker === 'function')
-    logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
-  else if (isWorkerLogic(worker)) logic = worker as WorkerLogic<TInput, TOutput, unknown>;
-  else
-    throw new InvalidOptionError(
-      'worker',
-      worker,
-      'an (async) function, or worker logic from fromAsync() or another executor',
-    );
-
-  const lanes = logic.concurrency;
-  if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 1_024)) {
-    throw new InvalidOptionError(
-      'worker.concurrency',
-      lanes,
-      'a whole number from 1 to 1024 (tasks one worker runs at once)',
-    );
-  }
-
+  const logic = resolveWorker(options.worker);
   reading.option = 'name';
-  const name = options.name ?? 'pool';
-  if (typeof name !== 'string' || name.length === 0) {
-    throw new InvalidOptionError('name', name, 'a non-empty string');
-  }
+  const name = resolveName(options.name);
   reading.option = 'size';
-  const sizeOption = options.size ?? 1;
-  const sizing =
-    typeof sizeOption === 'object' && sizeOption !== null ? resolveSizing(sizeOption) : undefined;
-  const size = sizing === undefined ? checkSize('size', sizeOption) : sizing.min;
+  const { size, sizing } = resolveSize(options.size);
   reading.option = 'queue';
-  checkObject('queue', options.queue, ['kind', 'levels', 'aging', 'capacity', 'overflow']);
-  const capacity = options.queue?.capacity ?? 10_000;
-  if (
-    typeof capacity !== 'number' ||
-    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 0))
-  ) {
-    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 0, or Infinity');
-  }
-  const overflow = options.queue?.overflow ?? 'reject';
-  if (!OVERFLOWS.includes(overflow)) {
-    throw new InvalidOptionError(
-      'queue.overflow',
-      overflow,
-      OVERFLOWS.map((o) => `'${o}'`).join(' | '),
-    );
-  }
-  const priority = resolvePriority(options.queue);
+  const { capacity, overflow, priority } = resolveQueue(options.queue);
   reading.option = 'timeoutMs';
   const timeoutMs =
     options.timeoutMs === undefined
       ? undefined
       : checkPositive('timeoutMs', options.timeoutMs, true);
   reading.option = 'clock';
-  const clock = options.clock ?? systemClock;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    throw new InvalidOptionError(
-      'clock',
-      clock,
-      'an object with now(), setTimeout() and clearTimeout()',
-    );
-  }
+  const clock = resolveClock(options.clock);
   reading.option = 'metrics';
-  checkObject('metrics', options.metrics, ['windowMs', 'intervalMs']);
-  const windowMs = checkPositive('metrics.windowMs', options.metrics?.windowMs ?? 10_000, false);
-  const intervalMs = checkPositive(
-    'metrics.intervalMs',
-    options.metrics?.intervalMs ?? 1_000,
-    false,
-  );
+  const { windowMs, intervalMs } = resolveMetrics(options.metrics);
   reading.option = 'inspect';
-  const { inspect } = options;
-  if (
-    inspect !== undefined &&
-    typeof inspect !== 'function' &&
-    (typeof inspect !== 'object' ||
-      inspect === null ||
-      typeof (inspect as { next?: unknown }).next !== 'function')
-  ) {
-    throw new InvalidOptionError(
-      'inspect',
-      inspect,
-      'an XState inspection observer (function or { next })',
-    );
-  }
+  checkInspect(options.inspect);
   reading.option = 'supervision';
   const supervision = resolveSupervision(options.supervision);
   reading.option = 'retry';
@@ -417,19 +342,9 @@ function readPoolOptions<TInput, TOutput, TResource>(
   const rate = resolveRate(options.rate);
   // Batch pools come in through `BatchPoolOptions` (their worker takes arrays).
   reading.option = 'batch';
-  const batch = resolveBatch((options as { readonly batch?: BatchOptions }).batch);
-  if (batch !== undefined && priority !== undefined) {
-    throw new InvalidOptionError(
-      'queue.kind',
-      'priority',
-      "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
-    );
-  }
+  const batch = resolveBatch((options as { readonly batch?: BatchOptions }).batch, priority);
   reading.option = 'random';
-  const random = options.random ?? Math.random;
-  if (typeof random !== 'function') {
-    throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');
-  }
+  const random = resolveRandom(options.random);
   return {
     name,
     logic,
@@ -449,4 +364,124 @@ function readPoolOptions<TInput, TOutput, TResource>(
     batch,
     random,
   };
+}
+
+/** `worker`: an (async) function becomes `fromAsync` logic; logic is taken as it is. */
+function resolveWorker<TInput, TOutput, TResource>(
+  worker: WorkerSpec<TInput, TOutput, TResource>,
+): WorkerLogic<TInput, TOutput, unknown> {
+  let logic: WorkerLogic<TInput, TOutput, unknown>;
+  if (typeof worker === 'function')
+    logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
+  else if (isWorkerLogic(worker)) logic = worker as WorkerLogic<TInput, TOutput, unknown>;
+  else
+    throw new InvalidOptionError(
+      'worker',
+      worker,
+      'an (async) function, or worker logic from fromAsync() or another executor',
+    );
+  const lanes = logic.concurrency;
+  if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 1_024)) {
+    throw new InvalidOptionError(
+      'worker.concurrency',
+      lanes,
+      'a whole number from 1 to 1024 (tasks one worker runs at once)',
+    );
+  }
+  return logic;
+}
+
+function resolveName(given: unknown): string {
+  const name = given ?? 'pool';
+  if (typeof name !== 'string' || name.length === 0) {
+    throw new InvalidOptionError('name', name, 'a non-empty string');
+  }
+  return name;
+}
+
+/** `size`: a fixed number of workers, or dynamic bounds (the pool starts with `min`). */
+function resolveSize(given: number | DynamicSize | undefined): {
+  size: number;
+  sizing: SizingConfig | undefined;
+} {
+  const option = given ?? 1;
+  if (typeof option === 'object' && option !== null) {
+    const sizing = resolveSizing(option);
+    return { size: sizing.min, sizing };
+  }
+  return { size: checkSize('size', option), sizing: undefined };
+}
+
+function resolveQueue(
+  queue: QueueOptions | undefined,
+): Pick<PoolConfig<unknown, unknown>, 'capacity' | 'overflow' | 'priority'> {
+  checkObject('queue', queue, ['kind', 'levels', 'aging', 'capacity', 'overflow']);
+  const capacity = queue?.capacity ?? 10_000;
+  if (
+    typeof capacity !== 'number' ||
+    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 0))
+  ) {
+    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 0, or Infinity');
+  }
+  const overflow = queue?.overflow ?? 'reject';
+  if (!OVERFLOWS.includes(overflow)) {
+    throw new InvalidOptionError(
+      'queue.overflow',
+      overflow,
+      OVERFLOWS.map((o) => `'${o}'`).join(' | '),
+    );
+  }
+  return { capacity, overflow, priority: resolvePriority(queue) };
+}
+
+function resolveClock(given: Clock | undefined): Clock {
+  const clock = given ?? systemClock;
+  if (
+    typeof clock !== 'object' ||
+    clock === null ||
+    typeof clock.now !== 'function' ||
+    typeof clock.setTimeout !== 'function' ||
+    typeof clock.clearTimeout !== 'function'
+  ) {
+    throw new InvalidOptionError(
+      'clock',
+      clock,
+      'an object with now(), setTimeout() and clearTimeout()',
+    );
+  }
+  return clock;
+}
+
+function resolveMetrics(metrics: MetricsOptions | undefined): {
+  windowMs: number;
+  intervalMs: number;
+} {
+  checkObject('metrics', metrics, ['windowMs', 'intervalMs']);
+  const windowMs = checkPositive('metrics.windowMs', metrics?.windowMs ?? 10_000, false);
+  const intervalMs = checkPositive('metrics.intervalMs', metrics?.intervalMs ?? 1_000, false);
+  return { windowMs, intervalMs };
+}
+
+function checkInspect(inspect: unknown): void {
+  if (
+    inspect !== undefined &&
+    typeof inspect !== 'function' &&
+    (typeof inspect !== 'object' ||
+      inspect === null ||
+      typeof (inspect as { next?: unknown }).next !== 'function')
+  ) {
+    throw new InvalidOptionError(
+      'inspect',
+      inspect,
+      'an XState inspection observer (function or { next })',
+    );
+  }
+}
+
+function resolveRandom(given: (() => number) | undefined): () => number {
+  const random = given ?? Math.random;
+  if (typeof random !== 'function') {
+    throw new InvalidOptionError('random', random, 'a function returning numbers in [0, 1)');
+  }
+  return random;
 }

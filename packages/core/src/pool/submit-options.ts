@@ -39,6 +39,8 @@ const REMOVED_KEY =
 /**
  * Checks per-task options. Returns the task's extras (`undefined` when it needs none), or a
  * message naming the bad option: the submit then resolves `TaskRejected('invalid-input')`.
+ * Unknown keys are not looked for (unlike every other options object): that would be a scan
+ * of the keys on every submit that has options, the per-task path of a priority pool.
  */
 export function checkSubmitOptions(
   options: SubmitOptions,
@@ -64,8 +66,8 @@ export function checkSubmitOptions(
     const problem = checkPriority(priority, levels);
     if (problem !== undefined) return problem;
   }
-  if (signal !== undefined && !isInstance(signal, AbortSignal))
-    return 'signal must be an AbortSignal';
+  const badSignal = checkSignal(signal);
+  if (badSignal !== undefined) return badSignal;
   if (id !== undefined && (typeof id !== 'string' || id.length === 0))
     return `id must be a non-empty string (got ${typeof id === 'string' ? "''" : typeof id})`;
   let policy;
@@ -94,6 +96,13 @@ export function checkSubmitOptions(
     causes: undefined,
     shared: false,
   };
+}
+
+/** A message when `signal` is given and is not an `AbortSignal`. */
+export function checkSignal(signal: unknown): string | undefined {
+  return signal === undefined || isInstance(signal, AbortSignal)
+    ? undefined
+    : 'signal must be an AbortSignal';
 }
 
 /** What `priority` may be in a priority queue with `levels` levels (`undefined`: a FIFO queue). */

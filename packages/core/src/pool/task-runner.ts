@@ -20,11 +20,21 @@ import { WorkerRoster } from './worker-roster.js';
 import type { PoolConfig } from './options.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import { err, ok, type TaskResult } from '../result.js';
-import { ownExtras, RetryEntry, Task, TaskState } from './task.js';
+import { ownExtras, RetryEntry, Task, TaskState, type Ticks } from './task.js';
 import { AdoptedRun } from './adopted-run.js';
 import { SizeWaiters } from './size-waiters.js';
 import { describeValue, isInstance } from '../describe-value.js';
-import { RunContext, Slot, SLOT_BUSY, SLOT_GONE, SLOT_IDLE, SLOT_STOPPING } from './worker-slot.js';
+import {
+  outOfService,
+  RunContext,
+  Slot,
+  SLOT_BUSY,
+  SLOT_GONE,
+  SLOT_IDLE,
+  SLOT_STOPPING,
+  type Lane,
+  type WorkerSlot,
+} from './worker-slot.js';
 
 /** The engine's own `then`: a promise that has it answers once, and never synchronously. */
 // eslint-disable-next-line @typescript-eslint/unbound-method
@@ -58,7 +68,7 @@ export abstract class TaskRunner<TInput, TOutput> {
   protected refusal: RejectReason = 'pool-closed';
   protected refusalMessage: string;
   protected nextTaskId = 0;
-  /** Clock time that task timestamps count from. */
+  /** Clock time that task timestamps (`Ticks`) count from. */
   protected readonly epoch: number;
   /** Clock time of the last run outcome: the start time of the next task on that worker. */
   protected settledAt = 0;
@@ -120,21 +130,20 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /**
-   * A clock time as a task timestamp: 1/1024 ms since the pool was made. Small integers stay
-   * unboxed in the task object (a double would cost a 16-byte box per queued task) for the
-   * first ~24 days; past that they are doubles, still exact.
+   * A clock time as a task timestamp (see `Ticks`: 1024 a millisecond, written out because a
+   * constant imported from another module costs a load per call on the per-task path).
    */
-  protected tick(now: number): number {
+  protected tick(now: number): Ticks {
     return Math.round((now - this.epoch) * 1024);
   }
 
   /** A task timestamp back as clock time. */
-  protected time(ticks: number): number {
+  protected time(ticks: Ticks): number {
     return ticks / 1024 + this.epoch;
   }
 
   /** Takes queued tasks onto a free slot (from time `now`) until the queue is empty or the slot is busy. */
-  protected pump(slot: Slot, now: number): void {
+  protected pump(slot: Lane, now: number): void {
     for (;;) {
       // Read per task: a synchronous task may pause the pool.
       if (
@@ -152,7 +161,7 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /** Runs `task` on `slot` from time `now`. Returns `true` when it finished synchronously and the slot is free. */
-  protected start(slot: Slot, task: Task, now: number): boolean {
+  protected start(slot: Lane, task: Task, now: number): boolean {
     const m = this.metrics;
     const wait = now - this.time(task.t);
     m.queueWait.record(wait);
@@ -223,7 +232,7 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /** A run's promise settled: record the outcome, then keep the worker going. */
-  finish(slot: Slot, value: unknown, failed: boolean): void {
+  finish(slot: Lane, value: unknown, failed: boolean): void {
     if (this.settleRun(slot, value, failed)) {
       this.pump(slot, this.settledAt);
       // The queue shrank by the task the worker took next.
@@ -232,7 +241,7 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /** Records a run's outcome. Returns `true` when the slot may take the next task. */
-  protected settleRun(slot: Slot, value: unknown, failed: boolean): boolean {
+  protected settleRun(slot: Lane, value: unknown, failed: boolean): boolean {
     const task = slot.task!;
     slot.task = undefined;
     slot.ctx = undefined;
@@ -240,7 +249,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     const m = this.metrics;
     const now = this.config.clock.now();
     this.settledAt = now;
-    if (task.state !== TaskState.running || slot.status >= SLOT_STOPPING) {
+    if (task.state !== TaskState.running || outOfService(slot)) {
       // Already dealt with: cancelled, timed out, or its worker was taken out of service
       // (the task may even be running again elsewhere, as a retry).
       m.late++;
@@ -271,7 +280,7 @@ export abstract class TaskRunner<TInput, TOutput> {
         this.failRun(task, new TaskFailed(value, task.id), slot.id, false, now);
       }
     }
-    if (slot.status === SLOT_GONE || slot.status === SLOT_STOPPING) return false;
+    if (outOfService(slot)) return false;
     if (failed && isInstance(value, WorkerCrashedError)) {
       this.crash(slot, value);
       return false;
@@ -283,7 +292,7 @@ export abstract class TaskRunner<TInput, TOutput> {
    * A lane's run is over: whether it may take the next task (a retiring worker stops instead,
    * and a lane over its worker's lane limit rests).
    */
-  protected mayContinue(slot: Slot, now: number): boolean {
+  protected mayContinue(slot: Lane, now: number): boolean {
     const worker = slot.primary;
     if (!worker.hold) return true;
     if (worker.retiring) {
@@ -447,15 +456,15 @@ export abstract class TaskRunner<TInput, TOutput> {
   // ---- what workers do between tasks (see WorkerOccupancy) -------------------------------
 
   /** A slot went idle ⇄ busy: its worker actor is told later (see `WorkerOccupancy.showLater`). */
-  protected abstract showLater(slot: Slot): void;
+  protected abstract showLater(slot: WorkerSlot): void;
   /** A lane finished its task (its worker retires after its last one). */
-  protected abstract leaveBusy(slot: Slot, now: number): void;
+  protected abstract leaveBusy(slot: Lane, now: number): void;
   /** A slot has nothing to do: it waits in the idle stack. */
-  protected abstract park(slot: Slot, now: number): void;
+  protected abstract park(slot: Lane, now: number): void;
   /** Work waits in the queue of a dynamic pool: maybe one more worker. */
   protected abstract demand(): void;
   /** An idle worker of a dynamic pool reached its idle timeout. */
-  protected abstract idleTimeout(slot: Slot): void;
+  protected abstract idleTimeout(slot: WorkerSlot): void;
 
   // ---- cancellation, timeouts, overflow ---------------------------------------------------
 
@@ -513,7 +522,7 @@ export abstract class TaskRunner<TInput, TOutput> {
    * dropped as stray); an executor that must stop the run (a thread) replaces its worker when
    * told of the abort. With `'crash-worker'` the worker is crashed, counted by the supervisor.
    */
-  protected expire(slot: Slot): void {
+  protected expire(slot: Lane): void {
     const task = slot.task;
     if (task === undefined) return this.idleTimeout(slot);
     const timeoutMs = task.x?.timeoutMs ?? this.config.timeoutMs ?? 0;
@@ -536,7 +545,7 @@ export abstract class TaskRunner<TInput, TOutput> {
     if (crashWorker) return this.crash(slot, error);
     slot.abandonRun();
     // The executor may have given the worker up when told of the abort.
-    if (slot.status >= SLOT_STOPPING) return;
+    if (outOfService(slot)) return;
     this.settledAt = now;
     if (this.mayContinue(slot, now)) this.pump(slot, now);
   }
@@ -573,13 +582,13 @@ export abstract class TaskRunner<TInput, TOutput> {
   }
 
   /** Crashes the worker of `slot` (any of its lanes). */
-  protected crash(slot: Slot, cause: unknown): void {
+  protected crash(slot: Lane, cause: unknown): void {
     this.roster.retire(slot.primary, SLOT_GONE);
     slot.ref.send({ type: 'worker.crash', cause });
   }
 
   /** Stops the worker of `slot` (any of its lanes). */
-  protected stopSlot(slot: Slot): void {
+  protected stopSlot(slot: Lane): void {
     this.roster.retire(slot.primary, SLOT_STOPPING);
     slot.ref.send({ type: 'worker.stop' });
   }

@@ -2,6 +2,14 @@ import type { TaskResult } from '../result.js';
 import type { HasDeadline } from '../time/deadline-heap.js';
 import type { RetryPolicy } from '../supervision/retry-policy.js';
 
+/**
+ * A task timestamp: clock time in 1/1024 ms since its pool was made (`TaskRunner.tick` and
+ * `time` convert). Why not milliseconds: small integers stay unboxed in the task object, where
+ * a fractional double would cost a 16-byte box per queued task (past ~24 days they are
+ * doubles, still exact; 1024, a power of two, keeps the conversions exact).
+ */
+export type Ticks = number;
+
 /** Where a task is in its life. Plain numbers: this is the hot path. */
 export const TaskState = {
   waiting: 0, // submitted under overflow 'wait', not yet in the queue
@@ -38,7 +46,7 @@ export interface TaskExtras {
 }
 
 /** Extras for a task that carried none and now needs them (a retry). */
-export function emptyExtras(): TaskExtras {
+function emptyExtras(): TaskExtras {
   return {
     signal: undefined,
     timeoutMs: undefined,
@@ -94,8 +102,8 @@ export function ownExtras(task: Task): TaskExtras {
  */
 export class Task<TInput = unknown, TOutput = unknown> {
   state: TaskState = TaskState.queued;
-  /** Submit time while queued, start time once running: in the dispatcher's ticks (1/1024 ms). */
-  t: number;
+  /** Submit time while queued, start time once running. */
+  t: Ticks;
   resolve!: (result: TaskResult<TOutput>) => void;
   /**
    * Set for a task admitted by `run`: its promise resolves with the output (`resolve` then takes
@@ -106,7 +114,7 @@ export class Task<TInput = unknown, TOutput = unknown> {
   constructor(
     readonly id: number,
     readonly input: TInput,
-    now: number,
+    now: Ticks,
     public x: TaskExtras | undefined,
   ) {
     this.t = now;
@@ -126,8 +134,8 @@ export class BulkTasks {
     readonly end: number,
     /** The id of input 0. */
     readonly first: number,
-    /** Admission time, as a task timestamp. */
-    readonly t: number,
+    /** Admission time. */
+    readonly t: Ticks,
     readonly resolve: (result: TaskResult<unknown>) => void,
   ) {}
 

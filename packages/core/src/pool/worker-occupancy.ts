@@ -1,7 +1,14 @@
 import type { SizingConfig } from '../scaling/sizing-options.js';
 import type { ScaleDecision } from '../scaling/autoscaler-machine.js';
 import { PAUSED, TaskRunner } from './task-runner.js';
-import { SLOT_BUSY, SLOT_IDLE, type Slot } from './worker-slot.js';
+import {
+  inService,
+  outOfService,
+  SLOT_BUSY,
+  SLOT_IDLE,
+  type Lane,
+  type WorkerSlot,
+} from './worker-slot.js';
 
 /** A resize the pool asks of its machine when it sizes itself. */
 export interface ScaleRequest extends ScaleDecision {
@@ -17,7 +24,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
   /** Asks the pool machine to resize (set by the pool handle for dynamic pools). */
   onScale: ((decision: ScaleRequest) => void) | undefined = undefined;
   /** Slots whose idle/busy change their actor has not been told yet. */
-  protected readonly unshown: Slot[] = [];
+  protected readonly unshown: WorkerSlot[] = [];
 
   /**
    * A slot went idle ⇄ busy: its worker actor is told at the end of the current task, once,
@@ -25,7 +32,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
    * another (idle, busy, idle …) costs no actor event per task. Idle and busy are for the
    * charts and snapshots; nothing the pool decides depends on them.
    */
-  protected showLater(slot: Slot): void {
+  protected showLater(slot: WorkerSlot): void {
     if (slot.shown === undefined || slot.showing) return;
     slot.showing = true;
     if (this.unshown.push(slot) === 1) queueMicrotask(this.showWorkers);
@@ -38,7 +45,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
       const slot = slots[i]!;
       slot.showing = false;
       const busy = slot.busyLanes > 0;
-      if (slot.status > SLOT_BUSY || slot.shown === busy) continue;
+      if (outOfService(slot) || slot.shown === busy) continue;
       slot.shown = busy;
       slot.ref.send({ type: busy ? 'task.started' : 'task.finished' });
     }
@@ -46,7 +53,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
   };
 
   /** A lane finished its task: when it was its worker's last busy lane, the worker is idle. */
-  protected leaveBusy(slot: Slot, now: number): void {
+  protected leaveBusy(slot: Lane, now: number): void {
     if (slot.status !== SLOT_BUSY) return;
     slot.status = SLOT_IDLE;
     const worker = slot.primary;
@@ -58,7 +65,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
   }
 
   /** A slot (lane) has nothing to do: it waits in the idle stack. */
-  protected park(slot: Slot, now: number): void {
+  protected park(slot: Lane, now: number): void {
     this.roster.idle.push(slot);
     if (slot.status === SLOT_BUSY) this.leaveBusy(slot, now);
     else if (this.sizing !== undefined && slot.primary.busyLanes === 0) {
@@ -67,7 +74,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
   }
 
   /** A worker of a dynamic pool went idle at `now`: its idle timeout starts. */
-  protected idleFrom(worker: Slot, sizing: SizingConfig, now: number): void {
+  protected idleFrom(worker: WorkerSlot, sizing: SizingConfig, now: number): void {
     worker.idleSince = now;
     // At `min` no timer: it could do nothing, and would keep the process alive.
     if (sizing.idleTimeoutMs !== Infinity && worker.heapIndex < 0 && this.sizeTarget > sizing.min) {
@@ -94,8 +101,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
     // Workers given up by a shrink but still finishing a task count against max too (seats
     // waiting for a restart are in the size already).
     let retiring = 0;
-    for (const slot of this.roster.values())
-      if (slot.retiring && slot.status <= SLOT_BUSY) retiring++;
+    for (const slot of this.roster.values()) if (slot.retiring && inService(slot)) retiring++;
     if (this.sizeTarget + retiring >= sizing.max) return;
     const from = this.sizeTarget;
     this.sizeTarget = from + 1;
@@ -108,7 +114,7 @@ export abstract class WorkerOccupancy<TInput, TOutput> extends TaskRunner<TInput
   }
 
   /** An idle worker of a dynamic pool reached its idle timeout: above `min`, it retires. */
-  protected idleTimeout(slot: Slot): void {
+  protected idleTimeout(slot: WorkerSlot): void {
     const sizing = this.sizing;
     if (sizing === undefined || sizing.dryRun || this.onScale === undefined) return;
     if (slot.workerStatus !== SLOT_IDLE || slot.retiring || this.sizeTarget <= sizing.min) return;

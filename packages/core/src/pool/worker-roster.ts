@@ -3,11 +3,14 @@ import type { Clock } from '../time/clock.js';
 import type { WorkerState } from '../worker/worker-machine.js';
 import type { Task } from './task.js';
 import {
+  inService,
   SLOT_BUSY,
   SLOT_GONE,
   SLOT_IDLE,
   SLOT_STARTING,
+  type Lane,
   type Slot,
+  type WorkerSlot,
   type SlotStatus,
 } from './worker-slot.js';
 
@@ -23,9 +26,9 @@ export interface WorkerSnapshot {
  * hands its task to. Keeps the ready/busy worker counts (for utilisation) as slots leave service.
  */
 export class WorkerRoster {
-  readonly #slots = new Map<string, Slot>();
+  readonly #slots = new Map<string, WorkerSlot>();
   /** Idle slots; the last one parked is the first one used. */
-  readonly idle: Slot[] = [];
+  readonly idle: Lane[] = [];
 
   constructor(
     private readonly metrics: MetricsRecorder,
@@ -33,11 +36,11 @@ export class WorkerRoster {
     private readonly timers: { remove(slot: Slot): void },
   ) {}
 
-  add(slot: Slot): void {
+  add(slot: WorkerSlot): void {
     this.#slots.set(slot.id, slot);
   }
 
-  get(id: string): Slot | undefined {
+  get(id: string): WorkerSlot | undefined {
     return this.#slots.get(id);
   }
 
@@ -45,17 +48,12 @@ export class WorkerRoster {
     this.#slots.delete(id);
   }
 
-  values(): IterableIterator<Slot> {
+  values(): IterableIterator<WorkerSlot> {
     return this.#slots.values();
   }
 
-  /** Worker actors not yet stopped. */
-  get size(): number {
-    return this.#slots.size;
-  }
-
   /** Takes a worker (its primary slot) out of service: its lanes off the idle stack, their timers cleared, counted out. */
-  retire(slot: Slot, status: SlotStatus): void {
+  retire(slot: WorkerSlot, status: SlotStatus): void {
     if (slot.status === SLOT_GONE || slot.status === status) return;
     const now = this.clock.now();
     if (slot.status === SLOT_IDLE || slot.status === SLOT_BUSY) this.metrics.ready(now, -1);
@@ -82,7 +80,7 @@ export class WorkerRoster {
   }
 
   /** A busy worker retires: its idle lanes leave the idle stack (they take no more tasks). */
-  withdraw(worker: Slot): void {
+  withdraw(worker: WorkerSlot): void {
     if (worker.lanes === undefined) return;
     const idle = this.idle;
     let kept = 0;
@@ -94,9 +92,9 @@ export class WorkerRoster {
    * Puts the lanes of a worker that just became ready on the idle stack spread among the lanes
    * already there, so that a burst is shared out between workers instead of filling one.
    */
-  spread(lanes: readonly Slot[]): void {
+  spread(lanes: readonly Lane[]): void {
     const idle = this.idle;
-    const merged: Slot[] = [];
+    const merged: Lane[] = [];
     const total = idle.length + lanes.length;
     let a = 0;
     let b = 0;
@@ -121,18 +119,18 @@ export class WorkerRoster {
   liveSeats(): Set<string> {
     const seats = new Set<string>();
     for (const slot of this.#slots.values()) {
-      if (slot.status <= SLOT_BUSY && !slot.retiring) seats.add(slot.seat);
+      if (inService(slot) && !slot.retiring) seats.add(slot.seat);
     }
     return seats;
   }
 
   /** The slot (lane) running `task` now (not an old one still tearing down after a hang). */
-  running(task: Task): Slot | undefined {
-    let found: Slot | undefined;
+  running(task: Task): Lane | undefined {
+    let found: Lane | undefined;
     for (const worker of this.#slots.values()) {
       for (const slot of worker.allLanes) {
         if (slot.task !== task) continue;
-        if (slot.status <= SLOT_BUSY) return slot;
+        if (inService(slot)) return slot;
         found ??= slot;
       }
     }
@@ -140,8 +138,8 @@ export class WorkerRoster {
   }
 
   /** The `count` slots a shrink gives up: starting ones first, then idle, then busy. */
-  pickForShrink(count: number): Slot[] {
-    const picked: Slot[] = [];
+  pickForShrink(count: number): WorkerSlot[] {
+    const picked: WorkerSlot[] = [];
     for (const status of [SLOT_STARTING, SLOT_IDLE, SLOT_BUSY]) {
       for (const slot of this.#slots.values()) {
         if (picked.length === count) return picked;

@@ -8,6 +8,11 @@ const callListener = (listener: AbortListener, reason: unknown): void => {
   else listener.handleAbort(reason);
 };
 
+/**
+ * A slot's status: small numbers in the order of its life (starting → idle ⇄ busy → stopping →
+ * gone), so that "still in service?" — asked as each run settles — is one comparison
+ * (`outOfService`), not two.
+ */
 export const SLOT_STARTING = 0;
 export const SLOT_IDLE = 1;
 export const SLOT_BUSY = 2;
@@ -15,10 +20,31 @@ export const SLOT_STOPPING = 3;
 export const SLOT_GONE = 4;
 export type SlotStatus = 0 | 1 | 2 | 3 | 4;
 
+/** The slot's worker is stopping or gone: it takes no task, and what its runs answer is stray. */
+export function outOfService(slot: Slot): boolean {
+  return slot.status > SLOT_BUSY;
+}
+
+/** The slot's worker is starting, idle or busy (not yet stopping). */
+export function inService(slot: Slot): boolean {
+  return slot.status <= SLOT_BUSY;
+}
+
 /** Who a slot reports its run outcomes to. */
 export interface SlotOwner {
-  finish(slot: Slot, value: unknown, failed: boolean): void;
+  finish(slot: Lane, value: unknown, failed: boolean): void;
 }
+
+/**
+ * A slot seen as a whole worker: its primary, the one the roster knows, which keeps what belongs
+ * to the worker (actor, idle timeout, busy lanes, retiring). One class serves both roles because
+ * a worker's primary is also its first lane: a worker of concurrency 1, the common case, is one
+ * object, and the per-task path runs a task on any lane without asking which kind it has.
+ */
+export type WorkerSlot = Slot;
+
+/** A slot seen as one lane of its worker: runs one task at a time, goes idle on its own. */
+export type Lane = Slot;
 
 /**
  * The dispatcher's view of one worker actor: what it is running, and its run-time timer.
@@ -32,9 +58,9 @@ export interface SlotOwner {
 export class Slot implements HasDeadline {
   status: SlotStatus = SLOT_STARTING;
   /** The worker's primary slot (this one, unless this is one of its other lanes). */
-  primary: Slot = this;
+  primary: WorkerSlot = this;
   /** On a primary with concurrency > 1: every lane of the worker, itself first. */
-  lanes: Slot[] | undefined = undefined;
+  lanes: Lane[] | undefined = undefined;
   /** On a primary: its lanes running a task now. The worker is busy while this is above 0. */
   busyLanes = 0;
   resource: unknown = undefined;
@@ -117,7 +143,7 @@ export class Slot implements HasDeadline {
   }
 
   /** Every lane of the worker (on a primary). */
-  get allLanes(): readonly Slot[] {
+  get allLanes(): readonly Lane[] {
     return this.lanes ?? (this.#alone ??= [this]);
   }
   #alone: Slot[] | undefined = undefined;
@@ -133,7 +159,7 @@ export class Slot implements HasDeadline {
 export class LaneGate {
   limit: number;
   /** Lanes over the limit: neither running a task nor in the idle stack. */
-  readonly parked: Slot[] = [];
+  readonly parked: Lane[] = [];
   constructor(readonly lanes: number) {
     this.limit = lanes;
   }

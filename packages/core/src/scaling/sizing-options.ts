@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 
 /** What the autoscaler aims for, on top of growing on demand and retiring idle workers. */
 export type ScaleTarget =
@@ -89,15 +90,7 @@ export function checkBounds(min: unknown, max: unknown, prefix = 'size.'): [numb
 
 /** Validates a dynamic `size`; throws `InvalidOptionError` naming the first bad field. */
 export function resolveSizing(size: DynamicSize): SizingConfig {
-  for (const key of Object.keys(size)) {
-    if (!KNOWN.includes(key)) {
-      throw new InvalidOptionError(
-        `size.${key}`,
-        (size as unknown as Record<string, unknown>)[key],
-        `one of ${KNOWN.join(', ')}`,
-      );
-    }
-  }
+  rejectUnknownOptions('size', size, KNOWN);
   const [min, max] = checkBounds(size.min, size.max);
   const idleTimeoutMs = positive('size.idleTimeoutMs', size.idleTimeoutMs ?? 10_000, true);
   const cooldownMs = positive('size.cooldownMs', size.cooldownMs ?? 5_000, false);

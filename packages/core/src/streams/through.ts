@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { InvalidOptionError, ThroughUnsubscribedError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { TaskSink } from '../sink.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
@@ -49,6 +50,7 @@ export function through<TInput, TOutput>(
       'an object { ordered?, concurrency?, submit? }',
     );
   }
+  rejectUnknownOptions('', options, ['ordered', 'concurrency', 'submit']);
   const { ordered = false, concurrency } = options;
   if (typeof ordered !== 'boolean')
     throw new InvalidOptionError('ordered', ordered, 'true or false');

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 
 /** Exponential backoff between restarts (or retries): `minMs · factor^(k-1)`, capped, with jitter. */
 export interface BackoffOptions {
@@ -76,16 +77,7 @@ export function exponentialBackoff(options: BackoffOptions = {}, prefix = 'backo
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(prefix, options, 'an object { minMs?, maxMs?, factor?, jitter? }');
   }
-  for (const key of Object.keys(options)) {
-    if (!['minMs', 'maxMs', 'factor', 'jitter'].includes(key)) {
-      const value = (options as Record<string, unknown>)[key];
-      throw new InvalidOptionError(
-        `${prefix}.${key}`,
-        value,
-        'one of minMs, maxMs, factor, jitter',
-      );
-    }
-  }
+  rejectUnknownOptions(prefix, options, ['minMs', 'maxMs', 'factor', 'jitter']);
   const minMs = check(
     `${prefix}.minMs`,
     options.minMs ?? 10,

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import { exponentialBackoff, type Backoff, type BackoffOptions } from './exponential-backoff.js';
 
 /** How often a task is tried, and how long it waits between tries. */
@@ -26,12 +27,7 @@ export function resolveRetry(options: RetryOptions, prefix: string): RetryPolicy
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(prefix, options, 'an object { attempts?, backoff? }');
   }
-  for (const key of Object.keys(options)) {
-    if (key !== 'attempts' && key !== 'backoff') {
-      const value = (options as Record<string, unknown>)[key];
-      throw new InvalidOptionError(`${prefix}.${key}`, value, 'one of attempts, backoff');
-    }
-  }
+  rejectUnknownOptions(prefix, options, ['attempts', 'backoff']);
   const attempts = options.attempts ?? 1;
   if (typeof attempts !== 'number' || !Number.isInteger(attempts) || attempts < 1) {
     throw new InvalidOptionError(

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import { exponentialBackoff, type Backoff, type BackoffOptions } from './exponential-backoff.js';
 import type { RestartType, SupervisionStrategy } from './supervisor-machine.js';
 
@@ -98,12 +99,7 @@ export function resolveSupervision(options: SupervisionOptions = {}): Supervisio
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('supervision', options, 'an object');
   }
-  for (const key of Object.keys(options)) {
-    if (!KNOWN.includes(key)) {
-      const value = (options as Record<string, unknown>)[key];
-      throw new InvalidOptionError(`supervision.${key}`, value, `one of ${KNOWN.join(', ')}`);
-    }
-  }
+  rejectUnknownOptions('supervision', options, KNOWN);
   const strategy = oneOf('supervision.strategy', options.strategy ?? 'one-for-one', STRATEGIES);
   const restart = oneOf('supervision.restart', options.restart ?? 'permanent', RESTARTS);
   const maxRestarts = options.maxRestarts ?? 5;
