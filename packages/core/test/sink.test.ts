@@ -9,7 +9,6 @@ import {
   ok,
   through,
   unwrap,
-  type PoolMetrics,
   type PoolState,
   type TaskOutcome,
   type TaskResult,
@@ -23,7 +22,7 @@ function tenfold(): TaskSink<number, number> & { readonly peak: number } {
   const results$ = new Subject<TaskOutcome<number>>();
   const state$ = new BehaviorSubject<PoolState>('running');
   const pool = createPool({ worker: async (n: number) => n });
-  const metrics = pool.getSnapshot().metrics as PoolMetrics; // a zeroed snapshot, for its shape
+  const metrics = pool.getSnapshot().metrics; // a zeroed snapshot, for its shape
   let next = 0;
   const submit = async (n: number): Promise<TaskResult<number>> => {
     const taskId = ++next;
