@@ -530,8 +530,13 @@ export class Dispatcher<TInput, TOutput>
     this.events$.next({ type: 'worker.abandoned', workerId: slot.id, during });
   }
 
-  /** Each worker's state and task count. */
+  /**
+   * Each worker's state and task count. The state is its actor's, the one source of truth: the
+   * idle/busy changes not yet told to the actors (see `showLater`) are told first, so that a
+   * snapshot never shows an edge the engine has already passed. Costs nothing per task.
+   */
   workers(): WorkerSnapshot[] {
+    if (this.unshown.length > 0) this.showWorkers();
     return this.roster.snapshot();
   }
 }
