@@ -396,3 +396,25 @@ describe('edges found in review', () => {
     expect(() => createPool({ worker: async () => 1, timeout: 5 } as never)).toThrow(/timeout/);
   });
 });
+
+describe('getSnapshot().workers', () => {
+  it("shows each worker's actor state, current as soon as a task starts or ends", async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({
+      worker: (n: number) =>
+        new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), 100)),
+      size: 2,
+      clock,
+    }).start();
+    await clock.flush();
+    const states = () => pool.getSnapshot().workers.map((w) => w.state);
+    expect(states()).toEqual(['idle', 'idle']);
+    const done = pool.submit(1);
+    // Told before the actor hears of it at the end of the current task: no lagging copy.
+    expect(states().filter((s) => s === 'busy')).toHaveLength(1);
+    expect(pool.actor.getSnapshot().value).toBe('running');
+    await settleWith(clock, done);
+    expect(states()).toEqual(['idle', 'idle']);
+    await pool.close();
+  });
+});

@@ -241,10 +241,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         name: config.name,
         size: config.size,
         logic: config.logic as PoolConfig<unknown, unknown>['logic'],
-        dispatcher: dispatcher as Dispatcher<unknown, unknown>,
+        effects: dispatcher,
         clock: config.clock,
         supervision: config.supervision,
         random: config.random,
+        emptyAllowed: config.sizing?.min === 0,
       },
     });
     this.actor = viewOf(this.#actor);

@@ -8,6 +8,9 @@ import {
   type RejectReason,
 } from '../errors.js';
 import type { WorkerSnapshot } from './worker-roster.js';
+import type { PoolEffects } from './pool-effects.js';
+import type { PoolEvent } from './pool-events.js';
+import { SeatTable } from './seat-table.js';
 import { err, type TaskResult } from '../result.js';
 import { ownExtras, TaskState } from './task.js';
 import { checkPriority, priorityRange } from './submit-options.js';
@@ -27,9 +30,15 @@ import { isInstance } from '../describe-value.js';
 
 /**
  * A pool's dispatcher: the task flow, plus the lifecycle the pool machine drives through it
- * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink).
+ * (open, refuse, drain, abort; workers joining, crashing and stopping; shrink): the machine's
+ * effects (`PoolEffects`).
  */
-export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
+export class Dispatcher<TInput, TOutput>
+  extends QueueControl<TInput, TOutput>
+  implements PoolEffects
+{
+  /** The pool's seats and worker actors (see `PoolEffects.seats`). */
+  readonly seats = new SeatTable();
   /** By worker: tasks running on it that its executor called innocent (`requeue`). */
   readonly #innocent = new Map<string, Set<number>>();
 
@@ -41,6 +50,11 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
   /** Refuses a submit at the door (counted in `rejected`, told on `events$`). */
   rejectAtDoor(reason: RejectReason, message: string): TaskResult<never> {
     return this.refuseAtDoor(reason, message);
+  }
+
+  /** Tells `events$` (nothing is built for a stream nobody watches). */
+  emit(event: PoolEvent): void {
+    if (this.events$.observed) this.events$.next(event);
   }
 
   /** Starts taking submits. */
@@ -486,6 +500,13 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     this.timers.clear();
   }
 
+  /** The workers still in their setup. */
+  startingWorkers(): string[] {
+    const ids: string[] = [];
+    for (const slot of this.roster.values()) if (slot.status === SLOT_STARTING) ids.push(slot.id);
+    return ids;
+  }
+
   /** Forgets the workers still in their setup (a close with abort waits for none); returns their ids. */
   abandonStarting(): string[] {
     const ids: string[] = [];
@@ -505,8 +526,13 @@ export class Dispatcher<TInput, TOutput> extends QueueControl<TInput, TOutput> {
     this.events$.next({ type: 'worker.abandoned', workerId: slot.id, during });
   }
 
-  /** Each worker's state and task count. */
+  /**
+   * Each worker's state and task count. The state is its actor's, the one source of truth: the
+   * idle/busy changes not yet told to the actors (see `showLater`) are told first, so that a
+   * snapshot never shows an edge the engine has already passed. Costs nothing per task.
+   */
   workers(): WorkerSnapshot[] {
+    if (this.unshown.length > 0) this.showWorkers();
     return this.roster.snapshot();
   }
 }

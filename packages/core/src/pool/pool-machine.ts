@@ -1,5 +1,4 @@
 import {
-  assign,
   cancel,
   createActor,
   enqueueActions,
@@ -25,8 +24,7 @@ import {
   type WorkerParentEvent,
 } from '../worker/worker-machine.js';
 import type { WorkerLogic } from '../worker/worker-logic.js';
-import type { Dispatcher } from './dispatcher.js';
-import { SeatTable } from './seat-table.js';
+import type { PoolEffects } from './pool-effects.js';
 import type { ScaleReason } from '../scaling/autoscaler-machine.js';
 
 /** What the pool actor is started with. */
@@ -34,10 +32,17 @@ export interface PoolMachineInput {
   readonly name: string;
   readonly size: number;
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
-  readonly dispatcher: Dispatcher<unknown, unknown>;
+  /** Where its decisions are carried out: the engine (a fake, in a test). */
+  readonly effects: PoolEffects;
   readonly clock: Clock;
   readonly supervision: SupervisionConfig;
   readonly random: () => number;
+  /**
+   * The pool may lose its last worker for good without failing (a dynamic pool whose `min` is
+   * 0: demand starts a worker again).
+   * @default false
+   */
+  readonly emptyAllowed?: boolean;
 }
 
 /** Events the pool actor takes: calls from the pool handle, its workers' and supervisor's reports. */
@@ -68,20 +73,22 @@ export type PoolMachineEvent =
 
 type SupervisorRef = ActorRefFrom<typeof supervisorMachine>;
 
-/** A pool actor's context. */
+/**
+ * A pool actor's context: plain values, changed by `assign` alone. The seats and worker actors,
+ * which change on every worker event, are the effects' (`PoolEffects.seats`).
+ */
 export interface PoolContext {
   readonly name: string;
   readonly logic: WorkerLogic<unknown, unknown, unknown>;
-  readonly dispatcher: Dispatcher<unknown, unknown>;
+  readonly effects: PoolEffects;
   readonly clock: Clock;
   readonly supervision: SupervisionConfig;
   readonly random: () => number;
+  readonly emptyAllowed: boolean;
   /** The number of seats the pool keeps (a forgotten `'temporary'` seat lowers it). */
   size: number;
   /** The size last asked for (option or resize): a new start begins with it. */
   requestedSize: number;
-  /** The seats and the worker actors on them (changed in place: see `SeatTable`). */
-  readonly table: SeatTable;
   supervisor: SupervisorRef | undefined;
   /** Counts starts: a delayed respawn from an earlier life of the pool is ignored. */
   epoch: number;
@@ -89,22 +96,12 @@ export interface PoolContext {
   aborting: boolean;
   failure: PoolFailedError | undefined;
   /**
-   * The ids of delayed restarts not yet due (changed in place): a pool that stops or fails
-   * cancels them, so that no timer of it is left to keep the process alive.
+   * The ids of delayed restarts not yet due: a pool that stops or fails cancels them, so that
+   * no timer of it is left to keep the process alive. (Few: restarts are rare and limited.)
    */
-  readonly respawns: DelayedRespawns;
-}
-
-/** Unique ids for the delayed restarts of one pool, and which are still pending. */
-class DelayedRespawns {
-  readonly pending = new Set<string>();
-  #next = 0;
-  /** A new id, counted as pending. */
-  add(): string {
-    const id = `respawn.${++this.#next}`;
-    this.pending.add(id);
-    return id;
-  }
+  pendingRespawns: readonly string[];
+  /** Delayed restarts scheduled so far: the next one's id. */
+  respawnsMade: number;
 }
 
 /** Reports to the supervisor, unless it has already given up (escalated: a final state). */
@@ -115,35 +112,121 @@ function tellSupervisor(context: PoolContext, event: SupervisorEvent): void {
 }
 
 /**
- * What a new worker actor is started with. Its callback closes over the dispatcher alone, never
- * over `context`: a context holds the pool's earlier workers, so a worker holding it would keep
- * every worker before it reachable (memory growing with each restart).
+ * What a new worker actor is started with. Its callback closes over the effects alone, never
+ * over `context`: a context holds the pool's supervisor and earlier snapshots, so a worker
+ * holding it would keep them reachable (memory growing with each restart).
  */
 function workerInput(context: PoolContext, id: string): WorkerInput {
-  const dispatcher = context.dispatcher;
+  const effects = context.effects;
   return {
     id,
-    runs: dispatcher,
+    runs: effects,
     logic: context.logic,
     clock: context.clock,
     setupTimeoutMs: context.supervision.setupTimeoutMs,
-    lateTeardownFailed: (error) => dispatcher.lateTeardownFailed(id, error),
+    lateTeardownFailed: (error) => effects.lateTeardownFailed(id, error),
   };
 }
 
+/** A worker actor made for a seat, not yet started. */
+interface NewWorker {
+  readonly seat: string;
+  readonly id: string;
+  readonly generation: number;
+  readonly ref: AnyActorRef;
+}
+
 /**
- * Starts the next worker on `seat`. Workers are actors of the pool's system with the pool as
- * parent (they report to it), but not in its snapshot's `children`: XState copies that record
- * for every child stopped, which made a close quadratic in the pool's size. The pool stops
- * each worker itself (`stopChild` with the ref: see `workerStopped`, `forgetWorkers`).
- * Called while actions resolve, as `spawn` in `assign` would be, not from a custom action.
+ * Makes the next worker actor for `seat`, the `offset`-th new one there (not started). Made while
+ * actions resolve, as XState's `spawnChild` makes a child, and started by `launch` when they
+ * execute (XState warns of an actor made inside a custom action). Workers are actors of the
+ * pool's system with the pool as parent (they report to it), but not in its snapshot's
+ * `children`: XState copies that record for every child stopped, which made a close quadratic
+ * in the pool's size. The pool stops each worker itself (`stopChild` with the ref: see
+ * `workerStopped`, `forgetWorkers`).
  */
-function startWorker(context: PoolContext, self: AnyActorRef, seat: string, restart: boolean) {
-  const { id, generation } = context.table.nextWorker(seat);
+function makeWorker(context: PoolContext, self: AnyActorRef, seat: string): NewWorker {
+  const { id, generation } = context.effects.seats.upcomingWorker(seat);
   const ref = createActor(workerMachine, { id, parent: self, input: workerInput(context, id) });
-  context.table.addWorker(id, seat, ref);
-  context.dispatcher.attach(id, seat, generation, ref, restart);
+  return { seat, id, generation, ref };
+}
+
+/** Puts a made worker on its seat, tells the engine, and starts it. An effect. */
+function launch(context: PoolContext, worker: NewWorker, restart: boolean): void {
+  const { effects } = context;
+  const { seat, id, generation, ref } = worker;
+  effects.seats.nextWorker(seat);
+  effects.seats.addWorker(id, seat, ref);
+  effects.attach(id, seat, generation, ref, restart);
   ref.start();
+}
+
+/** Why a pool gives up, from the event that made it. */
+function failureOf(context: PoolContext, event: PoolMachineEvent): PoolFailedError {
+  const { name, supervision } = context;
+  if (event.type === 'supervisor.escalate')
+    return new PoolFailedError(name, event.error.restarts, event.error.withinMs, event.error.cause);
+  if (event.type === 'worker.crashed')
+    return new PoolFailedError(
+      name,
+      0,
+      supervision.withinMs,
+      event.cause,
+      `pool '${name}' failed: worker ${event.id} cannot work, and a restart cannot help: ${describeValue(event.cause)}`,
+    );
+  return new PoolFailedError(
+    name,
+    0,
+    supervision.withinMs,
+    undefined,
+    `pool '${name}' failed: no workers left (restart: '${supervision.restart}')`,
+  );
+}
+
+/**
+ * Carries out a resize on the seats: when shrinking, gives up seats — a retiring idle worker's
+ * first, then seats waiting for a restart (they have no worker), then the engine's picks — and
+ * tells `events$` (and the supervisor) what changed. An effect.
+ */
+function resizeSeats(
+  context: PoolContext,
+  event: Extract<PoolMachineEvent, { type: 'pool.resize' }>,
+  from: number,
+): void {
+  const { effects } = context;
+  const seats = effects.seats;
+  let excess = seats.size - event.size;
+  if (excess > 0) {
+    const retired =
+      event.retire !== undefined && seats.has(event.retire) && effects.retireSeat(event.retire)
+        ? [event.retire]
+        : [];
+    excess -= retired.length;
+    const live = effects.liveSeats();
+    const idle: string[] = [];
+    for (const seat of seats.seats()) {
+      if (idle.length >= excess) break;
+      if (!live.has(seat) && !retired.includes(seat)) idle.push(seat);
+    }
+    excess -= idle.length;
+    const removed = new Set([...retired, ...idle, ...effects.shrink(excess)]);
+    for (const seat of removed) {
+      seats.removeSeat(seat);
+      tellSupervisor(context, { type: 'child.removed', id: seat });
+    }
+  }
+  if (event.size === from) return;
+  effects.emit({ type: 'pool.resized', from, to: event.size });
+  if (event.because !== undefined) {
+    effects.emit({
+      type: event.size > from ? 'scale.up' : 'scale.down',
+      from,
+      to: event.size,
+      because: event.because,
+      detail: event.detail ?? '',
+      dryRun: false,
+    });
+  }
 }
 
 /** What `starting` and `running` both do: take submits, resize, and supervise their workers. */
@@ -169,8 +252,10 @@ const accepting = {
  * A pool's lifecycle: `stopped → starting → running → closing → stopped`, and `failed` when its
  * supervisor gives up. The pool spawns a worker actor per seat and a supervisor actor; a crash
  * is an event to the pool, which reports it to the supervisor and carries out its decision
- * (restart seats after a backoff, forget a seat, or fail). The dispatcher (the per-task hot
- * path) is driven through open, close, drain and stop; tasks never pass through the machine.
+ * (restart seats after a backoff, forget a seat, or fail). Plain logic: every effect — the
+ * engine driven through open, close, drain and stop, workers started, `events$` told — goes
+ * through `PoolEffects` from its input, in named actions or actions enqueued by
+ * `enqueueActions`; `assign` only computes context. Tasks never pass through the machine.
  */
 export const poolMachine = setup({
   types: {
@@ -181,37 +266,39 @@ export const poolMachine = setup({
   actors: {
     worker: workerMachine,
     supervisor: supervisorMachine,
-    drain: fromPromise<void, Dispatcher<unknown, unknown>>(({ input }) => input.whenIdle()),
+    drain: fromPromise<void, PoolEffects>(({ input }) => input.whenIdle()),
   },
   guards: {
     // (A dynamic pool with min 0 starts with no worker: it is ready at once.)
-    allReady: ({ context }) =>
-      (context.table.size > 0 || context.size === 0) &&
-      context.dispatcher.readyCount() >= context.table.size,
-    noWorkers: ({ context }) => context.table.workerCount === 0,
+    allReady: ({ context }) => {
+      const seats = context.effects.seats;
+      return (seats.size > 0 || context.size === 0) && context.effects.readyCount() >= seats.size;
+    },
+    noWorkers: ({ context }) => context.effects.seats.workerCount === 0,
     abort: ({ event }) => event.type === 'pool.close' && event.abort,
     // The last worker is gone for good: a pool that may not be empty has failed (one whose
     // `min` is 0 just shrinks to none, and demand starts a worker again).
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&
-      context.table.soleSeat() === event.id &&
-      context.dispatcher.sizing?.min !== 0,
+      context.effects.seats.soleSeat() === event.id &&
+      !context.emptyAllowed,
     // A worker that cannot work however often it is restarted (a module that cannot be
     // loaded): restarting it would only spend the restart limit first.
     unrecoverable: ({ event }) =>
       event.type === 'worker.crashed' && isInstance(event.cause, UnrecoverableError),
   },
   actions: {
-    open: ({ context }) => context.dispatcher.open(),
+    open: ({ context }) => context.effects.open(),
     refuseStopped: ({ context }) =>
-      context.dispatcher.refuse(
+      context.effects.refuse(
         'pool-closed',
         `pool '${context.name}' is stopped: call start() first`,
       ),
     /** A fresh supervisor and seat list for this life of the pool. */
     begin: enqueueActions(({ context, enqueue }) => {
       if (context.supervisor !== undefined) enqueue(stopChild(context.supervisor));
-      context.table.clearSeats();
+      const seats = context.effects.seats;
+      enqueue(() => seats.clearSeats());
       enqueue.assign(({ spawn }) => ({
         supervisor: spawn('supervisor', {
           // One id for every pool: its final state sends the pool `xstate.done.actor.<id>`,
@@ -229,57 +316,74 @@ export const poolMachine = setup({
      * only while fewer than `max` worker actors exist (a worker given up by a shrink may still
      * be finishing its task): the rest come when such a worker stops.
      */
-    fill: enqueueActions(({ context, self }) => {
-      const table = context.table;
-      const wanted = Math.min(context.size - table.size, context.dispatcher.workerRoom(table));
-      for (let i = 0; i < wanted; i++) {
-        const seat = table.addSeat(context.name);
-        tellSupervisor(context, { type: 'child.added', id: seat });
-        startWorker(context, self, seat, true);
-      }
+    fill: enqueueActions(({ context, enqueue, self }) => {
+      const seats = context.effects.seats;
+      const wanted = Math.min(context.size - seats.size, context.effects.workerRoom(seats));
+      if (!(wanted > 0)) return;
+      const made: NewWorker[] = [];
+      for (let k = 1; k <= wanted; k++)
+        made.push(makeWorker(context, self, seats.upcomingSeat(context.name, k)));
+      enqueue(() => {
+        for (const worker of made) {
+          seats.addSeat(context.name);
+          tellSupervisor(context, { type: 'child.added', id: worker.seat });
+          launch(context, worker, true);
+        }
+      });
     }),
     /** Starts a new worker on each seat the supervisor restarts (still wanted, not already filled). */
-    respawn: enqueueActions(({ context, event, self }) => {
+    respawn: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'seats.respawn') return;
-      if (event.delayId !== undefined) context.respawns.pending.delete(event.delayId);
+      const { delayId } = event;
+      if (delayId !== undefined)
+        enqueue.assign({ pendingRespawns: context.pendingRespawns.filter((id) => id !== delayId) });
       if (event.epoch !== context.epoch) return;
-      const live = context.dispatcher.liveSeats();
+      const { seats } = context.effects;
+      const live = context.effects.liveSeats();
+      const made: NewWorker[] = [];
       for (const seat of event.seats) {
-        if (!context.table.has(seat) || live.has(seat)) continue;
-        startWorker(context, self, seat, event.replaced !== true);
+        if (seats.has(seat) && !live.has(seat)) made.push(makeWorker(context, self, seat));
       }
+      if (made.length === 0) return;
+      const restart = event.replaced !== true;
+      enqueue(() => {
+        for (const worker of made) launch(context, worker, restart);
+      });
     }),
     workerReady: ({ context, event }) => {
       if (event.type !== 'worker.ready') return;
-      context.dispatcher.ready(event.id, event.resource);
-      const seat = context.table.seatOf(event.id);
+      context.effects.ready(event.id, event.resource);
+      const seats = context.effects.seats;
+      const seat = seats.seatOf(event.id);
       // A worker whose seat a shrink gave up is stopping: it is no child of the supervisor.
-      if (seat !== undefined && context.table.has(seat)) {
+      if (seat !== undefined && seats.has(seat)) {
         tellSupervisor(context, { type: 'child.started', id: seat });
       }
     },
     /** An executor gave its worker up on purpose: settle what ran on it (not a crash). */
     workerReplacing: ({ context, event }) => {
-      if (event.type === 'worker.replacing') context.dispatcher.replacing(event.id, event.cause);
+      if (event.type === 'worker.replacing') context.effects.replacing(event.id, event.cause);
     },
     /** … and its seat, if still wanted, gets a new worker at once. */
     respawnReplaced: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'worker.replacing') return;
-      const seat = context.table.seatOf(event.id);
-      if (seat === undefined || !context.table.has(seat)) return;
+      const seats = context.effects.seats;
+      const seat = seats.seatOf(event.id);
+      if (seat === undefined || !seats.has(seat)) return;
       enqueue(
         raise({ type: 'seats.respawn', seats: [seat], epoch: context.epoch, replaced: true }),
       );
     }),
     workerCrashed: ({ context, event }) => {
-      if (event.type === 'worker.crashed') context.dispatcher.crashed(event.id, event.cause);
+      if (event.type === 'worker.crashed') context.effects.crashed(event.id, event.cause);
     },
     /** Settles the crash, and tells the supervisor when a wanted seat lost its worker unplanned. */
     workerCrashedSupervised: ({ context, event }) => {
       if (event.type !== 'worker.crashed') return;
-      const unplanned = context.dispatcher.crashed(event.id, event.cause);
-      const seat = context.table.seatOf(event.id);
-      if (!unplanned || seat === undefined || !context.table.has(seat)) return;
+      const unplanned = context.effects.crashed(event.id, event.cause);
+      const seats = context.effects.seats;
+      const seat = seats.seatOf(event.id);
+      if (!unplanned || seat === undefined || !seats.has(seat)) return;
       tellSupervisor(context, {
         type: 'child.exited',
         id: seat,
@@ -289,31 +393,40 @@ export const poolMachine = setup({
     },
     workerStopped: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'worker.stopped') return;
-      context.dispatcher.stopped(event.id, event.teardownError);
+      const { effects } = context;
+      const { id, teardownError } = event;
+      const ref = effects.seats.workerOf(id);
+      enqueue(() => {
+        effects.stopped(id, teardownError);
+        effects.seats.removeWorker(id);
+      });
       // A worker in `stopped` is still an actor until stopped explicitly: without this every
       // restart would leave one behind.
-      const ref = context.table.removeWorker(event.id);
       if (ref !== undefined) enqueue(stopChild(ref));
     }),
     /** Carries out a restart decision: stop the siblings now, start the seats after the delay. */
     restart: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'supervisor.restart') return;
-      const d = context.dispatcher;
+      const { effects } = context;
       const cause = new Error(`restarted with ${event.id} (${context.supervision.strategy})`, {
         cause: event.cause,
       });
-      for (const seat of event.stop) d.stopSeat(seat, cause);
-      if (d.events$.observed) {
+      enqueue(() => {
+        for (const seat of event.stop) effects.stopSeat(seat, cause);
         for (const seat of event.ids) {
-          d.events$.next({
+          effects.emit({
             type: 'worker.restarting',
             workerId: seat,
             delayMs: event.delayMs,
             attempt: event.attempt,
           });
         }
-      }
-      const id = context.respawns.add();
+      });
+      const id = `respawn.${context.respawnsMade + 1}`;
+      enqueue.assign({
+        respawnsMade: context.respawnsMade + 1,
+        pendingRespawns: [...context.pendingRespawns, id],
+      });
       const respawn = {
         type: 'seats.respawn' as const,
         seats: event.ids,
@@ -327,121 +440,86 @@ export const poolMachine = setup({
     }),
     /** Cancels every delayed restart still pending: a stopped or failed pool keeps no timer. */
     cancelRespawns: enqueueActions(({ context, enqueue }) => {
-      const pending = context.respawns.pending;
-      for (const id of pending) enqueue(cancel(id));
-      pending.clear();
+      if (context.pendingRespawns.length === 0) return;
+      for (const id of context.pendingRespawns) enqueue(cancel(id));
+      enqueue.assign({ pendingRespawns: [] });
     }),
     /**
      * The supervisor will not restart a seat (restart type): the pool keeps one seat less. The
      * size asked for (`requestedSize`) stays: `getSnapshot().size` of a fixed pool shows it.
      */
-    forgetSeat: assign(({ context, event }) => {
-      if (event.type !== 'supervisor.forget' || !context.table.removeSeat(event.id)) return {};
-      return { size: context.table.size };
+    forgetSeat: enqueueActions(({ context, event, enqueue }) => {
+      const seats = context.effects.seats;
+      if (event.type !== 'supervisor.forget' || !seats.has(event.id)) return;
+      const seat = event.id;
+      enqueue(() => seats.removeSeat(seat));
+      enqueue.assign({ size: seats.size - 1 });
     }),
     resize: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'pool.resize') return;
-      const d = context.dispatcher;
-      const table = context.table;
-      let excess = table.size - event.size;
-      if (excess > 0) {
-        // A retiring idle worker's seat goes first, then seats waiting for a restart (they have
-        // no worker), then the dispatcher's picks.
-        const retired =
-          event.retire !== undefined && table.has(event.retire) && d.retireSeat(event.retire)
-            ? [event.retire]
-            : [];
-        excess -= retired.length;
-        const live = d.liveSeats();
-        const idle: string[] = [];
-        for (const seat of table.seats()) {
-          if (idle.length >= excess) break;
-          if (!live.has(seat) && !retired.includes(seat)) idle.push(seat);
-        }
-        excess -= idle.length;
-        const removed = new Set([...retired, ...idle, ...d.shrink(excess)]);
-        for (const seat of removed) {
-          table.removeSeat(seat);
-          tellSupervisor(context, { type: 'child.removed', id: seat });
-        }
-      }
       const from = context.size;
-      if (event.size !== from) {
-        d.events$.next({ type: 'pool.resized', from, to: event.size });
-        if (event.because !== undefined) {
-          d.events$.next({
-            type: event.size > from ? 'scale.up' : 'scale.down',
-            from,
-            to: event.size,
-            because: event.because,
-            detail: event.detail ?? '',
-            dryRun: false,
-          });
-        }
-      }
+      enqueue(() => resizeSeats(context, event, from));
       // The pool's own sizing does not move the size a new start begins with.
       const requestedSize = event.because === undefined ? event.size : context.requestedSize;
       enqueue.assign({ size: event.size, requestedSize });
     }),
     beginClose: enqueueActions(({ context, event, enqueue }) => {
-      const d = context.dispatcher;
-      d.refuse('pool-closed', `pool '${context.name}' is closing or closed`);
+      const { effects } = context;
       const abort = event.type === 'pool.close' && event.abort;
-      if (abort) d.abortAll(event.reason);
+      enqueue(() => {
+        effects.refuse('pool-closed', `pool '${context.name}' is closing or closed`);
+        if (abort) effects.abortAll(event.reason);
+      });
       enqueue.assign({ aborting: abort });
     }),
     abortAll: enqueueActions(({ context, event, enqueue }) => {
       if (event.type === 'pool.timeout' || (event.type === 'pool.close' && event.abort)) {
-        context.dispatcher.abortAll(event.reason);
+        const { effects } = context;
+        const { reason } = event;
+        enqueue(() => effects.abortAll(reason));
         if (event.type === 'pool.close') enqueue.assign({ aborting: true });
       }
     }),
-    stopWorkers: ({ context }) => context.dispatcher.stopAll(),
+    stopWorkers: ({ context }) => context.effects.stopAll(),
     /**
      * Stops waiting for every worker still in its setup or teardown (a close past its deadline,
      * or aborted while waiting): each is reported `worker.abandoned` and its actor stopped, which
      * aborts a setup's signal; what its setup or teardown still does is no longer awaited.
      */
     forgetWorkers: enqueueActions(({ context, enqueue }) => {
-      context.dispatcher.forget();
-      for (const [, ref] of context.table.removeWorkers()) enqueue(stopChild(ref));
+      const { effects } = context;
+      const refs = effects.seats.workerRefs();
+      enqueue(() => {
+        effects.forget();
+        effects.seats.clearWorkers();
+      });
+      for (const ref of refs) enqueue(stopChild(ref));
     }),
     /** An aborting close waits for no setup: workers still in theirs are abandoned. */
     abandonSetups: enqueueActions(({ context, enqueue }) => {
       if (!context.aborting) return;
-      for (const id of context.dispatcher.abandonStarting()) {
-        const ref = context.table.removeWorker(id);
-        if (ref !== undefined) enqueue(stopChild(ref));
-      }
+      const { effects } = context;
+      const ids = effects.startingWorkers();
+      if (ids.length === 0) return;
+      const refs = ids.map((id) => effects.seats.workerOf(id));
+      enqueue(() => {
+        effects.abandonStarting();
+        for (const id of ids) effects.seats.removeWorker(id);
+      });
+      for (const ref of refs) if (ref !== undefined) enqueue(stopChild(ref));
     }),
     /** Gives up: refuse submits, reject what waits, cancel what runs, stop every worker. */
-    fail: assign(({ context, event }) => {
-      const { name, supervision } = context;
-      const failure =
-        event.type === 'supervisor.escalate'
-          ? new PoolFailedError(name, event.error.restarts, event.error.withinMs, event.error.cause)
-          : event.type === 'worker.crashed'
-            ? new PoolFailedError(
-                name,
-                0,
-                supervision.withinMs,
-                event.cause,
-                `pool '${name}' failed: worker ${event.id} cannot work, and a restart cannot help: ${describeValue(event.cause)}`,
-              )
-            : new PoolFailedError(
-                name,
-                0,
-                supervision.withinMs,
-                undefined,
-                `pool '${name}' failed: no workers left (restart: '${supervision.restart}')`,
-              );
-      const d = context.dispatcher;
-      d.refuse('pool-failed', failure.message);
-      d.rejectQueued('pool-failed', failure.message);
-      d.abortAll(failure);
-      d.stopAll();
-      d.events$.next({ type: 'pool.failed', error: failure });
-      return { failure };
+    fail: enqueueActions(({ context, event, enqueue }) => {
+      const failure = failureOf(context, event);
+      enqueue.assign({ failure });
+      const { effects } = context;
+      enqueue(() => {
+        effects.refuse('pool-failed', failure.message);
+        effects.rejectQueued('pool-failed', failure.message);
+        effects.abortAll(failure);
+        effects.stopAll();
+        effects.emit({ type: 'pool.failed', error: failure });
+      });
     }),
   },
 }).createMachine({
@@ -450,18 +528,19 @@ export const poolMachine = setup({
   context: ({ input }) => ({
     name: input.name,
     logic: input.logic,
-    dispatcher: input.dispatcher,
+    effects: input.effects,
     clock: input.clock,
     supervision: input.supervision,
     random: input.random,
+    emptyAllowed: input.emptyAllowed ?? false,
     size: input.size,
     requestedSize: input.size,
-    table: new SeatTable(),
     supervisor: undefined,
     epoch: 0,
     aborting: false,
     failure: undefined,
-    respawns: new DelayedRespawns(),
+    pendingRespawns: [],
+    respawnsMade: 0,
   }),
   on: {
     'worker.ready': { actions: 'workerReady' },
@@ -496,7 +575,7 @@ export const poolMachine = setup({
         draining: {
           invoke: {
             src: 'drain',
-            input: ({ context }) => context.dispatcher,
+            input: ({ context }) => context.effects,
             onDone: 'stopping',
           },
           on: {

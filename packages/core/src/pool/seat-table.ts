@@ -7,9 +7,11 @@ interface Seated {
 }
 
 /**
- * The pool machine's seats and worker actors. One mutable object, changed in place by the
- * machine's actions: copying records on every worker event made start and close quadratic in
- * the pool's size (10,000 workers took a minute). Every operation here is O(1) but `clear`.
+ * A pool's seats and worker actors. One mutable object, changed in place: copying records on
+ * every worker event made start and close quadratic in the pool's size (10,000 workers took a
+ * minute). So it is not the pool machine's context: the engine keeps it and hands it to the
+ * machine with its effects (`PoolEffects.seats`), whose guards read it and whose effect actions
+ * change it. Every operation here is O(1) but `clear` and the listings.
  */
 export class SeatTable {
   /** The places the pool keeps a worker in, in start order (the supervisor's children). */
@@ -45,9 +47,15 @@ export class SeatTable {
     return this.#seats.size === 1 ? this.#seats.values().next().value : undefined;
   }
 
+  /** The name the `k`-th seat made from now will have (`k` from 1). */
+  upcomingSeat(pool: string, k = 1): string {
+    return `${pool}-w${this.#made + k}`;
+  }
+
   /** Makes a new seat (named after the pool) and returns it. */
   addSeat(pool: string): string {
-    const seat = `${pool}-w${++this.#made}`;
+    const seat = this.upcomingSeat(pool);
+    this.#made++;
     this.#seats.add(seat);
     this.#generations.set(seat, 0);
     return seat;
@@ -59,11 +67,17 @@ export class SeatTable {
     return this.#seats.delete(seat);
   }
 
-  /** The id of the next worker on `seat` (its first keeps the seat's name), counted as started. */
-  nextWorker(seat: string): { id: string; generation: number } {
+  /** The id of the next worker on `seat` (its first keeps the seat's name) and its generation. */
+  upcomingWorker(seat: string): { id: string; generation: number } {
     const generation = (this.#generations.get(seat) ?? 0) + 1;
-    this.#generations.set(seat, generation);
     return { id: generation === 1 ? seat : `${seat}-r${generation - 1}`, generation };
+  }
+
+  /** The next worker on `seat` (see `upcomingWorker`), counted as started. */
+  nextWorker(seat: string): { id: string; generation: number } {
+    const next = this.upcomingWorker(seat);
+    this.#generations.set(seat, next.generation);
+    return next;
   }
 
   addWorker(id: string, seat: string, ref: AnyActorRef): void {
@@ -75,6 +89,16 @@ export class SeatTable {
     return this.#workers.get(id)?.seat;
   }
 
+  /** The actor of a live worker. */
+  workerOf(id: string): AnyActorRef | undefined {
+    return this.#workers.get(id)?.ref;
+  }
+
+  /** Every worker actor not yet stopped. */
+  workerRefs(): AnyActorRef[] {
+    return Array.from(this.#workers.values(), (seated) => seated.ref);
+  }
+
   /** Forgets a worker (it stopped); returns its actor. */
   removeWorker(id: string): AnyActorRef | undefined {
     const seated = this.#workers.get(id);
@@ -82,14 +106,9 @@ export class SeatTable {
     return seated?.ref;
   }
 
-  /** Forgets every worker at once; returns them (id and actor). */
-  removeWorkers(): [string, AnyActorRef][] {
-    const all = Array.from(this.#workers, ([id, seated]): [string, AnyActorRef] => [
-      id,
-      seated.ref,
-    ]);
+  /** Forgets every worker at once. */
+  clearWorkers(): void {
     this.#workers.clear();
-    return all;
   }
 
   /** A new life of the pool: no seats yet (workers of the last life may still be stopping). */
