@@ -96,4 +96,4 @@ export type {
   ScaleView,
 } from './scaling/autoscaler-machine.js';
 export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';
-export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batcher.js';
+export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batch-options.js';

@@ -1,5 +1,5 @@
 import { Histogram, type Percentiles } from './histogram.js';
-import type { BatchMetrics } from '../batching/batcher.js';
+import type { BatchMetrics } from '../batching/batch-options.js';
 
 /** One priority level's share of the queue (priority pools only). */
 export interface LevelMetrics {

@@ -13,7 +13,7 @@ import {
 import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
 import type { AgingOptions } from '../queues/priority-queue.js';
 import type { RateOptions } from '../scheduling/rate-limiter.js';
-import type { BatchOptions } from '../batching/batcher.js';
+import type { BatchOptions } from '../batching/batch-options.js';
 import { resolveSizing, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
 
 /** What to do with a submit when the queue is full. */
