@@ -455,7 +455,10 @@ ${
 This build (commit ${env.revision}) beside the build of commit ${env.baseline}, measured in the same run
 (\`--baseline\`: that commit checked out into a temporary worktree and built; its pools run as one more
 library in every throughput round and memory round, in the same rotation): every throughput row within
-${BEFORE_TOLERANCE * 100} % of before, bytes per queued task not above before.
+${BEFORE_TOLERANCE * 100} % of before, bytes per queued task not above before. The method's own noise: one build
+measured against itself came out 1.01–1.05× with \`--rounds 5\` and 0.92–0.99× with \`--rounds 3\` on this
+machine, so use a number of rounds that is a multiple of the libraries (five), and read a row a few
+percent off as noise unless it repeats.
 
 ${beforeTable(rows, memory, env.baseline)}
 `
