@@ -1,4 +1,9 @@
-/** A batch pool's option and metric types: a leaf, so options and metrics need not import the batcher. */
+/**
+ * A batch pool's option and metric types, and what the batcher needs of its pool: a leaf, so
+ * options and metrics need not import the batcher, nor the batcher the engine.
+ */
+import type { RejectReason } from '../errors.js';
+import type { TaskResult } from '../result.js';
 
 /** Batching: workers take arrays of inputs and return one result per item. */
 export interface BatchOptions {
@@ -31,4 +36,21 @@ export interface BatchMetrics {
   };
   /** Why batches were dispatched. */
   readonly flushes: Readonly<Record<FlushReason, number>>;
+}
+
+/**
+ * What a batcher needs of the pool it feeds: its door and a way to submit a batch as one task.
+ * The engine implements it; a batcher depends on nothing more.
+ */
+export interface BatchTarget<TInput, TOutput> {
+  /** Whether the pool takes tasks now (options are read only then). */
+  readonly isAccepting: boolean;
+  /** A refusal at the door, counted and told as the pool's own. */
+  rejectAtDoor(reason: RejectReason, message: string): TaskResult<never>;
+  /** The refusal a task would get at the door now (pool not accepting, signal aborted), if any. */
+  turnedAway(signal: AbortSignal | undefined): TaskResult<never> | undefined;
+  /** Submits one batch. */
+  submit(batch: TInput[]): Promise<TaskResult<TOutput>>;
+  /** Resolves when nothing is queued, waiting or running. */
+  whenIdle(): Promise<void>;
 }

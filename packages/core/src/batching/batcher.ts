@@ -1,13 +1,12 @@
 import { Subject } from 'rxjs';
 import { BatchResultError, TaskCancelled, TaskFailed } from '../errors.js';
-import type { Dispatcher } from '../pool/dispatcher.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
 import { checkSignal, type SubmitOptions } from '../pool/submit-options.js';
 import { describeValue } from '../describe-value.js';
 import { findUnknownOption } from '../reject-unknown-options.js';
 import { err, isErr, ok, type TaskResult } from '../result.js';
 import type { Clock } from '../time/clock.js';
-import type { BatchMetrics, BatchOptions, FlushReason } from './batch-options.js';
+import type { BatchMetrics, BatchOptions, BatchTarget, FlushReason } from './batch-options.js';
 
 export type { BatchMetrics, BatchOptions, FlushReason } from './batch-options.js';
 
@@ -78,7 +77,7 @@ export class Batcher<TInput, TOutput> {
 
   constructor(
     private readonly options: BatchOptions,
-    private readonly flow: Dispatcher<TInput[], readonly unknown[]>,
+    private readonly flow: BatchTarget<TInput, readonly unknown[]>,
     private readonly clock: Clock,
     private readonly name: string,
   ) {

@@ -22,6 +22,7 @@ import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from
 import { checkBounds, dryRunAtZero } from '../scaling/sizing-options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
+import type { BatchTarget } from '../batching/batch-options.js';
 import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine } from './pool-machine.js';
@@ -297,15 +298,15 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       subscriber.next({ type: 'pool.state', state: this.#announced });
       return subscriber.closed ? undefined : dispatcher.events$.subscribe(subscriber);
     });
-    this.#batcher =
-      config.batch === undefined
-        ? undefined
-        : new Batcher<TInput, TOutput>(
-            config.batch,
-            dispatcher as unknown as Dispatcher<TInput[], readonly unknown[]>,
-            config.clock,
-            config.name,
-          );
+    if (config.batch === undefined) this.#batcher = undefined;
+    else {
+      // A batch pool's engine runs arrays of inputs: its task type is TInput[], not TInput.
+      const engine: BatchTarget<TInput, readonly unknown[]> = dispatcher as unknown as Dispatcher<
+        TInput[],
+        readonly unknown[]
+      >;
+      this.#batcher = new Batcher<TInput, TOutput>(config.batch, engine, config.clock, config.name);
+    }
     this.results$ = (this.#batcher?.results$ ?? dispatcher.results$).asObservable();
     this.deadLetters$ = dispatcher.deadLetters$.asObservable();
     this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
