@@ -49,6 +49,7 @@ function fakeEngine() {
     },
     lateTeardownFailed: () => undefined,
     readyCount: () => ready.size,
+    mayBeEmpty: () => false,
     liveSeats: () => new Set(attached.values()),
     workerRoom: () => Infinity,
     stopSeat: (seat) => void calls.push(`stopSeat ${seat}`),

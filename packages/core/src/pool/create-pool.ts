@@ -246,7 +246,6 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         clock: config.clock,
         supervision: config.supervision,
         random: config.random,
-        emptyAllowed: config.sizing?.min === 0,
       },
     });
     this.actor = viewOf(this.#actor);

@@ -442,6 +442,10 @@ export class Dispatcher<TInput, TOutput>
     }
   }
 
+  mayBeEmpty(): boolean {
+    return this.sizing !== undefined && this.sizing.min === 0;
+  }
+
   /** Workers ready for tasks. */
   readyCount(): number {
     return this.metrics.workers;

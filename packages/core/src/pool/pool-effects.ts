@@ -47,6 +47,12 @@ export interface PoolEffects extends RunReporter {
   lateTeardownFailed(id: string, error: unknown): void;
   /** Workers ready for tasks. */
   readyCount(): number;
+  /**
+   * Whether the pool may lose its last worker for good without failing: a dynamic pool whose
+   * `min` is 0 now (demand starts a worker again). Asked when it happens: `resize({ min })`
+   * moves it.
+   */
+  mayBeEmpty(): boolean;
   /** The seats of workers that count towards the pool's size. */
   liveSeats(): ReadonlySet<string>;
   /** How many more seats may get a worker (a dynamic pool's `max`). */

@@ -37,12 +37,6 @@ export interface PoolMachineInput {
   readonly clock: Clock;
   readonly supervision: SupervisionConfig;
   readonly random: () => number;
-  /**
-   * The pool may lose its last worker for good without failing (a dynamic pool whose `min` is
-   * 0: demand starts a worker again).
-   * @default false
-   */
-  readonly emptyAllowed?: boolean;
 }
 
 /** Events the pool actor takes: calls from the pool handle, its workers' and supervisor's reports. */
@@ -84,7 +78,6 @@ export interface PoolContext {
   readonly clock: Clock;
   readonly supervision: SupervisionConfig;
   readonly random: () => number;
-  readonly emptyAllowed: boolean;
   /** The number of seats the pool keeps (a forgotten `'temporary'` seat lowers it). */
   size: number;
   /** The size last asked for (option or resize): a new start begins with it. */
@@ -281,7 +274,7 @@ export const poolMachine = setup({
     lastSeat: ({ context, event }) =>
       event.type === 'supervisor.forget' &&
       context.effects.seats.soleSeat() === event.id &&
-      !context.emptyAllowed,
+      !context.effects.mayBeEmpty(),
     // A worker that cannot work however often it is restarted (a module that cannot be
     // loaded): restarting it would only spend the restart limit first.
     unrecoverable: ({ event }) =>
@@ -532,7 +525,6 @@ export const poolMachine = setup({
     clock: input.clock,
     supervision: input.supervision,
     random: input.random,
-    emptyAllowed: input.emptyAllowed ?? false,
     size: input.size,
     requestedSize: input.size,
     supervisor: undefined,
