@@ -11,7 +11,7 @@ export type {
   PoolSnapshot,
 } from './pool/create-pool.js';
 export type { CloseOptions, SinkSnapshot, TaskSink } from './sink.js';
-export type { WorkerSnapshot } from './pool/worker-roster.js';
+export type { WorkerSnapshot } from './engine/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
 export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';

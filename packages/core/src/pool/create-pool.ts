@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, Observable, distinctUntilChanged, type Subject } from 'rxjs';
 import {
   createActor,
   type Actor,
@@ -6,8 +6,9 @@ import {
   type SnapshotFrom,
   type Subscription,
 } from 'xstate';
-import { Dispatcher } from './dispatcher.js';
-import type { WorkerSnapshot } from './worker-roster.js';
+import { Engine } from '../engine/engine.js';
+import type { Dispatcher } from '../engine/dispatcher.js';
+import type { WorkerSnapshot } from '../engine/worker-roster.js';
 import { checkInputs, type SubmitOptions } from './submit-options.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import {
@@ -22,7 +23,6 @@ import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from
 import { checkBounds, dryRunAtZero } from '../scaling/sizing-options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
-import type { BatchTarget } from '../batching/batch-options.js';
 import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine } from './pool-machine.js';
@@ -213,7 +213,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   /** The pool actor itself: only the handle sends it events. */
   readonly #actor: Actor<typeof poolMachine>;
   readonly #config: PoolConfig<TInput, TOutput>;
-  readonly #dispatcher: Dispatcher<TInput, TOutput>;
+  readonly #engine: Engine;
+  /** The engine's task path: submits go straight to it. */
+  readonly #dispatcher: Dispatcher;
   readonly #state: BehaviorSubject<PoolState>;
   /** The state of the last `pool.state` event on `events$`: what a new subscriber is told first. */
   #announced: PoolState = 'stopped';
@@ -232,8 +234,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     const config = resolvePoolOptions(options);
     this.#config = config;
     this.name = config.name;
-    const dispatcher = new Dispatcher(config);
-    this.#dispatcher = dispatcher;
+    const engine = new Engine(config as unknown as PoolConfig<unknown, unknown>);
+    this.#engine = engine;
+    this.#dispatcher = engine.dispatcher;
     this.#actor = createActor(poolMachine, {
       id: config.name,
       clock: config.clock,
@@ -242,7 +245,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         name: config.name,
         size: config.size,
         logic: config.logic as PoolConfig<unknown, unknown>['logic'],
-        effects: dispatcher,
+        effects: engine,
         clock: config.clock,
         supervision: config.supervision,
         random: config.random,
@@ -250,8 +253,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     });
     this.actor = viewOf(this.#actor);
     this.#state = new BehaviorSubject<PoolState>('stopped');
-    if (config.sizing !== undefined) {
-      dispatcher.onScale = ({ to, because, detail, retire }) =>
+    const growth = engine.growth;
+    if (growth !== undefined) {
+      growth.onScale = ({ to, because, detail, retire }) =>
         this.#actor.send({
           type: 'pool.resize',
           size: to,
@@ -261,7 +265,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         });
     }
     this.#actor.subscribe((snapshot) => {
-      dispatcher.sizeTarget = snapshot.context.size;
+      if (growth !== undefined) growth.target = snapshot.context.size;
       const state = topState(snapshot.value);
       if (state === this.#state.value) return;
       // Final from the moment a close reaches `stopped`: no start() may slip in before it
@@ -270,17 +274,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       if (closed) this.#closed = true;
       this.#state.next(state);
       this.#announced = state;
-      dispatcher.events$.next({ type: 'pool.state', state });
+      engine.events$.next({ type: 'pool.state', state });
       this.#autoscaler?.follow(state);
       if (closed) this.#finish();
     });
     this.#autoscaler =
       config.sizing !== undefined && (config.sizing.target !== undefined || config.sizing.dryRun)
-        ? new Autoscaler(
-            config as unknown as PoolConfig<unknown, unknown>,
-            dispatcher as Dispatcher<unknown, unknown>,
-            options.inspect,
-          )
+        ? new Autoscaler(config as unknown as PoolConfig<unknown, unknown>, engine, options.inspect)
         : undefined;
     this.#actor.start();
     // A BehaviorSubject once complete gives a new subscriber no value: the last state comes first.
@@ -295,19 +295,20 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     // so one who subscribes between a state change and its event misses nothing and sees no repeat.
     this.events$ = new Observable<PoolEvent>((subscriber) => {
       subscriber.next({ type: 'pool.state', state: this.#announced });
-      return subscriber.closed ? undefined : dispatcher.events$.subscribe(subscriber);
+      return subscriber.closed ? undefined : engine.events$.subscribe(subscriber);
     });
     if (config.batch === undefined) this.#batcher = undefined;
     else {
       // A batch pool's engine runs arrays of inputs: its task type is TInput[], not TInput.
-      const engine: BatchTarget<TInput, readonly unknown[]> = dispatcher as unknown as Dispatcher<
-        TInput[],
-        readonly unknown[]
-      >;
-      this.#batcher = new Batcher<TInput, TOutput>(config.batch, engine, config.clock, config.name);
+      const target = engine.batchTarget<TInput>();
+      this.#batcher = new Batcher<TInput, TOutput>(config.batch, target, config.clock, config.name);
     }
-    this.results$ = (this.#batcher?.results$ ?? dispatcher.results$).asObservable();
-    this.deadLetters$ = dispatcher.deadLetters$.asObservable();
+    this.results$ = (
+      this.#batcher?.results$ ?? (engine.dispatcher.results$ as Subject<TaskOutcome<TOutput>>)
+    ).asObservable();
+    this.deadLetters$ = (
+      engine.failures.deadLetters$ as Subject<DeadLetter<TInput>>
+    ).asObservable();
     this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
       const { clock, intervalMs } = config;
       if (this.#closed) {
@@ -344,11 +345,11 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     for (const end of [...this.#metricsSubscribers]) end();
     this.#metricsSubscribers.clear();
     this.#state.complete();
-    const d = this.#dispatcher;
+    const d = this.#engine;
     d.refuse('pool-closed', `pool '${this.name}' is closed (close() is final: create a new pool)`);
     d.events$.complete();
-    d.results$.complete();
-    d.deadLetters$.complete();
+    d.dispatcher.results$.complete();
+    d.failures.deadLetters$.complete();
     this.#batcher?.finish();
   }
 
@@ -375,12 +376,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
     const batcher = this.#batcher;
     if (batcher !== undefined) return batcher.add(input, options);
-    return this.#dispatcher.submit(input, options);
+    return this.#dispatcher.submit(input, options) as Promise<TaskResult<TOutput>>;
   }
 
   submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
     const batcher = this.#batcher;
-    if (batcher === undefined) return this.#dispatcher.submitMany(inputs, options);
+    if (batcher === undefined)
+      return this.#engine.bulk.submitMany(inputs, options) as Promise<TaskResult<TOutput>[]>;
     checkInputs(inputs);
     return Promise.all(Array.from(inputs, (input) => batcher.add(input, options)));
   }
@@ -390,13 +392,13 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   setPriority(id: string, priority: number): boolean {
-    return this.#dispatcher.setPriority(id, priority);
+    return this.#engine.controls.setPriority(id, priority);
   }
 
   run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
     // A batch item's promise is unwrapped here; a task's own promise resolves with the output.
     if (this.#batcher !== undefined) return this.submit(input, options).then(unwrap);
-    return this.#dispatcher.run(input, options);
+    return this.#dispatcher.run(input, options) as Promise<TOutput>;
   }
 
   getSnapshot(): PoolSnapshot {
@@ -407,9 +409,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       // A fixed pool shows the size asked for (seats forgotten under 'temporary' leave it as
       // it is: `metrics.workers` counts who is left); a dynamic one its current target.
       size: this.#config.sizing === undefined ? context.requestedSize : context.size,
-      workers: this.#dispatcher.workers(),
+      workers: this.#engine.workforce.workers(),
       metrics: this.#metrics(),
-      paused: this.#dispatcher.isPaused,
+      paused: this.#engine.controls.isPaused,
     };
     const sizing = this.#config.sizing;
     const withBounds =
@@ -420,29 +422,29 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   }
 
   onIdle(): Promise<void> {
-    return this.#batcher?.whenIdle() ?? this.#dispatcher.whenIdle();
+    return this.#batcher?.whenIdle() ?? this.#engine.waiters.whenIdle();
   }
 
   onSizeLessThan(n: number): Promise<void> {
     if (typeof n !== 'number' || !(n >= 1))
       throw new InvalidOptionError('onSizeLessThan(n)', n, 'a number >= 1');
-    return this.#dispatcher.whenSizeBelow(n);
+    return this.#engine.controls.whenSizeBelow(n);
   }
 
   onEmpty(): Promise<void> {
-    return this.#dispatcher.whenSizeBelow(1);
+    return this.#engine.controls.whenSizeBelow(1);
   }
 
   get queueSize(): number {
-    return this.#dispatcher.queueSize;
+    return this.#engine.controls.queueSize;
   }
 
   get pending(): number {
-    return this.#dispatcher.pending;
+    return this.#engine.controls.pending;
   }
 
   get isPaused(): boolean {
-    return this.#dispatcher.isPaused;
+    return this.#engine.controls.isPaused;
   }
 
   pause(): this {
@@ -454,17 +456,17 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
         `cannot pause pool '${this.name}' while it is closing: its close would wait on the pause`,
       );
     }
-    this.#dispatcher.pause();
+    this.#engine.controls.pause();
     return this;
   }
 
   resume(): this {
-    this.#dispatcher.resume();
+    this.#engine.controls.resume();
     return this;
   }
 
   clear(): number {
-    return this.#dispatcher.clear(new PoolClearedError(`pool '${this.name}' was cleared`));
+    return this.#engine.controls.clear(new PoolClearedError(`pool '${this.name}' was cleared`));
   }
 
   /**
@@ -473,14 +475,14 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
    * never end); an abort cancels it anyway, so nothing starts.
    */
   #closeQueue(abort: boolean, cancelQueued: boolean): void {
-    const d = this.#dispatcher;
+    const d = this.#engine.controls;
     if (cancelQueued && !abort)
       d.clear(new PoolClosedError(`pool '${this.name}' closed with cancelQueued`));
     d.resume(!abort);
   }
 
   #metrics(): PoolMetrics {
-    const metrics = this.#dispatcher.metrics.snapshot(this.#config.clock.now());
+    const metrics = this.#engine.metrics.snapshot(this.#config.clock.now());
     return this.#batcher === undefined ? metrics : { ...metrics, batch: this.#batcher.metrics() };
   }
 
@@ -521,9 +523,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     let to: number;
     if (bounds !== undefined && sizing !== undefined) {
       [sizing.min, sizing.max] = bounds;
+      this.#engine.growth!.setBounds(bounds[0], bounds[1]);
       to = Math.min(bounds[1], Math.max(bounds[0], this.#actor.getSnapshot().context.size));
     } else to = size as number;
-    const d = this.#dispatcher;
+    const d = this.#engine.workforce;
     // Every pending resize settles when the pool reaches the latest requested size.
     const done = (): boolean => {
       const target = this.#actor.getSnapshot().context.size;
@@ -531,7 +534,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       return d.readyCount() === target && d.liveCount() === target;
     };
     this.#actor.send({ type: 'pool.resize', size: to });
-    if (bounds !== undefined) d.boundsChanged();
+    if (bounds !== undefined) this.#engine.growth!.boundsChanged();
     return this.#until(done, 'resize');
   }
 

@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../errors.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { resolveRetry, type RetryOptions } from '../supervision/retry-policy.js';
-import { sharedPriority, type TaskExtras } from './task.js';
+import { sharedPriority, type TaskExtras } from '../engine/task.js';
 
 /** Per-task options for `submit` and `run`. */
 export interface SubmitOptions {

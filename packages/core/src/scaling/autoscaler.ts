@@ -1,6 +1,6 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { Clock } from '../time/clock.js';
-import type { Dispatcher } from '../pool/dispatcher.js';
+import type { Engine } from '../engine/engine.js';
 import type { PoolConfig } from '../pool/options.js';
 import type { PoolState } from '../pool/pool-events.js';
 import { autoscalerMachine, type ScaleDecision } from './autoscaler-machine.js';
@@ -23,7 +23,7 @@ export class Autoscaler {
 
   constructor(
     private readonly config: PoolConfig<unknown, unknown>,
-    private readonly dispatcher: Dispatcher<unknown, unknown>,
+    private readonly dispatcher: Engine,
     private readonly inspect: AutoscalerInspect | undefined,
   ) {
     const clock = config.clock;
@@ -58,7 +58,7 @@ export class Autoscaler {
         ...(this.inspect === undefined ? {} : { inspect: this.inspect }),
         input: {
           sizing: config.sizing!,
-          sizeOf: () => dispatcher.sizeTarget,
+          sizeOf: () => dispatcher.growth!.target,
           apply: (decision) => this.#apply(decision),
         },
       }).start();
@@ -87,7 +87,8 @@ export class Autoscaler {
       recent.reset();
     }
     // Paused, the queue grows because nothing starts, not for want of workers: no decision.
-    if (!d.isPaused) this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
+    if (!d.controls.isPaused)
+      this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
     this.#schedule();
   }
 
@@ -109,6 +110,6 @@ export class Autoscaler {
       });
       return;
     }
-    this.dispatcher.onScale?.(decision);
+    this.dispatcher.growth?.onScale?.(decision);
   }
 }

@@ -2,7 +2,7 @@ import type { MetricsRecorder } from '../metrics/metrics.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
 import { PriorityQueue } from '../queues/priority-queue.js';
 import type { Clock } from '../time/clock.js';
-import type { PoolConfig } from './options.js';
+import type { PoolConfig } from '../pool/options.js';
 import { BulkTasks, Task, TaskState } from './task.js';
 
 const levelOf = (task: Task): number => task.x?.priority ?? 0;

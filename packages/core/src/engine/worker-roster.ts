@@ -8,6 +8,7 @@ import {
   SLOT_GONE,
   SLOT_IDLE,
   SLOT_STARTING,
+  SLOT_STOPPING,
   type Lane,
   type Slot,
   type WorkerSlot,
@@ -106,6 +107,18 @@ export class WorkerRoster {
     }
     idle.length = 0;
     for (const slot of merged) idle.push(slot);
+  }
+
+  /** Crashes a worker (its primary slot): out of service now, its actor told. */
+  crash(worker: WorkerSlot, cause: unknown): void {
+    this.retire(worker, SLOT_GONE);
+    worker.ref.send({ type: 'worker.crash', cause });
+  }
+
+  /** Stops a worker (its primary slot): out of service now, its actor told. */
+  stop(worker: WorkerSlot): void {
+    this.retire(worker, SLOT_STOPPING);
+    worker.ref.send({ type: 'worker.stop' });
   }
 
   /** Takes every slot out of service and forgets them all. */
