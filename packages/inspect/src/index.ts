@@ -1,0 +1,2 @@
+export { toMermaid } from './to-mermaid.js';
+export { toDot } from './to-dot.js';
