@@ -1,2 +1,3 @@
 export { toMermaid } from './to-mermaid.js';
 export { toDot } from './to-dot.js';
+export { toSvg } from './to-svg.js';
