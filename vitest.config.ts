@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@troupe/core': src('core'),
+      '@troupe/inspect': src('inspect'),
       '@troupe/threads': src('threads'),
     },
   },

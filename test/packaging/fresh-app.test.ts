@@ -3,7 +3,8 @@
  * every package is packed with `pnpm pack` (its `prepack` builds a clean `dist/`), the tarballs
  * are installed with npm into a fresh app in the system's temporary directory, and there the
  * README's example typechecks under `strict` and `exactOptionalPropertyTypes` and runs, a thread
- * pool runs (the thread runtime is shipped), and `require()` loads both packages.
+ * pool runs (the thread runtime is shipped), and `require()` loads every package (the charts
+ * package drawing a machine of core's).
  *
  * Real child processes and real time, not the injected clock: what is tested is pnpm, npm, tsc
  * and node doing what a user's machine does, so nothing here can be simulated. It needs the npm
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const packages = ['core', 'threads'];
+const packages = ['core', 'inspect', 'threads'];
 
 interface Ran {
   readonly code: number | null;
@@ -179,9 +180,11 @@ describe('a fresh app outside the repository', () => {
     await writeFile(join(app, 'run.mjs'), runner);
     await writeFile(
       join(app, 'require.cjs'),
-      "const { createPool } = require('@troupe/core');\n" +
+      "const { createPool, workerMachine } = require('@troupe/core');\n" +
         "const { fromWorkerThread } = require('@troupe/threads');\n" +
-        'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread}`);\n',
+        "const { toMermaid } = require('@troupe/inspect');\n" +
+        'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread}`);\n' +
+        'console.log(toMermaid(workerMachine).split("\\n")[0]);\n',
     );
 
     // The peers (xstate, rxjs, fp-ts) come in as npm installs peers; the tarballs bring nothing else.
@@ -270,9 +273,10 @@ describe('a fresh app outside the repository', () => {
     expect(imported.stdout, imported.stderr).toContain('function');
   }, 150_000);
 
-  it('loads both packages with require() (Node ≥ 20.19 or ≥ 22.12)', async () => {
+  it('loads every package with require() (Node ≥ 20.19 or ≥ 22.12)', async () => {
     const required = await run('node', ['require.cjs'], app, 30_000);
     expect(required.stdout, required.stderr).toContain('required: function function');
+    expect(required.stdout).toContain('stateDiagram-v2');
     expect(required.code).toBe(0);
   });
 });
