@@ -19,6 +19,7 @@ import { ThreadCrashError } from './thread-crash-error.js';
 import { Outbox, UnknownExport } from './outbox.js';
 import { PendingRun, type AbortTarget } from './pending-run.js';
 import { INDEX_MASK, RunTable } from './run-table.js';
+import { markSent, revokeRun, wasStarted } from './run-slots.mjs';
 import { terminateWithin } from './terminate-within.js';
 import { spawnThread } from './spawn-thread.js';
 import {
@@ -26,7 +27,6 @@ import {
   ERROR,
   LIMIT,
   RESULT_SLOTS,
-  REVOKED,
   RUN_LENGTH,
   RUN_STARTED,
   RUNNING_NOW,
@@ -164,8 +164,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     const idle = pending.size === 0;
     if (idle) this.#worker.ref();
     pending.put(id, run);
-    // Sent, not started: the thread swaps this for `id` as it starts the run (see `protocol.ts`).
-    Atomics.store(this.#wake, STARTED + (id & INDEX_MASK), ~id);
+    // Sent, not started: the thread swaps this for `id` as it starts the run (see `run-slots.mjs`).
+    markSent(this.#wake, id);
     if (this.#adaptive && pending.size > 1 && this.#stallTimer === undefined && this.#othersFree())
       this.#watch(0);
     // The first run for an idle thread leaves at once (the thread starts on it while the caller
@@ -243,8 +243,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     }
     for (const run of this.#pending.values()) {
       if (run === blamed) continue;
-      const started = wake[STARTED + (run.id & INDEX_MASK)] === run.id;
-      if (!started || blamed !== undefined) this.#setup.requeue(run.taskId);
+      if (!wasStarted(wake, run.id) || blamed !== undefined) this.#setup.requeue(run.taskId);
     }
   }
 
@@ -265,7 +264,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
   /**
    * A run that holds others behind it: when the thread has been in the same run past the stall
    * threshold, the runs sent after it that it has not started are taken back (each one that the
-   * thread did not start first: see `protocol.ts`) and given back to the pool, at the front of its
+   * thread did not start first: see `run-slots.mjs`) and given back to the pool, at the front of its
    * queue, for another thread; and the pool sends this one no more until the run ends. Otherwise
    * a check is due again while runs wait behind another.
    */
@@ -284,11 +283,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     this.#setLimit(1);
     const wake = this.#wake;
     const revoked: PendingRun[] = [];
-    for (const run of this.#pending.values()) {
-      const id = run.id;
-      if (Atomics.compareExchange(wake, STARTED + (id & INDEX_MASK), ~id, REVOKED) === ~id)
-        revoked.push(run);
-    }
+    for (const run of this.#pending.values()) if (revokeRun(wake, run.id)) revoked.push(run);
     if (revoked.length === 0) return;
     revoked.sort((a, b) => a.sent - b.sent);
     for (const run of revoked) this.#pending.take(run.id);
