@@ -8,6 +8,7 @@ import { TaskRejected } from '@troupe/core';
 
 /** A `transfer(value, list)` whose list is not an array: its run is refused before it is queued. */
 export class BadTransferList extends TypeError {
+  override readonly name = 'BadTransferList';
   constructor(list: unknown) {
     const what = list === null ? 'null' : Array.isArray(list) ? 'an array' : typeof list;
     super(`its transfer list is ${what}, not an array`);
@@ -16,6 +17,7 @@ export class BadTransferList extends TypeError {
 
 /** A `callExport(name, input)` whose module has no such function: its run is refused before it is queued. */
 export class UnknownExport extends TypeError {
+  override readonly name = 'UnknownExport';
   constructor(
     readonly exportName: string,
     readonly exports: readonly string[],
