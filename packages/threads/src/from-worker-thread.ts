@@ -1,6 +1,8 @@
 import { UnrecoverableError, type WorkerLogic } from '@troupe/core';
 import { resolveThreadOptions, type ThreadOptions } from './thread-options.js';
-import { ThreadLink, type ThreadResource } from './thread-link.js';
+import { ThreadLink } from './thread-link.js';
+import type { StallWatch } from './stall-watch.js';
+import type { ThreadResource } from './thread-resource.js';
 
 /**
  * Adapts a worker module into worker logic whose workers are worker threads: for CPU-bound
@@ -36,8 +38,8 @@ export function fromWorkerThread<TInput, TOutput>(
   options: ThreadOptions = {},
 ): WorkerLogic<TInput, TOutput, ThreadResource> {
   const config = resolveThreadOptions(module, options);
-  // Its threads' links, which look at each other before giving runs back (see `ThreadLink`).
-  const links = new Set<ThreadLink>();
+  // Its threads' stall watches, which look at each other before giving runs back.
+  const watches = new Set<StallWatch>();
   return {
     kind: 'thread',
     concurrency: config.concurrency,
@@ -48,7 +50,7 @@ export function fromWorkerThread<TInput, TOutput>(
       ctx.signal.throwIfAborted();
       let link: ThreadLink;
       try {
-        link = new ThreadLink(config, ctx, links);
+        link = new ThreadLink(config, ctx, watches);
       } catch (error) {
         // Node refused the `execArgv` option: every thread would be refused the same way.
         if ((error as { code?: unknown } | null)?.code !== 'ERR_WORKER_INVALID_EXEC_ARGV')

@@ -3,7 +3,7 @@
  */
 export { fromWorkerThread } from './from-worker-thread.js';
 export type { ThreadOptions } from './thread-options.js';
-export type { ThreadResource } from './thread-link.js';
+export type { ThreadResource } from './thread-resource.js';
 export { callExport, transfer } from './transfer.js';
 export type { Transfer } from './transfer.js';
 export { threadStats } from './thread-stats.js';

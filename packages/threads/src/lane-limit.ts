@@ -4,6 +4,8 @@
  * the next runs come back, and no more, so that few runs wait on a thread behind a long one
  * while another thread could take them.
  */
+import type { WorkerSetupContext } from '@troupe/core';
+import { LIMIT, RUN_LENGTH } from './protocol.js';
 
 /**
  * The limit before the thread's runs were measured: as for long runs (one running, one
@@ -23,7 +25,7 @@ export const COVER_MS = 2;
 
 /**
  * A run is a stall when it has lasted this many times the thread's usual run length, and at
- * least `MIN_STALL_MS`: then the runs behind it go back to the pool (see `ThreadLink`). Lower
+ * least `MIN_STALL_MS`: then the runs behind it go back to the pool (see `StallWatch`). Lower
  * means less waiting behind a long task (the mixed workload's p99 wait) against more runs given
  * back for a run that was only slowed down; with 8, p99 wait was 1.12x that of `concurrency: 1`.
  */
@@ -47,4 +49,48 @@ export function laneLimit(runLengthMs: number, max: number, current: number): nu
 /** How long a run may last (ms) before it counts as a stall, for a thread whose runs take `runLengthMs`. */
 export function stallAfterMs(runLengthMs: number): number {
   return Math.max(MIN_STALL_MS, STALL_FACTOR * runLengthMs);
+}
+
+/** The thread's moving average of its runs' synchronous length (ms); negative before the first. */
+export function runLengthMs(wake: Int32Array): number {
+  return wake[RUN_LENGTH]! / 1000;
+}
+
+/**
+ * One link's lane limit: how many runs the pool may have on its thread now, told to the pool
+ * (`limitLanes`) and to the thread (`wake[LIMIT]`, which it halves to know when to send answers
+ * early). Adaptive (see `ThreadConfig.adaptive`), it follows the runs' length (`adapt`, after each
+ * message of answers); otherwise it stays at `concurrency`.
+ */
+export class LaneLimit {
+  /** The limit now: read on every send, so a plain field (written by `set` only). */
+  value: number;
+
+  constructor(
+    private readonly concurrency: number,
+    adaptive: boolean,
+    private readonly wake: Int32Array,
+    private readonly setup: Pick<WorkerSetupContext, 'limitLanes'>,
+  ) {
+    // Until the first runs are measured (RUN_LENGTH stays -1 till then): as for long ones.
+    this.value = adaptive ? Math.min(concurrency, FIRST_LIMIT) : concurrency;
+    wake[LIMIT] = this.value;
+    if (this.value < concurrency) setup.limitLanes(this.value);
+  }
+
+  /** Tells the pool, and the thread, how many runs it may have on the thread now. */
+  set(limit: number): void {
+    if (limit === this.value) return;
+    this.value = limit;
+    this.wake[LIMIT] = limit;
+    this.setup.limitLanes(limit);
+  }
+
+  /** After a message of answers: the limit follows the runs' length (see `laneLimit`). */
+  adapt(): void {
+    const length = runLengthMs(this.wake);
+    if (length < 0) return this.set(Math.min(this.concurrency, FIRST_LIMIT));
+    const target = laneLimit(length, this.concurrency, this.value);
+    if (target !== this.value) this.set(target);
+  }
 }

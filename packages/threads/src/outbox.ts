@@ -1,11 +1,13 @@
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
 import { isTransfer } from './transfer.js';
-import { REQUEST_SLOTS } from './protocol.js';
+import { REQUEST_SLOTS, reasonToWire } from './protocol.js';
+import { BadTransferList, UnknownExport } from './refused-input.js';
 
 /**
  * Runs on their way to a thread. The first one added schedules a flush in a microtask, which
  * posts everything added until then as one message (`[id, taskId, attempt, input, …]` with one
- * concatenated transfer list): a burst coalesces, and a lone run still leaves at once.
+ * concatenated transfer list): a burst coalesces, and a lone run still leaves at once. The other
+ * messages to the thread (an abort, the close) go out through it too, each waking the thread.
  */
 export class Outbox {
   #items: unknown[] = [];
@@ -95,6 +97,22 @@ export class Outbox {
   };
 
   /**
+   * Tells the thread that the task of run `id` was aborted (`reason` as wire data), after the
+   * runs queued: the thread must get the run before its abort.
+   */
+  postAbort(id: number, reason: unknown): void {
+    this.flush();
+    this.port.postMessage({ abort: id, reason: reasonToWire(reason) });
+    this.nudge();
+  }
+
+  /** Asks the thread to exit once what its tasks wrote is through (it is idle). */
+  postClose(): void {
+    this.port.postMessage({ close: true });
+    this.nudge();
+  }
+
+  /**
    * Wakes the thread if it waits for work (a futex wake, much sooner than its event loop would).
    * `wake[0]` counts messages; `wake[1]` is 1 while the thread waits. The count goes up first:
    * a thread about to wait then sees it changed and does not block, so the notify (a system
@@ -110,25 +128,5 @@ export class Outbox {
     this.#items = [];
     this.#transfers = [];
     this.#lists = undefined;
-  }
-}
-
-/** A `transfer(value, list)` whose list is not an array: its run is refused before it is queued. */
-export class BadTransferList extends TypeError {
-  constructor(list: unknown) {
-    const what = list === null ? 'null' : Array.isArray(list) ? 'an array' : typeof list;
-    super(`its transfer list is ${what}, not an array`);
-  }
-}
-
-/** A `callExport(name, input)` whose module has no such function: its run is refused before it is queued. */
-export class UnknownExport extends TypeError {
-  constructor(
-    readonly exportName: string,
-    readonly exports: readonly string[],
-  ) {
-    super(
-      `it names the export '${exportName}', which the worker module does not have as a function (its exports: ${exports.length > 0 ? exports.join(', ') : 'none'})`,
-    );
   }
 }

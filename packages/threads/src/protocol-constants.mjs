@@ -1,9 +1,9 @@
 // @ts-check
 /**
  * The constants of the wire protocol between a `ThreadLink` (main side, `protocol.ts`) and
- * `thread-runtime.mjs` (the thread side): the one place both take them from. Plain JS, so that a
- * Worker can load the runtime and this module as they are, from `src/` (tests) or `dist/`;
- * type-checked with the rest of the package (`checkJs`).
+ * `thread-runtime.mjs` and the modules beside it (the thread side): the one place both take them
+ * from. Plain JS, so that a Worker can load the runtime and this module as they are, from `src/`
+ * (tests) or `dist/`; type-checked with the rest of the package (`checkJs`).
  */
 
 /** A result slot holds the task's value. */
@@ -37,7 +37,7 @@ export const RESULT_SLOTS = 3;
  *   (`id & INDEX_MASK`): `~id` once the link sent it, `id` once the thread started it,
  *   `REVOKED` once the link took it back. The thread and the link each swap `~id` for their
  *   mark with `Atomics.compareExchange`: exactly one of them wins, so a run taken back never
- *   starts, and one started is never taken back.
+ *   starts, and one started is never taken back (see `run-slots.mjs`).
  *
  * Plain writes otherwise, read by the link to see which run the thread is in and for how long
  * (a long run holding others behind it), and once the thread is gone: which runs it had started,

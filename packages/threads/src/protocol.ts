@@ -18,6 +18,18 @@ export {
   THROWN,
   TRANSFER,
 } from './protocol-constants.mjs';
+import { INDEX_MASK, RUNNING_NOW, STARTED } from './protocol-constants.mjs';
+
+/**
+ * The `Int32Array` a link shares with its thread (see `protocol-constants.mjs`): a slot for every
+ * index of the run table, since runs left behind by a timeout stay in it beside the lanes' new
+ * ones (it can hold more than `concurrency`). No run in progress, none measured yet (-1).
+ */
+export function sharedArray(): Int32Array {
+  const wake = new Int32Array(new SharedArrayBuffer(4 * (STARTED + INDEX_MASK + 1)));
+  wake.fill(-1, RUNNING_NOW);
+  return wake;
+}
 
 /**
  * An Error as plain data. A structured clone keeps an Error's message and stack but not its
@@ -29,6 +41,18 @@ export interface WireError {
   readonly message: string;
   readonly stack?: string;
   readonly code?: string | number;
+}
+
+/**
+ * A message from the thread that is no batch of answers: it loaded the worker module
+ * (`ready`, with the names a run may call), or it cannot use it (`failed`; `fatal`: a new thread
+ * would fail the same way).
+ */
+export interface ControlMessage {
+  readonly ready?: true;
+  readonly exports?: readonly string[];
+  readonly failed?: WireError;
+  readonly fatal?: boolean;
 }
 
 const BUILT_IN: Record<string, ErrorConstructor> = {

@@ -38,3 +38,17 @@ export class ThreadCrashError extends Error {
     );
   }
 }
+
+/**
+ * Why a worker's setup failed, from why its thread went before it was ready (`cause`): died
+ * (a `ThreadCrashError`), failed to load the module (its Error), or was stopped (the reason).
+ */
+export function setupFailure(href: string, cause: unknown): Error {
+  if (cause instanceof ThreadCrashError) {
+    return new Error(`worker thread for ${href} died before it was ready: ${cause.message}`, {
+      cause,
+    });
+  }
+  if (cause instanceof Error) return cause;
+  return new Error(`worker thread for ${href} stopped before it was ready`, { cause });
+}
