@@ -21,6 +21,8 @@ import type { PoolMetrics } from '../metrics/metrics.js';
 import { checkSize, resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
 import { checkBounds, dryRunAtZero } from '../scaling/sizing-options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
+import { engineScalingPort } from './engine-scaling-port.js';
+import type { ScaleRequest } from './pool-engine.js';
 import { Batcher, type BatchOptions } from '../batching/batcher.js';
 import type { BatchTarget } from '../batching/batch-options.js';
 import type { Either } from '../result.js';
@@ -250,16 +252,17 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     });
     this.actor = viewOf(this.#actor);
     this.#state = new BehaviorSubject<PoolState>('stopped');
-    if (config.sizing !== undefined) {
-      dispatcher.onScale = ({ to, because, detail, retire }) =>
-        this.#actor.send({
-          type: 'pool.resize',
-          size: to,
-          because,
-          detail,
-          ...(retire === undefined ? {} : { retire }),
-        });
-    }
+    // The pool resizing itself (demand, idleness, the autoscaler's target): the machine resizes.
+    const resizeItself = ({ to, because, detail, retire }: ScaleRequest): void => {
+      this.#actor.send({
+        type: 'pool.resize',
+        size: to,
+        because,
+        detail,
+        ...(retire === undefined ? {} : { retire }),
+      });
+    };
+    if (config.sizing !== undefined) dispatcher.onScale = resizeItself;
     this.#actor.subscribe((snapshot) => {
       dispatcher.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);
@@ -271,15 +274,21 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       this.#state.next(state);
       this.#announced = state;
       dispatcher.events$.next({ type: 'pool.state', state });
-      this.#autoscaler?.follow(state);
+      this.#autoscaler?.follow(state === 'starting' || state === 'running');
       if (closed) this.#finish();
     });
+    const sizing = config.sizing;
     this.#autoscaler =
-      config.sizing !== undefined && (config.sizing.target !== undefined || config.sizing.dryRun)
+      sizing !== undefined && (sizing.target !== undefined || sizing.dryRun)
         ? new Autoscaler(
-            config as unknown as PoolConfig<unknown, unknown>,
-            dispatcher as Dispatcher<unknown, unknown>,
-            options.inspect,
+            {
+              name: config.name,
+              sizing,
+              intervalMs: config.intervalMs,
+              clock: config.clock,
+              inspect: options.inspect,
+            },
+            engineScalingPort(dispatcher, resizeItself),
           )
         : undefined;
     this.#actor.start();
