@@ -3,13 +3,10 @@
  */
 export { createPool } from './pool/create-pool.js';
 export { batchPool, dynamicPool, fixedPool, priorityPool } from './pool/presets.js';
-export type {
-  BatchOutput,
-  BatchPoolOptions,
-  Pool,
-  PoolActorView,
-  PoolSnapshot,
-} from './pool/create-pool.js';
+export type { BatchOutput, BatchPoolOptions } from './pool/create-pool.js';
+export type { Pool } from './pool/pool.js';
+export type { PoolActorView } from './pool/pool-actor-view.js';
+export type { PoolSnapshot } from './pool/pool-snapshot.js';
 export type { CloseOptions, SinkSnapshot, TaskSink } from './sink.js';
 export type { WorkerSnapshot } from './pool/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';

@@ -1,6 +1,7 @@
 import type { AgingOptions } from '../queues/priority-queue.js';
 import type { DynamicSize } from '../scaling/sizing-options.js';
-import { createPool, type BatchPoolOptions, type Pool } from './create-pool.js';
+import { createPool, type BatchPoolOptions } from './create-pool.js';
+import type { Pool } from './pool.js';
 import type { OverflowPolicy, PoolOptions } from './options.js';
 
 /*
