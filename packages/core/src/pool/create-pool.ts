@@ -3,13 +3,17 @@ import { Dispatcher } from './dispatcher.js';
 import { checkInputs, type SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClearedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
-import { resolvePoolOptions, type PoolConfig, type PoolOptions } from './options.js';
+import {
+  resolvePoolOptions,
+  type BatchPoolOptions,
+  type PoolConfig,
+  type PoolOptions,
+} from './options.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
 import { engineScalingPort } from './engine-scaling-port.js';
 import type { PoolEngine, ScaleRequest } from './pool-engine.js';
-import { Batcher, type BatchOptions } from '../batching/batcher.js';
+import { Batcher } from '../batching/batcher.js';
 import type { BatchTarget } from '../batching/batch-options.js';
-import type { Either } from '../result.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { poolMachine } from './pool-machine.js';
 import { unwrap, type TaskResult } from '../result.js';
@@ -253,20 +257,6 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     const metrics = this.#engine.metrics.snapshot(this.#config.clock.now());
     return this.#batcher === undefined ? metrics : { ...metrics, batch: this.#batcher.metrics() };
   }
-}
-
-/** What a batch worker returns: one result per item, in order — a value, or an `Either` for that item. */
-export type BatchOutput<TOutput> = readonly (TOutput | Either<unknown, TOutput>)[];
-
-/**
- * Options of a batch pool: the worker takes an array of up to `batch.size` inputs and returns
- * one result per item. Submits still take and give single items.
- */
-export interface BatchPoolOptions<TInput, TOutput, TResource = unknown> extends Omit<
-  PoolOptions<TInput[], BatchOutput<TOutput>, TResource>,
-  'batch'
-> {
-  readonly batch: BatchOptions;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { SizingConfig } from '../scaling/sizing-options.js';
 import type { SinkSnapshot } from '../sink.js';
 import type { PoolEngine } from './pool-engine.js';
 import type { PoolState } from './pool-events.js';
-import type { PoolContext } from './pool-machine.js';
+import type { PoolContext } from './pool-machine-types.js';
 import type { WorkerSnapshot } from './worker-roster.js';
 
 /** A pool at one moment. */
