@@ -1,30 +1,30 @@
+import type { Observable } from 'rxjs';
 import { createActor, type Actor } from 'xstate';
-import { Dispatcher } from './dispatcher.js';
-import { checkInputs, type SubmitOptions } from './submit-options.js';
 import { InvalidOptionError, PoolClearedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
+import { unwrap, type TaskResult } from '../result.js';
+import type { CloseOptions } from '../sink.js';
+import { Autoscaler } from '../scaling/autoscaler.js';
+import { Batcher } from '../batching/batcher.js';
+import type { BatchTarget } from '../batching/batch-options.js';
+import { Dispatcher } from './dispatcher.js';
+import { engineScalingPort } from './engine-scaling-port.js';
 import {
   resolvePoolOptions,
   type BatchPoolOptions,
   type PoolConfig,
   type PoolOptions,
 } from './options.js';
-import { Autoscaler } from '../scaling/autoscaler.js';
-import { engineScalingPort } from './engine-scaling-port.js';
-import type { PoolEngine, ScaleRequest } from './pool-engine.js';
-import { Batcher } from '../batching/batcher.js';
-import type { BatchTarget } from '../batching/batch-options.js';
-import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
-import { poolMachine } from './pool-machine.js';
-import { unwrap, type TaskResult } from '../result.js';
-import type { CloseOptions } from '../sink.js';
-import type { Observable } from 'rxjs';
 import type { Pool } from './pool.js';
 import { viewOf, type PoolActorView } from './pool-actor-view.js';
+import type { PoolEngine, ScaleRequest } from './pool-engine.js';
+import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
+import { PoolLifecycle } from './pool-lifecycle.js';
+import { poolMachine } from './pool-machine.js';
+import { resizePool, type ResizeRequest } from './pool-resize.js';
 import { takeSnapshot, type PoolSnapshot } from './pool-snapshot.js';
 import { PoolStreams } from './pool-streams.js';
-import { PoolLifecycle } from './pool-lifecycle.js';
-import { resizePool, type ResizeRequest } from './pool-resize.js';
+import { checkInputs, type SubmitOptions } from './submit-options.js';
 
 const topState = (value: unknown): PoolState =>
   (typeof value === 'string' ? value : Object.keys(value as object)[0]) as PoolState;
@@ -48,7 +48,6 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #engine: PoolEngine<TInput, TOutput>;
   readonly #streams: PoolStreams;
   readonly #lifecycle: PoolLifecycle;
-  readonly #autoscaler: Autoscaler | undefined;
   /** Gathers items into batches (batch pools only). */
   readonly #batcher: Batcher<TInput, TOutput> | undefined;
 
@@ -113,7 +112,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     };
     const sizing = config.sizing;
     if (sizing !== undefined) engine.onScale = resizeItself;
-    this.#autoscaler =
+    const autoscaler =
       sizing !== undefined && (sizing.target !== undefined || sizing.dryRun)
         ? new Autoscaler(
             {
@@ -132,7 +131,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       if (state === streams.state) return;
       const closed = lifecycle.entered(state);
       streams.enter(state);
-      this.#autoscaler?.follow(state === 'starting' || state === 'running');
+      autoscaler?.follow(state === 'starting' || state === 'running');
       if (closed) lifecycle.finish();
     });
     actor.start();
