@@ -90,17 +90,14 @@ export interface PoolActionArgs {
 }
 
 /** The one child the pool machine's actions spawn by name (in `begin`). */
-interface SupervisorActor {
+export interface SupervisorActor {
   src: 'supervisor';
   logic: typeof supervisorMachine;
   id: string | undefined;
 }
 
-/**
- * XState's `enqueueActions`, typed for the pool machine, so that its actions can be written in
- * modules of their own and named in its `setup`.
- */
-export const enqueuePoolActions = enqueueActions<
+/** XState's `enqueueActions` for the pool machine's context, events and spawned supervisor. */
+export type PoolEnqueueActions = typeof enqueueActions<
   PoolContext,
   PoolMachineEvent,
   undefined,
@@ -111,3 +108,9 @@ export const enqueuePoolActions = enqueueActions<
   never,
   never
 >;
+
+/**
+ * XState's `enqueueActions`, typed for the pool machine, so that its actions can be written in
+ * modules of their own and named in its `setup`.
+ */
+export const enqueuePoolActions: PoolEnqueueActions = enqueueActions;
