@@ -6,14 +6,17 @@
 import { stopChild } from 'xstate';
 import { enqueuePoolActions, type PoolActionArgs } from './pool-machine-types.js';
 
+/** Starts taking submits. */
 export function open({ context }: PoolActionArgs): void {
   context.effects.open();
 }
 
+/** A stopped pool refuses submits until `start()`. */
 export function refuseStopped({ context }: PoolActionArgs): void {
   context.effects.refuse('pool-closed', `pool '${context.name}' is stopped: call start() first`);
 }
 
+/** A close begins: new submits are refused; an aborting close cancels everything now. */
 export const beginClose = enqueuePoolActions(({ context, event, enqueue }) => {
   const { effects } = context;
   const abort = event.type === 'pool.close' && event.abort;
@@ -24,6 +27,7 @@ export const beginClose = enqueuePoolActions(({ context, event, enqueue }) => {
   enqueue.assign({ aborting: abort });
 });
 
+/** A later `close({ abort: true })`, or the close deadline: cancel every queued and running task. */
 export const abortAll = enqueuePoolActions(({ context, event, enqueue }) => {
   if (event.type === 'pool.timeout' || (event.type === 'pool.close' && event.abort)) {
     const { effects } = context;
@@ -33,6 +37,7 @@ export const abortAll = enqueuePoolActions(({ context, event, enqueue }) => {
   }
 });
 
+/** Stops every worker (their teardowns run). */
 export function stopWorkers({ context }: PoolActionArgs): void {
   context.effects.stopAll();
 }

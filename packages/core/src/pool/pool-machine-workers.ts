@@ -98,6 +98,7 @@ export const respawn = enqueuePoolActions(({ context, event, enqueue, self }) =>
   });
 });
 
+/** A worker finished its setup: the engine may give it tasks; its seat's supervisor child started. */
 export function workerReady({ context, event }: PoolActionArgs): void {
   if (event.type !== 'worker.ready') return;
   context.effects.ready(event.id, event.resource);
@@ -123,6 +124,7 @@ export const respawnReplaced = enqueuePoolActions(({ context, event, enqueue }) 
   enqueue(raise({ type: 'seats.respawn', seats: [seat], epoch: context.epoch, replaced: true }));
 });
 
+/** Settles a crash (no supervisor to tell: not starting, running or draining). */
 export function workerCrashed({ context, event }: PoolActionArgs): void {
   if (event.type === 'worker.crashed') context.effects.crashed(event.id, event.cause);
 }
@@ -142,6 +144,7 @@ export function workerCrashedSupervised({ context, event }: PoolActionArgs): voi
   });
 }
 
+/** A worker actor reached `stopped`: the engine forgets it, and its actor is stopped. */
 export const workerStopped = enqueuePoolActions(({ context, event, enqueue }) => {
   if (event.type !== 'worker.stopped') return;
   const { effects } = context;
