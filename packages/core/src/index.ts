@@ -3,17 +3,15 @@
  */
 export { createPool } from './pool/create-pool.js';
 export { batchPool, dynamicPool, fixedPool, priorityPool } from './pool/presets.js';
-export type {
-  BatchOutput,
-  BatchPoolOptions,
-  Pool,
-  PoolActorView,
-  PoolSnapshot,
-} from './pool/create-pool.js';
+export type { Pool } from './pool/pool.js';
+export type { PoolActorView } from './pool/pool-actor-view.js';
+export type { PoolSnapshot } from './pool/pool-snapshot.js';
 export type { CloseOptions, SinkSnapshot, TaskSink } from './sink.js';
 export type { WorkerSnapshot } from './engine/worker-roster.js';
 export type { SubmitOptions } from './pool/submit-options.js';
-export type { MetricsOptions, OverflowPolicy, PoolOptions, QueueOptions } from './pool/options.js';
+export type { BatchOutput, BatchPoolOptions, PoolOptions } from './pool/options.js';
+export type { OverflowPolicy, QueueOptions } from './queues/queue-options.js';
+export type { MetricsOptions } from './metrics/metrics-options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
 export type { LevelMetrics, PoolMetrics } from './metrics/metrics.js';
 

@@ -23,6 +23,7 @@ import type { Tracked } from '../../../packages/core/test/support/pool-harness.j
 import {
   conservationProblem,
   illegalMoves,
+  ofType,
   recordEvents,
   seeded,
   tagOf,
@@ -194,11 +195,10 @@ export async function check(r: SupervisedPool): Promise<void> {
   const m = snap.metrics;
   expect(conservationProblem(m)).toBeUndefined();
   const count = (type: string) => r.seen.filter((s) => s.event.type === type).length;
-  // A run past its timeout fails its task and is left behind: its worker is not crashed.
-  const crashes = r.seen.filter((s) => s.event.type === 'worker.crashed');
-  expect(
-    crashes.filter((s) => (s.event as { cause: unknown }).cause instanceof TaskTimedOut),
-  ).toEqual([]);
+  // Crashes as the pool tells them on `events$`. A run past its timeout fails its task and is
+  // left behind: its worker is not crashed.
+  const crashes = ofType(r.seen, 'worker.crashed');
+  expect(crashes.filter(({ event }) => event.cause instanceof TaskTimedOut)).toEqual([]);
   expect([m.crashes, m.hangs]).toEqual([crashes.length, count('task.timed-out')]);
   expect(m.restarts).toBeLessThanOrEqual(count('worker.restarting'));
   expect(count('worker.restarted')).toBeLessThanOrEqual(m.restarts);

@@ -1,8 +1,9 @@
 /**
- * A batch pool's option and metric types, and what the batcher needs of its pool: a leaf, so
- * options and metrics need not import the batcher, nor the batcher the engine.
+ * A batch pool's option and metric types, the option's check, and what the batcher needs of its
+ * pool: apart from the batcher, so options and metrics need not import it, nor it the engine.
  */
-import type { RejectReason } from '../errors.js';
+import { InvalidOptionError, type RejectReason } from '../errors.js';
+import { checkObject, checkPositive, checkSize } from '../option-checks.js';
 import type { TaskResult } from '../result.js';
 
 /** Batching: workers take arrays of inputs and return one result per item. */
@@ -11,6 +12,28 @@ export interface BatchOptions {
   readonly size: number;
   /** A batch is dispatched when its oldest item has waited this long, full or not (ms). */
   readonly maxWaitMs: number;
+}
+
+/**
+ * Validates `batch` (batch pools only); throws `InvalidOptionError` naming the field. A batch
+ * pool's queue is FIFO: it queues batches, which have no priority of their own.
+ */
+export function resolveBatch(
+  batch: BatchOptions | undefined,
+  queueKind: 'fifo' | 'priority',
+): BatchOptions | undefined {
+  if (batch === undefined) return undefined;
+  checkObject('batch', batch, ['size', 'maxWaitMs']);
+  const size = checkSize('batch.size', batch.size);
+  const maxWaitMs = checkPositive('batch.maxWaitMs', batch.maxWaitMs, false);
+  if (queueKind === 'priority') {
+    throw new InvalidOptionError(
+      'queue.kind',
+      'priority',
+      "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
+    );
+  }
+  return { size, maxWaitMs };
 }
 
 /** Why a batch was dispatched. */

@@ -5,7 +5,9 @@ import { Histogram } from '../metrics/histogram.js';
 import { MetricsRecorder } from '../metrics/metrics.js';
 import type { PoolConfig } from '../pool/options.js';
 import type { PoolEffects } from '../pool/pool-effects.js';
-import type { PoolEvent } from '../pool/pool-events.js';
+import type { DeadLetter, PoolEvent, TaskOutcome } from '../pool/pool-events.js';
+import type { PoolEngine } from '../pool/pool-engine.js';
+import type { SubmitOptions } from '../pool/submit-options.js';
 import type { BatchTarget } from '../batching/batch-options.js';
 import type { TaskResult } from '../result.js';
 import { RateLimiter } from '../scheduling/rate-limiter.js';
@@ -14,7 +16,7 @@ import { Backlog } from './backlog.js';
 import { Dispatcher } from './dispatcher.js';
 import { Door } from './door.js';
 import { Failures } from './failures.js';
-import { Growth } from './growth.js';
+import { Growth, type ScaleRequest } from './growth.js';
 import { Occupancy } from './occupancy.js';
 import { QueueControls } from './queue-controls.js';
 import { BulkAdmission } from './submit-many.js';
@@ -24,7 +26,7 @@ import { Timeouts } from './timeouts.js';
 import type { RetryEntry } from './task.js';
 import { Waiters } from './waiters.js';
 import { WorkerExits } from './worker-exits.js';
-import { WorkerRoster } from './worker-roster.js';
+import { WorkerRoster, type WorkerSnapshot } from './worker-roster.js';
 import type { Slot } from './worker-slot.js';
 import { Workforce } from './workforce.js';
 
@@ -53,7 +55,9 @@ function makeParts(
  * it. It is what the pool handle drives — submits, queue controls, streams — and the pool
  * machine's effects (`PoolEffects`): the machine decides, the engine carries it out.
  */
-export class Engine implements PoolEffects {
+export class Engine<TInput = unknown, TOutput = unknown>
+  implements PoolEffects, PoolEngine<TInput, TOutput>
+{
   readonly dispatcher: Dispatcher;
   readonly door: Door;
   readonly controls: QueueControls;
@@ -102,6 +106,77 @@ export class Engine implements PoolEffects {
     this.exits = new WorkerExits(d);
     this.metrics = parts.metrics;
     this.events$ = parts.events$;
+  }
+
+  // ---- what the pool handle drives (PoolEngine) -----------------------------------------------
+
+  submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
+    return this.dispatcher.admit(input, options, false) as Promise<TaskResult<TOutput>>;
+  }
+  run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
+    return this.dispatcher.admit(input, options, true) as Promise<TOutput>;
+  }
+  submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
+    return this.bulk.submitMany(inputs, options) as Promise<TaskResult<TOutput>[]>;
+  }
+  setPriority(id: string, priority: number): boolean {
+    return this.controls.setPriority(id, priority);
+  }
+  get queueSize(): number {
+    return this.controls.queueSize;
+  }
+  get pending(): number {
+    return this.controls.pending;
+  }
+  get isPaused(): boolean {
+    return this.controls.isPaused;
+  }
+  pause(): boolean {
+    return this.controls.pause();
+  }
+  resume(start = true): boolean {
+    return this.controls.resume(start);
+  }
+  clear(reason: unknown): number {
+    return this.controls.clear(reason);
+  }
+  whenSizeBelow(n: number): Promise<void> {
+    return this.controls.whenSizeBelow(n);
+  }
+  workers(): WorkerSnapshot[] {
+    return this.workforce.workers();
+  }
+  liveCount(): number {
+    return this.workforce.liveCount();
+  }
+  get bounds(): { readonly min: number; readonly max: number } | undefined {
+    const growth = this.growth;
+    return growth === undefined ? undefined : { min: growth.min, max: growth.max };
+  }
+  setBounds(min: number, max: number): void {
+    this.growth?.setBounds(min, max);
+  }
+  boundsChanged(): void {
+    this.growth?.boundsChanged();
+  }
+  get sizeTarget(): number {
+    return this.growth?.target ?? 0;
+  }
+  set sizeTarget(size: number) {
+    if (this.growth !== undefined) this.growth.target = size;
+  }
+  get onScale(): ((request: ScaleRequest) => void) | undefined {
+    return this.growth?.onScale;
+  }
+  set onScale(onScale: ((request: ScaleRequest) => void) | undefined) {
+    if (this.growth !== undefined) this.growth.onScale = onScale;
+  }
+  get results$(): Subject<TaskOutcome<TOutput>> {
+    // The engine runs untyped inputs and outputs; this facade is where the pool's types are put on.
+    return this.dispatcher.results$ as unknown as Subject<TaskOutcome<TOutput>>;
+  }
+  get deadLetters$(): Subject<DeadLetter<TInput>> {
+    return this.failures.deadLetters$ as unknown as Subject<DeadLetter<TInput>>;
   }
 
   // ---- the pool machine's effects (PoolEffects) ------------------------------------------------

@@ -1,73 +1,24 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { systemClock, type Clock } from '../time/clock.js';
 import { InvalidOptionError } from '../errors.js';
-import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import { describeValue, isInstance } from '../describe-value.js';
-import { fromAsync } from '../executors/from-async.js';
+import { checkPositive, checkSize } from '../option-checks.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
+import type { Either } from '../result.js';
 import { resolveRetry, type RetryOptions, type RetryPolicy } from '../supervision/retry-policy.js';
 import {
   resolveSupervision,
   type SupervisionConfig,
   type SupervisionOptions,
 } from '../supervision/supervision-options.js';
-import { isWorkerLogic, type WorkerLogic, type WorkerSpec } from '../worker/worker-logic.js';
-import type { AgingOptions } from '../queues/priority-queue.js';
+import type { WorkerLogic, WorkerSpec } from '../worker/worker-logic.js';
+import { resolveWorker } from '../worker/resolve-worker.js';
+import { resolveQueue, type QueueConfig, type QueueOptions } from '../queues/queue-options.js';
+import { resolveMetrics, type MetricsOptions } from '../metrics/metrics-options.js';
 import type { RateOptions } from '../scheduling/rate-limiter.js';
-import type { BatchOptions } from '../batching/batch-options.js';
-import { resolveSizing, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
-
-/** What to do with a submit when the queue is full. */
-export type OverflowPolicy = 'reject' | 'wait' | 'drop-oldest';
-
-/** The pool's queue. */
-export interface QueueOptions {
-  /**
-   * `'fifo'`: first in, first out. `'priority'`: integer priorities `0 … levels-1`, higher runs
-   * first, FIFO within a level, with optional aging (see the scheduling guide).
-   * @default 'fifo'
-   */
-  readonly kind?: 'fifo' | 'priority';
-  /**
-   * Number of priority levels (`kind: 'priority'` only); a task's `priority` is `0 … levels-1`.
-   * @default 3
-   */
-  readonly levels?: number;
-  /**
-   * Aging (`kind: 'priority'` only): a waiting task's effective level rises one level every
-   * `everyMs`, up to the top, so no task waits more than `(levels - 1) × everyMs` plus the
-   * top-level tasks that arrived before it.
-   * @default undefined (strict priority: low levels may starve under sustained high-level load)
-   */
-  readonly aging?: AgingOptions;
-  /**
-   * Most tasks the queue holds (running tasks not counted). `Infinity` for unbounded. `0`: no
-   * queue at all — a task starts at once on a free worker or is refused (`TaskRejected`,
-   * `queue-full`), as with `'drop-oldest'` too; under `'wait'` it waits for a free worker.
-   * @default 10_000
-   */
-  readonly capacity?: number;
-  /**
-   * When the queue is full: `'reject'` refuses the submit (`TaskRejected`, `queue-full`);
-   * `'wait'` makes `submit` wait for room (backpressure); `'drop-oldest'` evicts the oldest
-   * queued task (it gets `TaskRejected`, `queue-full`) to make room.
-   * @default 'reject'
-   */
-  readonly overflow?: OverflowPolicy;
-}
-
-/** How metrics are windowed and streamed. */
-export interface MetricsOptions {
-  /**
-   * The sliding window for `throughput` and `utilisation`.
-   * @default 10_000
-   */
-  readonly windowMs?: number;
-  /**
-   * How often `metrics$` emits while subscribed.
-   * @default 1_000
-   */
-  readonly intervalMs?: number;
-}
+import { resolveRate } from '../scheduling/rate-options.js';
+import { resolveBatch, type BatchOptions } from '../batching/batch-options.js';
+import { resolveSize, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
 
 /** Everything `createPool` takes. */
 export interface PoolOptions<TInput, TOutput, TResource = unknown> {
@@ -133,19 +84,28 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
   readonly batch?: never;
 }
 
+/** What a batch worker returns: one result per item, in order — a value, or an `Either` for that item. */
+export type BatchOutput<TOutput> = readonly (TOutput | Either<unknown, TOutput>)[];
+
+/**
+ * Options of a batch pool: the worker takes an array of up to `batch.size` inputs and returns
+ * one result per item. Submits still take and give single items.
+ */
+export interface BatchPoolOptions<TInput, TOutput, TResource = unknown> extends Omit<
+  PoolOptions<TInput[], BatchOutput<TOutput>, TResource>,
+  'batch'
+> {
+  readonly batch: BatchOptions;
+}
+
 /** Options after validation and defaults. */
-export interface PoolConfig<TInput, TOutput> {
+export interface PoolConfig<TInput, TOutput> extends QueueConfig {
   readonly name: string;
   readonly logic: WorkerLogic<TInput, TOutput, unknown>;
   /** Workers to start with (`min` for a dynamic pool). */
   readonly size: number;
   /** Dynamic sizing; `undefined` for a fixed size. */
   readonly sizing: SizingConfig | undefined;
-  readonly capacity: number;
-  readonly overflow: OverflowPolicy;
-  /** `undefined` for a FIFO queue. */
-  readonly priority:
-    { readonly levels: number; readonly aging: AgingOptions | undefined } | undefined;
   readonly timeoutMs: number | undefined;
   readonly clock: Clock;
   readonly windowMs: number;
@@ -158,7 +118,6 @@ export interface PoolConfig<TInput, TOutput> {
   readonly random: () => number;
 }
 
-const OVERFLOWS: readonly OverflowPolicy[] = ['reject', 'wait', 'drop-oldest'];
 const KNOWN = [
   'name',
   'worker',
@@ -175,103 +134,6 @@ const KNOWN = [
   'random',
   'batch',
 ];
-
-/** Throws unless `value` is a whole number ≥ 1. */
-export function checkSize(option: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new InvalidOptionError(option, value, 'a whole number >= 1');
-  }
-  return value;
-}
-
-function checkPositive(option: string, value: unknown, allowInfinity: boolean): number {
-  if (
-    typeof value !== 'number' ||
-    Number.isNaN(value) ||
-    value <= 0 ||
-    (!allowInfinity && !Number.isFinite(value))
-  ) {
-    throw new InvalidOptionError(
-      option,
-      value,
-      allowInfinity
-        ? 'a number > 0 (milliseconds), or Infinity'
-        : 'a finite number > 0 (milliseconds)',
-    );
-  }
-  return value;
-}
-
-function checkObject(option: string, value: unknown, known?: readonly string[]): void {
-  if (value !== undefined && (typeof value !== 'object' || value === null)) {
-    throw new InvalidOptionError(option, value, 'an object');
-  }
-  if (known !== undefined && value !== undefined) rejectUnknownOptions(option, value, known);
-}
-
-/** Most priority levels a queue may have (each `shift` looks at every level's head). */
-const MAX_LEVELS = 256;
-
-function resolvePriority(
-  queue: QueueOptions | undefined,
-): PoolConfig<unknown, unknown>['priority'] {
-  const kind = queue?.kind ?? 'fifo';
-  if (kind !== 'fifo' && kind !== 'priority') {
-    throw new InvalidOptionError('queue.kind', kind, "'fifo' | 'priority'");
-  }
-  if (kind === 'fifo') {
-    for (const option of ['levels', 'aging'] as const) {
-      if (queue?.[option] !== undefined) {
-        throw new InvalidOptionError(
-          `queue.${option}`,
-          queue[option],
-          "nothing unless queue.kind is 'priority'",
-        );
-      }
-    }
-    return undefined;
-  }
-  const levels = queue?.levels ?? 3;
-  if (
-    typeof levels !== 'number' ||
-    !Number.isInteger(levels) ||
-    levels < 1 ||
-    levels > MAX_LEVELS
-  ) {
-    throw new InvalidOptionError('queue.levels', levels, `a whole number from 1 to ${MAX_LEVELS}`);
-  }
-  const aging = queue?.aging;
-  if (aging === undefined) return { levels, aging: undefined };
-  checkObject('queue.aging', aging, ['everyMs']);
-  return { levels, aging: { everyMs: checkPositive('queue.aging.everyMs', aging.everyMs, false) } };
-}
-
-/** `batch` (batch pools only), which cannot go with a priority queue. */
-function resolveBatch(
-  batch: BatchOptions | undefined,
-  priority: PoolConfig<unknown, unknown>['priority'],
-): BatchOptions | undefined {
-  if (batch === undefined) return undefined;
-  checkObject('batch', batch, ['size', 'maxWaitMs']);
-  const size = checkSize('batch.size', batch.size);
-  const maxWaitMs = checkPositive('batch.maxWaitMs', batch.maxWaitMs, false);
-  if (priority !== undefined) {
-    throw new InvalidOptionError(
-      'queue.kind',
-      'priority',
-      "'fifo' in a batch pool (it queues batches, which have no priority of their own)",
-    );
-  }
-  return { size, maxWaitMs };
-}
-
-function resolveRate(rate: RateOptions | undefined): RateOptions | undefined {
-  if (rate === undefined) return undefined;
-  checkObject('rate', rate, ['limit', 'intervalMs']);
-  const limit = checkSize('rate.limit', rate.limit);
-  const intervalMs = checkPositive('rate.intervalMs', rate.intervalMs, false);
-  return { limit, intervalMs };
-}
 
 /**
  * Validates `createPool` options and applies the defaults; throws `InvalidOptionError` naming the
@@ -305,7 +167,8 @@ export function resolvePoolOptions<TInput, TOutput, TResource>(
 
 /**
  * `resolvePoolOptions` without the guard: one named step per option, in the order the errors
- * are reported. `reading.option` names the option being read, for a read that throws.
+ * are reported; each concern's step lives with that concern (queue, sizing, batching, …).
+ * `reading.option` names the option being read, for a read that throws.
  */
 function readPoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
@@ -321,10 +184,7 @@ function readPoolOptions<TInput, TOutput, TResource>(
   reading.option = 'queue';
   const { capacity, overflow, priority } = resolveQueue(options.queue);
   reading.option = 'timeoutMs';
-  const timeoutMs =
-    options.timeoutMs === undefined
-      ? undefined
-      : checkPositive('timeoutMs', options.timeoutMs, true);
+  const timeoutMs = resolveTimeout(options.timeoutMs);
   reading.option = 'clock';
   const clock = resolveClock(options.clock);
   reading.option = 'metrics';
@@ -336,13 +196,15 @@ function readPoolOptions<TInput, TOutput, TResource>(
   reading.option = 'retry';
   const retry = options.retry === undefined ? undefined : resolveRetry(options.retry, 'retry');
   reading.option = 'quarantineAfter';
-  const quarantineAfter = options.quarantineAfter ?? 2;
-  if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
+  const quarantineAfter = resolveQuarantine(options.quarantineAfter);
   reading.option = 'rate';
   const rate = resolveRate(options.rate);
   // Batch pools come in through `BatchPoolOptions` (their worker takes arrays).
   reading.option = 'batch';
-  const batch = resolveBatch((options as { readonly batch?: BatchOptions }).batch, priority);
+  const batch = resolveBatch(
+    (options as { readonly batch?: BatchOptions }).batch,
+    priority === undefined ? 'fifo' : 'priority',
+  );
   reading.option = 'random';
   const random = resolveRandom(options.random);
   return {
@@ -366,31 +228,6 @@ function readPoolOptions<TInput, TOutput, TResource>(
   };
 }
 
-/** `worker`: an (async) function becomes `fromAsync` logic; logic is taken as it is. */
-function resolveWorker<TInput, TOutput, TResource>(
-  worker: WorkerSpec<TInput, TOutput, TResource>,
-): WorkerLogic<TInput, TOutput, unknown> {
-  let logic: WorkerLogic<TInput, TOutput, unknown>;
-  if (typeof worker === 'function')
-    logic = fromAsync({ run: worker }) as WorkerLogic<TInput, TOutput, unknown>;
-  else if (isWorkerLogic(worker)) logic = worker as WorkerLogic<TInput, TOutput, unknown>;
-  else
-    throw new InvalidOptionError(
-      'worker',
-      worker,
-      'an (async) function, or worker logic from fromAsync() or another executor',
-    );
-  const lanes = logic.concurrency;
-  if (lanes !== undefined && !(Number.isInteger(lanes) && lanes >= 1 && lanes <= 1_024)) {
-    throw new InvalidOptionError(
-      'worker.concurrency',
-      lanes,
-      'a whole number from 1 to 1024 (tasks one worker runs at once)',
-    );
-  }
-  return logic;
-}
-
 function resolveName(given: unknown): string {
   const name = given ?? 'pool';
   if (typeof name !== 'string' || name.length === 0) {
@@ -399,39 +236,8 @@ function resolveName(given: unknown): string {
   return name;
 }
 
-/** `size`: a fixed number of workers, or dynamic bounds (the pool starts with `min`). */
-function resolveSize(given: number | DynamicSize | undefined): {
-  size: number;
-  sizing: SizingConfig | undefined;
-} {
-  const option = given ?? 1;
-  if (typeof option === 'object' && option !== null) {
-    const sizing = resolveSizing(option);
-    return { size: sizing.min, sizing };
-  }
-  return { size: checkSize('size', option), sizing: undefined };
-}
-
-function resolveQueue(
-  queue: QueueOptions | undefined,
-): Pick<PoolConfig<unknown, unknown>, 'capacity' | 'overflow' | 'priority'> {
-  checkObject('queue', queue, ['kind', 'levels', 'aging', 'capacity', 'overflow']);
-  const capacity = queue?.capacity ?? 10_000;
-  if (
-    typeof capacity !== 'number' ||
-    !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 0))
-  ) {
-    throw new InvalidOptionError('queue.capacity', capacity, 'a whole number >= 0, or Infinity');
-  }
-  const overflow = queue?.overflow ?? 'reject';
-  if (!OVERFLOWS.includes(overflow)) {
-    throw new InvalidOptionError(
-      'queue.overflow',
-      overflow,
-      OVERFLOWS.map((o) => `'${o}'`).join(' | '),
-    );
-  }
-  return { capacity, overflow, priority: resolvePriority(queue) };
+function resolveTimeout(timeoutMs: number | undefined): number | undefined {
+  return timeoutMs === undefined ? undefined : checkPositive('timeoutMs', timeoutMs, true);
 }
 
 function resolveClock(given: Clock | undefined): Clock {
@@ -452,16 +258,6 @@ function resolveClock(given: Clock | undefined): Clock {
   return clock;
 }
 
-function resolveMetrics(metrics: MetricsOptions | undefined): {
-  windowMs: number;
-  intervalMs: number;
-} {
-  checkObject('metrics', metrics, ['windowMs', 'intervalMs']);
-  const windowMs = checkPositive('metrics.windowMs', metrics?.windowMs ?? 10_000, false);
-  const intervalMs = checkPositive('metrics.intervalMs', metrics?.intervalMs ?? 1_000, false);
-  return { windowMs, intervalMs };
-}
-
 function checkInspect(inspect: unknown): void {
   if (
     inspect !== undefined &&
@@ -476,6 +272,12 @@ function checkInspect(inspect: unknown): void {
       'an XState inspection observer (function or { next })',
     );
   }
+}
+
+function resolveQuarantine(given: number | undefined): number {
+  const quarantineAfter = given ?? 2;
+  if (quarantineAfter !== Infinity) checkSize('quarantineAfter', quarantineAfter);
+  return quarantineAfter;
 }
 
 function resolveRandom(given: (() => number) | undefined): () => number {

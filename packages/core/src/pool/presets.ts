@@ -1,7 +1,9 @@
 import type { AgingOptions } from '../queues/priority-queue.js';
 import type { DynamicSize } from '../scaling/sizing-options.js';
-import { createPool, type BatchPoolOptions, type Pool } from './create-pool.js';
-import type { OverflowPolicy, PoolOptions } from './options.js';
+import { createPool } from './create-pool.js';
+import type { Pool } from './pool.js';
+import type { BatchPoolOptions, PoolOptions } from './options.js';
+import type { OverflowPolicy } from '../queues/queue-options.js';
 
 /*
  * The seed's four pool kinds by name: thin presets over `createPool`, nothing of their own.

@@ -87,7 +87,14 @@ export interface AutoscalerInput {
 
 /** Events the autoscaler takes: a metrics snapshot (with the recent queue-wait p99). */
 export type AutoscalerEvent =
-  { type: 'metrics'; metrics: PoolMetrics; recentWaitP99: number | undefined } | { type: 'scaled' };
+  | {
+      type: 'metrics';
+      metrics: PoolMetrics;
+      recentWaitP99: number | undefined;
+      /** The pool's bounds now (they move with `resize({ min, max })`); the input's when absent. */
+      bounds?: { readonly min: number; readonly max: number };
+    }
+  | { type: 'scaled' };
 
 export interface AutoscalerContext {
   readonly sizing: SizingConfig;
@@ -119,6 +126,7 @@ export const autoscalerMachine = setup({
     evaluate: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'metrics') return;
       const { sizing } = context;
+      const { min, max } = event.bounds ?? sizing;
       const m = event.metrics;
       let decision: ScaleDecision | undefined;
       if (sizing.dryRun) {
@@ -126,21 +134,21 @@ export const autoscalerMachine = setup({
         const idle = m.queued === 0 && m.active < size;
         const idleSince = idle ? (context.idleSince ?? m.at) : undefined;
         const waiting = m.queued + m.waiting;
-        if (waiting > 0 && size < sizing.max) {
+        if (waiting > 0 && size < max) {
           decision = {
             from: size,
-            to: Math.min(sizing.max, size + waiting),
+            to: Math.min(max, size + waiting),
             because: 'demand',
             detail: `${waiting} tasks waiting`,
           };
         } else if (
           idleSince !== undefined &&
           m.at - idleSince >= sizing.idleTimeoutMs &&
-          size > sizing.min
+          size > min
         ) {
           decision = {
             from: size,
-            to: Math.max(sizing.min, m.active),
+            to: Math.max(min, m.active),
             because: 'idle',
             detail: `${size - m.active} workers idle for ${m.at - idleSince} ms`,
           };
@@ -150,8 +158,8 @@ export const autoscalerMachine = setup({
             ? undefined
             : decideTarget(sizing.target, {
                 size,
-                min: sizing.min,
-                max: sizing.max,
+                min,
+                max,
                 metrics: m,
                 recentWaitP99: event.recentWaitP99,
               });
@@ -162,8 +170,8 @@ export const autoscalerMachine = setup({
       } else if (sizing.target !== undefined) {
         decision = decideTarget(sizing.target, {
           size: context.sizeOf(),
-          min: sizing.min,
-          max: sizing.max,
+          min,
+          max,
           metrics: m,
           recentWaitP99: event.recentWaitP99,
         });

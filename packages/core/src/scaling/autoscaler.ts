@@ -1,18 +1,26 @@
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { Clock } from '../time/clock.js';
-import type { Engine } from '../engine/engine.js';
-import type { PoolConfig } from '../pool/options.js';
-import type { PoolState } from '../pool/pool-events.js';
+import type { SizingConfig } from './sizing-options.js';
+import type { ScalingPort } from './scaling-port.js';
 import { autoscalerMachine, type ScaleDecision } from './autoscaler-machine.js';
 
-/** An XState inspection observer, as `createPool({ inspect })` takes it. */
-type AutoscalerInspect = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+/** What an autoscaler is made with, besides its pool. */
+export interface AutoscalerOptions {
+  /** The pool's name: the actor is `<name>-autoscaler`. */
+  readonly name: string;
+  readonly sizing: SizingConfig;
+  /** How often it looks at the pool's figures (`metrics.intervalMs`). */
+  readonly intervalMs: number;
+  readonly clock: Clock;
+  /** An XState inspection observer, as `createPool({ inspect })` takes it. */
+  readonly inspect: Observer<InspectionEvent> | ((event: InspectionEvent) => void) | undefined;
+}
 
 /**
- * Runs a dynamic pool's autoscaler actor while the pool is starting or running: feeds it a
- * metrics snapshot every `metrics.intervalMs` (with the queue-wait p99 since the previous one)
- * and carries out what it decides, or only reports it in dry-run mode. Its timer does not keep
- * the process alive.
+ * Runs a dynamic pool's autoscaler actor while the pool is starting or running: feeds it the
+ * pool's figures every `metrics.intervalMs` (with the queue-wait p99 since the previous look)
+ * and carries out what it decides, or only reports it in dry-run mode. It knows the pool only
+ * through a `ScalingPort`. Its timer does not keep the process alive.
  */
 export class Autoscaler {
   /** The autoscaler actor of the pool's current life (a new one each start). */
@@ -22,11 +30,10 @@ export class Autoscaler {
   readonly #clock: Clock;
 
   constructor(
-    private readonly config: PoolConfig<unknown, unknown>,
-    private readonly dispatcher: Engine,
-    private readonly inspect: AutoscalerInspect | undefined,
+    private readonly options: AutoscalerOptions,
+    private readonly pool: ScalingPort,
   ) {
-    const clock = config.clock;
+    const clock = options.clock;
     this.#clock = {
       now: () => clock.now(),
       setTimeout: (callback, delayMs) => {
@@ -37,34 +44,31 @@ export class Autoscaler {
       clearTimeout: (timer) => clock.clearTimeout(timer),
     };
     // A resize on demand or for idleness restarts the cooldown too: the target policy does not
-    // undo it on the next tick from figures that predate it.
-    dispatcher.events$.subscribe((event) => {
-      if ((event.type === 'scale.up' || event.type === 'scale.down') && !event.dryRun) {
-        if (event.because === 'demand' || event.because === 'idle') {
-          queueMicrotask(() => this.actor?.send({ type: 'scaled' }));
-        }
+    // undo it on the next tick from figures that predate it. (Its own resizes cool it already.)
+    pool.scaled$.subscribe((because) => {
+      if (because === 'demand' || because === 'idle') {
+        queueMicrotask(() => this.actor?.send({ type: 'scaled' }));
       }
     });
   }
 
-  /** Starts with the pool (starting, running) and stops with it, cooldown timer and all. */
-  follow(state: PoolState): void {
-    const active = state === 'starting' || state === 'running';
+  /** Runs while the pool is active (starting, running); stops, cooldown timer and all, when not. */
+  follow(active: boolean): void {
     if (active && this.actor === undefined) {
-      const { config, dispatcher } = this;
+      const { options, pool } = this;
       this.actor = createActor(autoscalerMachine, {
-        id: `${config.name}-autoscaler`,
+        id: `${options.name}-autoscaler`,
         clock: this.#clock,
-        ...(this.inspect === undefined ? {} : { inspect: this.inspect }),
+        ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
         input: {
-          sizing: config.sizing!,
-          sizeOf: () => dispatcher.growth!.target,
+          sizing: options.sizing,
+          sizeOf: () => pool.size(),
           apply: (decision) => this.#apply(decision),
         },
       }).start();
       this.#schedule();
     } else if (!active && this.actor !== undefined) {
-      this.config.clock.clearTimeout(this.#timer);
+      this.options.clock.clearTimeout(this.#timer);
       this.#timer = undefined;
       this.actor.stop();
       this.actor = undefined;
@@ -72,44 +76,21 @@ export class Autoscaler {
   }
 
   #schedule(): void {
-    this.#timer = this.#clock.setTimeout(() => this.#tick(), this.config.intervalMs);
+    this.#timer = this.#clock.setTimeout(() => this.#tick(), this.options.intervalMs);
   }
 
   #tick(): void {
-    const d = this.dispatcher;
-    const m = d.metrics;
-    const now = this.config.clock.now();
-    const recent = m.recentWait;
-    let recentWaitP99: number | undefined;
-    if (recent !== undefined) {
-      const p = recent.percentiles();
-      recentWaitP99 = p.count === 0 ? undefined : p.p99;
-      recent.reset();
-    }
-    // Paused, the queue grows because nothing starts, not for want of workers: no decision.
-    if (!d.controls.isPaused)
-      this.actor?.send({ type: 'metrics', metrics: m.snapshot(now), recentWaitP99 });
+    const sample = this.pool.sample(this.options.clock.now());
+    // Paused, the pool gives no sample: no decision on a queue that waits for `resume()`.
+    if (sample !== undefined) this.actor?.send({ type: 'metrics', ...sample });
     this.#schedule();
   }
 
-  /** Called from within the autoscaler's action: the pool actor is told once that has run. */
+  /** Called from within the autoscaler's action: the pool is told once that has run. */
   #apply(decision: ScaleDecision): void {
-    queueMicrotask(() => this.#carryOut(decision));
-  }
-
-  #carryOut(decision: ScaleDecision): void {
-    if (this.config.sizing!.dryRun) {
-      const { from, to, because, detail } = decision;
-      this.dispatcher.events$.next({
-        type: to > from ? 'scale.up' : 'scale.down',
-        from,
-        to,
-        because,
-        detail,
-        dryRun: true,
-      });
-      return;
-    }
-    this.dispatcher.growth?.onScale?.(decision);
+    queueMicrotask(() => {
+      if (this.options.sizing.dryRun) this.pool.report(decision);
+      else this.pool.scale(decision);
+    });
   }
 }

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors.js';
+import { checkSize } from '../option-checks.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
 
 /** What the autoscaler aims for, on top of growing on demand and retiring idle workers. */
@@ -39,8 +40,9 @@ export interface DynamicSize {
 
 /** `size` after validation. */
 export interface SizingConfig {
-  min: number;
-  max: number;
+  /** At creation: the pool's engine owns the bounds after (`resize({ min, max })` moves them there). */
+  readonly min: number;
+  readonly max: number;
   readonly idleTimeoutMs: number;
   readonly target: ScaleTarget | undefined;
   readonly cooldownMs: number;
@@ -114,4 +116,20 @@ export function resolveSizing(size: DynamicSize): SizingConfig {
     } else throw new InvalidOptionError('size.target', target, allowed);
   }
   return { min, max, idleTimeoutMs, target, cooldownMs, dryRun };
+}
+
+/**
+ * The pool's `size` option: a fixed number of workers, or dynamic bounds (the pool starts with
+ * `min`); throws `InvalidOptionError` naming the field.
+ */
+export function resolveSize(given: number | DynamicSize | undefined): {
+  size: number;
+  sizing: SizingConfig | undefined;
+} {
+  const option = given ?? 1;
+  if (typeof option === 'object' && option !== null) {
+    const sizing = resolveSizing(option);
+    return { size: sizing.min, sizing };
+  }
+  return { size: checkSize('size', option), sizing: undefined };
 }
