@@ -48,7 +48,7 @@ export function judgeWindow(
   window: HealthWindow,
 ): WindowVerdict {
   const reasons: string[] = [];
-  const span = `over ${figure(window.to - window.from)} ms`;
+  const span = `over ${Math.round(window.to - window.from)} ms`;
   const runs = window.succeeded + window.failed;
   if (runs >= thresholds.minSamples) {
     const rate = window.failed / runs;
@@ -75,7 +75,7 @@ export function judgeWindow(
   }
   if (window.stalledMs > 0 && window.stalledMs >= thresholds.stallMs) {
     reasons.push(
-      `stalled: work waiting and no task finished for ${figure(window.stalledMs)} ms (stallMs ${figure(thresholds.stallMs)})`,
+      `stalled: work waiting and no task finished for ${Math.round(window.stalledMs)} ms (stallMs ${figure(thresholds.stallMs)})`,
     );
   }
   return { bad: reasons.length > 0, reasons };
