@@ -134,7 +134,11 @@ export function watchHealth(sink: HealthSource, options: WatchHealthOptions = {}
     },
     admits() {
       const state = topState();
-      if (state === 'probing') return probesLet < config.probeTasks && ++probesLet > 0;
+      if (state === 'probing') {
+        if (probesLet >= config.probeTasks) return false;
+        probesLet++;
+        return true;
+      }
       const share = actor.getSnapshot().context.admitFraction;
       return share >= 1 || (share > 0 && random() < share);
     },
