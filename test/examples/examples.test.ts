@@ -84,6 +84,15 @@ describe('examples', () => {
     expect(line(lines, 'closed')).toContain('closed');
   });
 
+  it('health: unhealthy while the backend is down, probing, then healthy again', async () => {
+    const lines = await run('health.mjs');
+    expect(line(lines, 'healthy → degraded:')).toContain('error rate');
+    expect(line(lines, 'degraded → unhealthy:')).toContain('2 bad windows in a row');
+    expect(line(lines, 'probing → healthy:')).toContain('2 probe tasks succeeded');
+    expect(line(lines, 'state:')).toContain('state: healthy, traffic share 1');
+    expect(line(lines, 'closed')).toContain('closed');
+  });
+
   it('thread-pool: every block hashed on threads, none left after close', async () => {
     const lines = await run('thread-pool/index.mjs');
     expect(line(lines, 'completed')).toContain('completed 64, failed 0, crashes 0');

@@ -95,3 +95,22 @@ export type {
 } from './scaling/autoscaler-machine.js';
 export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';
 export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batch-options.js';
+export { healthMachine, SLOW_START_STEPS } from './health/health-machine.js';
+export type {
+  HealthChange,
+  HealthContext,
+  HealthEvent,
+  HealthState,
+} from './health/health-machine.js';
+export { HEALTH_DEFAULTS, resolveHealthOptions } from './health/health-options.js';
+export type { HealthConfig, HealthOptions } from './health/health-options.js';
+export { judgeWindow } from './health/judge-window.js';
+export type { HealthWindow, WindowVerdict } from './health/judge-window.js';
+export { progressAt, windowBetween } from './health/window-between.js';
+export { watchHealth } from './health/watch-health.js';
+export type {
+  HealthSource,
+  HealthTransition,
+  HealthWatch,
+  WatchHealthOptions,
+} from './health/watch-health.js';

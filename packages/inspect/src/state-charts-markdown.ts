@@ -1,4 +1,10 @@
-import { autoscalerMachine, poolMachine, supervisorMachine, workerMachine } from '@troupe/core';
+import {
+  autoscalerMachine,
+  healthMachine,
+  poolMachine,
+  supervisorMachine,
+  workerMachine,
+} from '@troupe/core';
 import type { AnyStateMachine } from 'xstate';
 import { toMermaid } from './to-mermaid.js';
 
@@ -33,6 +39,14 @@ it, forget its seat or escalate; the decision is an event to the pool.`,
 it has scaled the pool, cools down before it decides again.`,
       machine: autoscalerMachine,
     },
+    {
+      title: 'Health machine',
+      name: 'healthMachine',
+      what: `A sink's health as a circuit breaker (\`watchHealth\`): it judges each closed window of metrics,
+degrades and opens on bad ones in a row, probes with a trickle of tasks after \`probeEveryMs\`, and
+ramps traffic up in \`healthy.ramping\` after a recovery.`,
+      machine: healthMachine,
+    },
   ];
 
 const INTRO = `# State charts
@@ -55,7 +69,7 @@ How to read them:
 `;
 
 /**
- * The Markdown page `docs/state-charts.md`: Troupe's four machines as Mermaid charts, with a
+ * The Markdown page `docs/state-charts.md`: Troupe's five machines as Mermaid charts, with a
  * short guide to reading them. `pnpm charts` writes it; a test compares it with the file.
  */
 export function stateChartsMarkdown(): string {

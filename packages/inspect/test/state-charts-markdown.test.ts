@@ -5,11 +5,17 @@ import { stateChartsMarkdown } from '@troupe/inspect';
 const page = new URL('../../../docs/state-charts.md', import.meta.url);
 
 describe('stateChartsMarkdown', () => {
-  it('has a chart for each of the four machines', () => {
+  it('has a chart for each of the five machines', () => {
     const text = stateChartsMarkdown();
-    for (const name of ['poolMachine', 'workerMachine', 'supervisorMachine', 'autoscalerMachine'])
-      expect(text).toContain(`(\`${name}\`)\n`);
-    expect(text.match(/```mermaid\nstateDiagram-v2\n/g)).toHaveLength(4);
+    const names = [
+      'poolMachine',
+      'workerMachine',
+      'supervisorMachine',
+      'autoscalerMachine',
+      'healthMachine',
+    ];
+    for (const name of names) expect(text).toContain(`(\`${name}\`)\n`);
+    expect(text.match(/```mermaid\nstateDiagram-v2\n/g)).toHaveLength(5);
   });
 
   it('is what docs/state-charts.md holds', () => {
