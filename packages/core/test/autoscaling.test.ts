@@ -197,6 +197,22 @@ describe('dynamic size: target policy', () => {
     expect(Math.min(...gaps(quick.log))).toBeLessThan(500);
   });
 
+  it('the target policy decides within bounds resize({ min, max }) moved: the pool owns them, not the options', async () => {
+    const size = { ...base, min: 2, max: 8, target: { utilisation: 0.5 } };
+    const { clock, pool, log } = dynamic(size, instant);
+    await clock.flush();
+    await pool.resize({ max: 3 });
+    const all = pool.submitMany(tasks(2, 5_000)); // both workers busy: the target wants 4
+    await clock.advance(100);
+    expect(scales(log)).toMatchObject([{ type: 'scale.up', from: 2, to: 3, because: 'utilisation' }]);
+    await clock.advance(3_000);
+    expect(sized(pool)[0]).toBe(3); // not the 8 the options said
+    expect(pool.getSnapshot().bounds).toEqual({ min: 2, max: 3 });
+    await clock.advance(2_000);
+    await allOk(all);
+    await pool.close();
+  });
+
   it('utilisation: grows a saturated pool on a tick, then holds within ±10% of the target', async () => {
     const size = { ...base, min: 2, max: 8, target: { utilisation: 0.5 } };
     const { clock, pool, log } = dynamic(size, instant);
