@@ -204,7 +204,9 @@ describe('dynamic size: target policy', () => {
     await pool.resize({ max: 3 });
     const all = pool.submitMany(tasks(2, 5_000)); // both workers busy: the target wants 4
     await clock.advance(100);
-    expect(scales(log)).toMatchObject([{ type: 'scale.up', from: 2, to: 3, because: 'utilisation' }]);
+    expect(scales(log)).toMatchObject([
+      { type: 'scale.up', from: 2, to: 3, because: 'utilisation' },
+    ]);
     await clock.advance(3_000);
     expect(sized(pool)[0]).toBe(3); // not the 8 the options said
     expect(pool.getSnapshot().bounds).toEqual({ min: 2, max: 3 });
