@@ -61,7 +61,10 @@ export class TaskCancelled extends Error {
 /** Why a pool refused (or later dropped) a task without running it. */
 export type RejectReason = 'queue-full' | 'pool-closed' | 'pool-failed' | 'invalid-input';
 
-/** The pool did not run the task; `reason` says why, `message` says what to do. */
+/**
+ * The pool did not run the task; `reason` says why, `message` says what to do, and `cause` is
+ * what made the pool refuse when there is one (the `PoolFailedError` of a failed pool).
+ */
 export class TaskRejected extends Error {
   readonly _tag = 'TaskRejected' as const;
   override readonly name = 'TaskRejected';
@@ -69,8 +72,9 @@ export class TaskRejected extends Error {
     readonly reason: RejectReason,
     message: string,
     readonly taskId?: number,
+    cause?: unknown,
   ) {
-    super(message);
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -196,9 +196,13 @@ describe('restart limit', () => {
     expect(setups).toBe(6);
     const r = await queued;
     expect(isErr(r) && r.left).toMatchObject({ _tag: 'TaskRejected', reason: 'pool-failed' });
-    expect(tagOf(await pool.submit(2))).toBe('TaskRejected');
+    const later = await pool.submit(2);
+    expect(tagOf(later)).toBe('TaskRejected');
     const failure = pool.getSnapshot().failure;
     expect(failure).toBeInstanceOf(PoolFailedError);
+    // Both refusals say what made the pool refuse: its failure.
+    expect(isErr(r) && r.left.cause).toBe(failure);
+    expect(isErr(later) && later.left.cause).toBe(failure);
     expect(failure?.message).toMatch(/cannot connect/);
     expect(events.filter((e) => e.type === 'worker.crashed')).toHaveLength(6);
     await pool.close();

@@ -40,6 +40,8 @@ export class Door {
   accepting = false;
   #refusal: RejectReason = 'pool-closed';
   #refusalMessage: string;
+  /** What made the pool refuse, when something did (a failed pool's `PoolFailedError`). */
+  #refusalCause: unknown = undefined;
   /** Unsettled tasks that carry a caller's id. */
   readonly #named = new Map<string, Task>();
   readonly #backlog: Backlog;
@@ -58,10 +60,11 @@ export class Door {
   }
 
   /** Stops taking submits; later ones get `TaskRejected` with `reason`. */
-  close(reason: RejectReason, message: string): void {
+  close(reason: RejectReason, message: string, cause?: unknown): void {
     this.accepting = false;
     this.#refusal = reason;
     this.#refusalMessage = message;
+    this.#refusalCause = cause;
   }
 
   /** Reads a call's options: the extras its tasks carry, or the refusal they all resolve with. */
@@ -98,17 +101,18 @@ export class Door {
    * tasks, or the task's signal has already aborted.
    */
   turnedAway(signal: AbortSignal | undefined): TaskResult<never> | undefined {
-    if (!this.accepting) return this.refuse(this.#refusal, this.#refusalMessage);
+    if (!this.accepting)
+      return this.refuse(this.#refusal, this.#refusalMessage, this.#refusalCause);
     if (signal?.aborted === true) return this.cancelAtDoor(signal);
     return undefined;
   }
 
   /** A refusal at the door: counted in `rejected`, told on `events$`. */
-  refuse(reason: RejectReason, message: string): TaskResult<never> {
+  refuse(reason: RejectReason, message: string, cause?: unknown): TaskResult<never> {
     const { metrics, events$ } = this.path;
     metrics.rejected++;
     if (events$.observed) events$.next({ type: 'task.rejected', reason, message });
-    return err(new TaskRejected(reason, message));
+    return err(new TaskRejected(reason, message, undefined, cause));
   }
 
   /** A task whose signal aborted before it came in: `TaskCancelled`, counted in `rejected`. */

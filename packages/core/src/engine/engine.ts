@@ -187,15 +187,15 @@ export class Engine<TInput = unknown, TOutput = unknown>
   open(): void {
     this.door.open();
   }
-  refuse(reason: RejectReason, message: string): void {
-    this.door.close(reason, message);
-    this.sweeps.dropWaiting(reason, message);
+  refuse(reason: RejectReason, message: string, cause?: unknown): void {
+    this.door.close(reason, message, cause);
+    this.sweeps.dropWaiting(reason, message, cause);
   }
   abortAll(reason: unknown): void {
     this.sweeps.abortAll(reason);
   }
-  rejectQueued(reason: RejectReason, message: string): void {
-    this.sweeps.rejectQueued(reason, message);
+  rejectQueued(reason: RejectReason, message: string, cause?: unknown): void {
+    this.sweeps.rejectQueued(reason, message, cause);
   }
   whenIdle(): Promise<void> {
     return this.waiters.whenIdle();

@@ -70,20 +70,21 @@ export class Sweeps {
   }
 
   /** Refuses every queued task, and every one waiting out a retry, with `TaskRejected` (the pool failed). */
-  rejectQueued(reason: RejectReason, message: string): void {
+  rejectQueued(reason: RejectReason, message: string, cause?: unknown): void {
     const path = this.path;
     this.#stopThrottling();
     const retrying = path.failures.waiting();
     for (const task of retrying) path.failures.withdraw(task);
-    this.#settleAll(retrying, (id) => new TaskRejected(reason, message, id));
-    this.#settleAll(path.backlog.drainQueued(), (id) => new TaskRejected(reason, message, id));
+    const rejected = (id: number) => new TaskRejected(reason, message, id, cause);
+    this.#settleAll(retrying, rejected);
+    this.#settleAll(path.backlog.drainQueued(), rejected);
   }
 
   /** Submits that were waiting for room were accepted but never queued: the door closed, they are dropped. */
-  dropWaiting(reason: RejectReason, message: string): void {
+  dropWaiting(reason: RejectReason, message: string, cause?: unknown): void {
     this.#settleAll(
       this.path.backlog.drainWaiting(),
-      (id) => new TaskRejected(reason, message, id),
+      (id) => new TaskRejected(reason, message, id, cause),
     );
   }
 

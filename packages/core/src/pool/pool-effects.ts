@@ -22,11 +22,11 @@ export interface PoolEffects extends RunReporter {
   /** Starts taking submits. */
   open(): void;
   /** Stops taking submits; later ones get `TaskRejected` with `reason`. */
-  refuse(reason: RejectReason, message: string): void;
+  refuse(reason: RejectReason, message: string, cause?: unknown): void;
   /** Cancels every queued and running task with `reason`. */
   abortAll(reason: unknown): void;
   /** Refuses every queued task with `TaskRejected` (the pool failed). */
-  rejectQueued(reason: RejectReason, message: string): void;
+  rejectQueued(reason: RejectReason, message: string, cause?: unknown): void;
   /** Resolves when nothing is waiting, queued or running. */
   whenIdle(): Promise<void>;
   /** Tells the pool's `events$`. */

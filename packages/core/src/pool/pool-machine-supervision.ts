@@ -119,8 +119,8 @@ export const fail = enqueuePoolActions(({ context, event, enqueue }) => {
   enqueue.assign({ failure });
   const { effects } = context;
   enqueue(() => {
-    effects.refuse('pool-failed', failure.message);
-    effects.rejectQueued('pool-failed', failure.message);
+    effects.refuse('pool-failed', failure.message, failure);
+    effects.rejectQueued('pool-failed', failure.message, failure);
     effects.abortAll(failure);
     effects.stopAll();
     effects.emit({ type: 'pool.failed', error: failure });
