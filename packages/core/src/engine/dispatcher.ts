@@ -138,6 +138,7 @@ export class Dispatcher implements TaskPath {
 
   /** The free `lane` takes queued tasks (from time `now`) until the queue is empty or it is busy. */
   pump(lane: Lane, now: number): void {
+    const runner = this.runner;
     for (;;) {
       // Read per task: a synchronous task may pause the pool.
       if (
@@ -149,8 +150,8 @@ export class Dispatcher implements TaskPath {
       }
       const task = this.backlog.next();
       if (task === undefined) return this.occupancy.park(lane, now);
-      if (!this.runner.start(lane, task, now)) return;
-      now = this.runner.settledAt;
+      if (!runner.start(lane, task, now)) return;
+      now = runner.settledAt;
     }
   }
 
