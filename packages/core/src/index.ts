@@ -97,3 +97,20 @@ export type {
 } from './scaling/autoscaler-machine.js';
 export type { DynamicSize, ScaleTarget } from './scaling/sizing-options.js';
 export type { BatchMetrics, BatchOptions, FlushReason } from './batching/batch-options.js';
+
+export { createBalancer } from './balancing/create-balancer.js';
+export type { Balancer, BalancerMemberSnapshot, BalancerSnapshot } from './balancing/balancer.js';
+export type { BalancerOptions } from './balancing/balancer-options.js';
+export type {
+  MemberView,
+  RouteState,
+  RouteTask,
+  Strategy,
+  StrategyName,
+} from './balancing/strategy.js';
+export { roundRobin } from './balancing/round-robin.js';
+export { leastLoaded } from './balancing/least-loaded.js';
+export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
+export { keyHash } from './balancing/key-hash.js';
+export type { KeyHashOptions } from './balancing/key-hash.js';
+export { liveWeight, weighted } from './balancing/weighted.js';
