@@ -171,7 +171,7 @@ function resolveMembers<TInput, TOutput>(
       )
     : Object.entries(pools).map(([key, sink]) => [`pools.${key}`, sink] as const);
   if (entries.length === 0) throw new InvalidOptionError('pools', pools, allowed);
-  const seen = new Map<string, string>();
+  const seen = new Set<string>();
   const sinks = new Set<unknown>();
   return entries.map(([path, sink], i) => {
     if (
@@ -186,15 +186,11 @@ function resolveMembers<TInput, TOutput>(
     if (sinks.has(sink))
       throw new InvalidOptionError(path, sink, 'a member given once (this one is listed twice)');
     sinks.add(sink);
-    const name = Array.isArray(pools) ? sink.name : Object.keys(pools)[i]!;
-    const before = seen.get(name);
-    if (before !== undefined)
-      throw new InvalidOptionError(
-        path,
-        sink,
-        `members with distinct names (${before} is also named '${name}'; name the pools apart, or pass a record)`,
-      );
-    seen.set(name, path);
+    // Pools named alike (every pool is 'pool' unless named) are told apart by their index;
+    // key-hash places members by name, so name them for keys to stay put when members change.
+    const own = Array.isArray(pools) ? sink.name : Object.keys(pools)[i]!;
+    const name = seen.has(own) ? `${own}#${i}` : own;
+    seen.add(name);
     return { name, sink };
   });
 }

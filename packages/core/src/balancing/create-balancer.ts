@@ -165,9 +165,9 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
     router.stopping = true;
     if (!this.#closed) this.#state.next('closing');
     for (const task of router.held.all(true)) {
-      router.held.release(task);
       const message = `balancer '${this.name}' closed while the task waited for room`;
-      task.resolve!(router.finish(task, err(new TaskRejected('pool-closed', message))));
+      const { resolve } = router.held.release(task);
+      resolve(router.finish(task, err(new TaskRejected('pool-closed', message))));
     }
     const { clock } = this.#config;
     let deadline: unknown;

@@ -1,24 +1,30 @@
 import type { SubmitOptions } from '../pool/submit-options.js';
 import type { TaskResult } from '../result.js';
 
-/** A task on its way through the balancer. */
+/** A task on its way through the balancer: kept small, as every task has one. */
 export interface Routed<TInput, TOutput> {
   readonly input: TInput;
   readonly options: SubmitOptions | undefined;
   readonly key: string | undefined;
   readonly id: string | undefined;
-  readonly signal: AbortSignal | undefined;
   /** The balancer's number for it (`TaskOutcome.taskId`). */
   readonly taskId: number;
-  readonly submittedAt: number;
-  /** When it was first handed to a member (-1: not yet). */
+  /** When it was first handed to a member, if timed (-1: not yet routed; -2: not timed). */
   routedAt: number;
   /** Members (by index) that refused it since it was last held: not offered it again meanwhile. */
   tried: number[] | undefined;
-  /** Where it waits: in the queue, for room in it (overflow 'wait'), or nowhere. */
+  /** While it is (or was) held: where and since when (made the first time it is held). */
+  wait: Waiting<TOutput> | undefined;
+}
+
+/** What a held task needs besides (rare, so kept off every task). */
+export interface Waiting<TOutput> {
+  /** Where it waits: in the queue, for room in it (overflow 'wait'), or nowhere any more. */
   place: 'queue' | 'room' | undefined;
-  /** Settles the caller's promise while it is held. */
-  resolve: ((result: Promise<TaskResult<TOutput>> | TaskResult<TOutput>) => void) | undefined;
+  readonly since: number;
+  readonly signal: AbortSignal | undefined;
+  /** Settles the caller's promise. */
+  resolve: (result: Promise<TaskResult<TOutput>> | TaskResult<TOutput>) => void;
   onAbort: (() => void) | undefined;
 }
 
@@ -28,25 +34,9 @@ export function routed<TInput, TOutput>(
   options: SubmitOptions | undefined,
   key: string | undefined,
   id: string | undefined,
-  signal: AbortSignal | undefined,
   taskId: number,
-  now: number,
 ): Routed<TInput, TOutput> {
-  const task: Routed<TInput, TOutput> = {
-    input,
-    options,
-    key,
-    id,
-    signal,
-    taskId,
-    submittedAt: now,
-    routedAt: -1,
-    tried: undefined,
-    place: undefined,
-    resolve: undefined,
-    onAbort: undefined,
-  };
-  return task;
+  return { input, options, key, id, taskId, routedAt: -1, tried: undefined, wait: undefined };
 }
 
 /**
@@ -74,9 +64,19 @@ export class HeldTasks<TInput, TOutput> {
   hold(
     task: Routed<TInput, TOutput>,
     place: 'queue' | 'room',
+    now: number,
     cancel: (task: Routed<TInput, TOutput>) => void,
   ): Promise<TaskResult<TOutput>> {
-    task.place = place;
+    let resolve!: Waiting<TOutput>['resolve'];
+    const held = new Promise<TaskResult<TOutput>>((r) => (resolve = r));
+    const wait: Waiting<TOutput> = {
+      place,
+      since: task.wait?.since ?? now,
+      signal: signalOf(task.options),
+      resolve,
+      onAbort: undefined,
+    };
+    task.wait = wait;
     task.tried = undefined;
     if (place === 'queue') {
       this.#queue.push(task);
@@ -85,18 +85,18 @@ export class HeldTasks<TInput, TOutput> {
       this.#room.push(task);
       this.waiting++;
     }
-    const { signal } = task;
+    const { signal } = wait;
     if (signal !== undefined) {
-      task.onAbort = () => cancel(task);
-      signal.addEventListener('abort', task.onAbort, { once: true });
+      wait.onAbort = () => cancel(task);
+      signal.addEventListener('abort', wait.onAbort, { once: true });
     }
-    return new Promise((resolve) => (task.resolve = resolve));
+    return held;
   }
 
   /** The oldest task in the queue, or `undefined`. */
   peek(): Routed<TInput, TOutput> | undefined {
     const queue = this.#queue;
-    while (this.#head < queue.length && queue[this.#head]!.place !== 'queue') this.#head++;
+    while (this.#head < queue.length && queue[this.#head]!.wait?.place !== 'queue') this.#head++;
     if (this.#head === queue.length && this.#head > 0) {
       this.#queue = [];
       this.#head = 0;
@@ -105,12 +105,14 @@ export class HeldTasks<TInput, TOutput> {
   }
 
   /** Takes `task` out of wherever it is held (it must be held). */
-  release(task: Routed<TInput, TOutput>): void {
-    if (task.place === 'queue') this.queued--;
-    else if (task.place === 'room') this.waiting--;
-    task.place = undefined;
-    if (task.onAbort !== undefined) task.signal?.removeEventListener('abort', task.onAbort);
-    task.onAbort = undefined;
+  release(task: Routed<TInput, TOutput>): Waiting<TOutput> {
+    const wait = task.wait!;
+    if (wait.place === 'queue') this.queued--;
+    else if (wait.place === 'room') this.waiting--;
+    wait.place = undefined;
+    if (wait.onAbort !== undefined) wait.signal?.removeEventListener('abort', wait.onAbort);
+    wait.onAbort = undefined;
+    return wait;
   }
 
   /** Moves submits waiting for room into the queue while it has room. */
@@ -118,8 +120,8 @@ export class HeldTasks<TInput, TOutput> {
     const room = this.#room;
     while (this.hasRoom && this.#roomHead < room.length) {
       const task = room[this.#roomHead++]!;
-      if (task.place !== 'room') continue;
-      task.place = 'queue';
+      if (task.wait?.place !== 'room') continue;
+      task.wait.place = 'queue';
       this.waiting--;
       this.queued++;
       this.#queue.push(task);
@@ -132,8 +134,18 @@ export class HeldTasks<TInput, TOutput> {
 
   /** Every task held, oldest first (`room`: those waiting for room only). */
   all(room = false): Routed<TInput, TOutput>[] {
-    const waiting = this.#room.slice(this.#roomHead).filter((t) => t.place === 'room');
+    const waiting = this.#room.slice(this.#roomHead).filter((t) => t.wait?.place === 'room');
     if (room) return waiting;
-    return [...this.#queue.slice(this.#head).filter((t) => t.place === 'queue'), ...waiting];
+    const queued = this.#queue.slice(this.#head).filter((t) => t.wait?.place === 'queue');
+    return [...queued, ...waiting];
+  }
+}
+
+/** The submit's signal (options are read again here: a held task is rare). */
+function signalOf(options: SubmitOptions | undefined): AbortSignal | undefined {
+  try {
+    return options?.signal;
+  } catch {
+    return undefined;
   }
 }

@@ -21,11 +21,6 @@ describe('createBalancer options', () => {
     ],
     ['a member twice', { pools: [a, a] }, 'invalid option `pools[1]`'],
     [
-      'two members of one name',
-      { pools: [a, createPool({ name: 'a', worker: async (x: number) => x })] },
-      "pools[0] is also named 'a'",
-    ],
-    [
       'an unknown strategy',
       { strategy: 'random' as never },
       "invalid option `strategy`: got \"random\"; allowed: one of 'round-robin', 'weighted', 'least-loaded', 'power-of-two-choices', 'key-hash', or a function",
@@ -81,6 +76,12 @@ describe('createBalancer options', () => {
   ])('refuses %s', (_what, options, message) => {
     expect(make(options)).toThrow(InvalidOptionError);
     expect(make(options)).toThrow(message);
+  });
+
+  it('tells apart members named alike by their index', () => {
+    const same = [0, 1, 2].map(() => createPool({ worker: async (x: number) => x }));
+    const balancer = createBalancer({ pools: same });
+    expect(balancer.getSnapshot().members.map((m) => m.name)).toEqual(['pool', 'pool#1', 'pool#2']);
   });
 
   it('takes a record of pools (named by its keys) and a strategy of your own', async () => {
