@@ -60,8 +60,15 @@ export function aggregateMetrics(
   let late = 0;
   let throttledMs = 0;
   for (const member of members) {
-    if (!member.left) member.refresh();
-    const m = member.metrics;
+    // Read, not refreshed: a snapshot must not move the live figures strategies use.
+    let m = member.metrics;
+    if (!member.left) {
+      try {
+        m = member.sink.getSnapshot().metrics;
+      } catch {
+        // A sink that cannot report now: its last figures.
+      }
+    }
     if (m === undefined) continue;
     workers += m.workers;
     busy += m.utilisation * m.workers;
