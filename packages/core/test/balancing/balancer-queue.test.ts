@@ -4,7 +4,7 @@ import { createBalancer, createPool, createVirtualClock } from '@troupe/core';
 import { running } from './support.js';
 
 describe('balancer queue', () => {
-  it("overflow 'wait': a submit past capacity waits for room, then runs; close refuses the waiting", async () => {
+  it("overflow 'wait': a submit past capacity waits for room, then runs; close({ cancelQueued }) cancels both", async () => {
     const clock = createVirtualClock();
     const a = createPool({ name: 'a', worker: async (x: number) => x, size: 1, clock });
     const balancer = createBalancer({ pools: [a], clock, capacity: 1, overflow: 'wait' });
@@ -24,8 +24,9 @@ describe('balancer queue', () => {
     expect((await queued)._tag === 'Left' && (await queued)).toMatchObject({
       left: { _tag: 'TaskCancelled' },
     });
-    expect(await waiting).toMatchObject({ left: { _tag: 'TaskRejected', reason: 'pool-closed' } });
-    expect(other.getSnapshot().metrics).toMatchObject({ submitted: 2, cancelled: 1, dropped: 1 });
+    // As a pool's cancelQueued: submits waiting for room are cancelled too.
+    expect(await waiting).toMatchObject({ left: { _tag: 'TaskCancelled' } });
+    expect(other.getSnapshot().metrics).toMatchObject({ submitted: 2, cancelled: 2 });
   });
 
   it("weights: 'live' sends less to a member whose runs fail", async () => {
