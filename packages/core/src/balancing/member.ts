@@ -90,18 +90,16 @@ export class Member<TInput, TOutput> implements MemberView {
   }
 }
 
-/** Why a task is refused: no member can take it (`why`: one reason per member) and the queue is full. */
-export function refusal(
+/** Why a task is refused: no member can take it (each says why) and the queue is full. */
+export function refusal<TInput, TOutput>(
   balancer: string,
-  members: readonly Member<unknown, unknown>[] | readonly Member<never, never>[],
-  why: readonly string[],
+  members: readonly Member<TInput, TOutput>[],
+  available: (member: Member<TInput, TOutput>) => boolean,
   capacity: number,
 ): string {
-  const running = (members as readonly Member<unknown, unknown>[]).some(
-    (m) => m.state === 'running' && !m.left,
-  );
-  const head = running
-    ? `no member of balancer '${balancer}' can take the task: ${why.join(', ')}`
-    : `no member of balancer '${balancer}' is running: ${why.join(', ')}`;
+  const why = members.map((m) => m.why(available(m))).join(', ');
+  const head = members.some((m) => m.state === 'running' && !m.left)
+    ? `no member of balancer '${balancer}' can take the task: ${why}`
+    : `no member of balancer '${balancer}' is running: ${why}`;
   return capacity === 0 ? head : `${head}; and its queue is full (capacity ${capacity})`;
 }

@@ -269,9 +269,8 @@ export class Router<TInput, TOutput> {
 
   /** Refuses every held task (`dropped`): no member will ever take them. */
   dropHeld(reason: RejectReason, message: string): void {
-    for (const task of this.held.all()) {
-      this.held.release(task).resolve(this.finish(task, err(new TaskRejected(reason, message))));
-    }
+    const refused = err(new TaskRejected(reason, message));
+    for (const task of this.held.all()) this.held.release(task).resolve(this.finish(task, refused));
   }
 
   refresh(now: number): void {
@@ -282,10 +281,10 @@ export class Router<TInput, TOutput> {
 
   /** Why no member can take a task, and the queue is full. */
   fullMessage(): string {
-    const why = this.members.map((m) => m.why(this.#available(m)));
-    return refusal(this.#name, this.members, why, this.config.capacity);
+    return refusal(this.#name, this.members, (m) => this.#available(m), this.config.capacity);
   }
 
+  /** Nothing held, nothing at a member. */
   isIdle(): boolean {
     return this.held.queued + this.held.waiting === 0 && this.recorder.active === 0;
   }
