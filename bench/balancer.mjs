@@ -1,13 +1,14 @@
 /**
  * Balancer throughput: N trivial async tasks submitted at once through a balancer (default
- * strategy) over two pools of size 4, against one pool of size 8, in the same run. Each has its
+ * strategy) over two pools of size 4, against one pool of size 8, in the same run; and the same
+ * two pools behind nothing but one `.then` per task, the floor of any layer that maps a promise. Each has its
  * own timed loop, so no call site is shared between them.
  */
 import { createBalancer, createPool } from '@troupe/core';
 import { collectGarbage, median, preallocate, until } from './util.mjs';
 
 export const BALANCER_TASKS = 200_000;
-export const BALANCER_VARIANTS = ['pool', 'balancer'];
+export const BALANCER_VARIANTS = ['pool', 'balancer', 'then'];
 const task = async (x) => x;
 
 async function runningPool(size) {
@@ -50,17 +51,36 @@ const runners = {
     await Promise.all(pools.map((p) => p.close()));
     return ms;
   },
+  /**
+   * The floor of any layer that hands back its own promise for a member's: the two pools of 4
+   * fed alternately, each submit's promise mapped by one `.then` and nothing else.
+   */
+  async then(n) {
+    const [a, b] = [await runningPool(4), await runningPool(4)];
+    const promises = preallocate(n);
+    const same = (r) => r;
+    collectGarbage();
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) promises[i] = (i & 1 ? b : a).submit(i).then(same);
+    const results = await Promise.all(promises);
+    const ms = performance.now() - t0;
+    const completed = a.getSnapshot().metrics.completed + b.getSnapshot().metrics.completed;
+    check('2 × 4 with one .then', completed, results, n);
+    await Promise.all([a.close(), b.close()]);
+    return ms;
+  },
 };
 
 /**
  * One untimed warm-up round on a tenth of the tasks, then `rounds` timed ones, the two variants
- * back to back in an order that alternates. Returns `{ n, samples, median, ratio, perRound }`
- * (tasks/s; ratio = balancer / pool of the medians; perRound the ratio within each round).
+ * back to back in an order that rotates. Returns `{ n, samples, median, ratio, perRound }`
+ * (tasks/s; ratio = balancer / pool of the medians; perRound the ratio within each round;
+ * `median.then` is the floor of one `.then` per task over the same two pools).
  */
 export async function measureBalancer({ rounds, n = BALANCER_TASKS, log = () => {} }) {
   log('balancer: warm-up round');
   for (const v of BALANCER_VARIANTS) await runners[v](Math.ceil(n / 10));
-  const samples = { pool: [], balancer: [] };
+  const samples = { pool: [], balancer: [], then: [] };
   for (let round = 1; round <= rounds; round++) {
     for (let k = 0; k < BALANCER_VARIANTS.length; k++) {
       const v = BALANCER_VARIANTS[(round + k) % BALANCER_VARIANTS.length];
@@ -68,7 +88,11 @@ export async function measureBalancer({ rounds, n = BALANCER_TASKS, log = () => 
     }
     log(`balancer: round ${round}/${rounds}`);
   }
-  const med = { pool: median(samples.pool), balancer: median(samples.balancer) };
+  const med = {
+    pool: median(samples.pool),
+    balancer: median(samples.balancer),
+    then: median(samples.then),
+  };
   const perRound = samples.balancer.map((b, i) => b / samples.pool[i]);
   return { n, samples, median: med, ratio: med.balancer / med.pool, perRound };
 }
