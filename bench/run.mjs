@@ -1,10 +1,11 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads, lifecycle; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle, balancer; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
+ * `--balancer-rounds N` (default 5),
  * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
  * memory sections, as the "before" column of a refactor: same machine, same run).
  */
@@ -12,6 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import prettier from 'prettier';
+import { measureBalancer } from './balancer.mjs';
 import { measureLifecycle } from './lifecycle.mjs';
 import { measureMemory } from './memory.mjs';
 import { measurePriority } from './priority.mjs';
@@ -21,7 +23,15 @@ import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
 import { measureThreads } from './threads.mjs';
 
-const SECTIONS = ['throughput', 'memory', 'priority', 'submit-many', 'threads', 'lifecycle'];
+const SECTIONS = [
+  'throughput',
+  'memory',
+  'priority',
+  'submit-many',
+  'threads',
+  'lifecycle',
+  'balancer',
+];
 const DEFAULT_ROUNDS = {
   rounds: 5,
   memoryRounds: 3,
@@ -29,6 +39,7 @@ const DEFAULT_ROUNDS = {
   manyRounds: 3,
   threadRounds: 3,
   lifecycleRounds: 3,
+  balancerRounds: 5,
 };
 
 function parseArgs(argv) {
@@ -49,6 +60,7 @@ function parseArgs(argv) {
     else if (arg === '--submit-many-rounds') args.manyRounds = positive(arg, argv[++i]);
     else if (arg === '--thread-rounds') args.threadRounds = positive(arg, argv[++i]);
     else if (arg === '--lifecycle-rounds') args.lifecycleRounds = positive(arg, argv[++i]);
+    else if (arg === '--balancer-rounds') args.balancerRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else if (arg === '--baseline') {
       args.baseline = argv[++i];
@@ -58,6 +70,7 @@ function parseArgs(argv) {
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
           '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
+          '--balancer-rounds N, ' +
           '--baseline REF, --write',
       );
   }
@@ -142,6 +155,9 @@ const results = {
   lifecycle: runs('lifecycle')
     ? await measureLifecycle({ rounds: args.lifecycleRounds, log })
     : undefined,
+  balancer: runs('balancer')
+    ? await measureBalancer({ rounds: args.balancerRounds, log })
+    : undefined,
 };
 
 const flags = [
@@ -153,6 +169,8 @@ const flags = [
   args.threadRounds !== DEFAULT_ROUNDS.threadRounds && `--thread-rounds ${args.threadRounds}`,
   args.lifecycleRounds !== DEFAULT_ROUNDS.lifecycleRounds &&
     `--lifecycle-rounds ${args.lifecycleRounds}`,
+  args.balancerRounds !== DEFAULT_ROUNDS.balancerRounds &&
+    `--balancer-rounds ${args.balancerRounds}`,
   args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
@@ -172,6 +190,7 @@ const env = {
   manyRounds: args.manyRounds,
   threadRounds: args.threadRounds,
   lifecycleRounds: args.lifecycleRounds,
+  balancerRounds: args.balancerRounds,
   tasks: TASKS,
 };
 
@@ -182,6 +201,7 @@ const roundsOf = {
   'submit-many': args.manyRounds,
   threads: args.threadRounds,
   lifecycle: args.lifecycleRounds,
+  balancer: args.balancerRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

@@ -114,3 +114,20 @@ export type {
   HealthWatch,
   WatchHealthOptions,
 } from './health/watch-health.js';
+
+export { createBalancer } from './balancing/create-balancer.js';
+export type { Balancer, BalancerMemberSnapshot, BalancerSnapshot } from './balancing/balancer.js';
+export type { BalancerOptions } from './balancing/balancer-options.js';
+export type {
+  MemberView,
+  RouteState,
+  RouteTask,
+  Strategy,
+  StrategyName,
+} from './balancing/strategy.js';
+export { roundRobin } from './balancing/round-robin.js';
+export { leastLoaded } from './balancing/least-loaded.js';
+export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
+export { keyHash } from './balancing/key-hash.js';
+export type { KeyHashOptions } from './balancing/key-hash.js';
+export { liveWeight, weighted } from './balancing/weighted.js';

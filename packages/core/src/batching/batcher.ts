@@ -1,7 +1,7 @@
 import { Subject } from 'rxjs';
 import { BatchResultError, TaskCancelled, TaskFailed } from '../errors.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
-import { checkSignal, type SubmitOptions } from '../pool/submit-options.js';
+import { checkKey, checkSignal, type SubmitOptions } from '../pool/submit-options.js';
 import { describeValue } from '../describe-value.js';
 import { findUnknownOption } from '../reject-unknown-options.js';
 import { err, isErr, ok, type TaskResult } from '../result.js';
@@ -35,8 +35,11 @@ function asEither(value: unknown): { left: unknown } | { right: unknown } | unde
 function readItemOptions(options: SubmitOptions): AbortSignal | undefined | string {
   let signal: unknown;
   try {
-    const unknown = findUnknownOption('', options, ['signal'], PER_BATCH);
+    // `key` is for the balancer in front (a batch pool may be a member): checked, then ignored.
+    const unknown = findUnknownOption('', options, ['signal', 'key'], PER_BATCH);
     if (unknown !== undefined) return unknown.message;
+    const badKey = checkKey(options.key);
+    if (badKey !== undefined) return badKey;
     signal = options.signal;
   } catch (error) {
     // Not an object, or one whose reading throws (a getter, a Proxy).
@@ -47,7 +50,7 @@ function readItemOptions(options: SubmitOptions): AbortSignal | undefined | stri
 
 /** Why the other submit options are refused per item. */
 const PER_BATCH =
-  'in a batch pool only signal is per item: set timeoutMs and retry on the pool, they apply to each batch';
+  'in a batch pool only signal is per item (and key, which a balancer in front reads): set timeoutMs and retry on the pool, they apply to each batch';
 
 /**
  * Gathers submitted items into batches in front of a pool's task flow: a batch goes to the

@@ -28,13 +28,14 @@ export interface SubmitOptions {
    * @default the pool's retry
    */
   readonly retry?: RetryOptions;
+  /**
+   * The task's routing key: a `key-hash` balancer sends every task with the same key to the
+   * same member while that member is available. A pool checks it is a string and otherwise
+   * ignores it.
+   * @default undefined (a key-hash balancer routes the task round-robin)
+   */
+  readonly key?: string;
 }
-
-/** Options that were once submit options, as a caller written for then may still pass them. */
-type Removed<T> = T & { readonly key?: unknown };
-
-const REMOVED_KEY =
-  'key is not a submit option (it was removed: nothing read it); the submit options are timeoutMs, signal, priority, id and retry';
 
 /**
  * Checks per-task options. Returns the task's extras (`undefined` when it needs none), or a
@@ -51,9 +52,9 @@ export function checkSubmitOptions(
   let read: SubmitOptions;
   try {
     // One read of each option (a getter or a Proxy trap may throw, or answer differently twice).
-    const { timeoutMs, signal, priority, id, retry, key } = options as Removed<SubmitOptions>;
-    // A removed option is refused, not ignored: the caller would think it did something.
-    if (key !== undefined) return REMOVED_KEY;
+    const { timeoutMs, signal, priority, id, retry, key } = options;
+    // Only a balancer reads the key; a pool checks it so a caller learns of a bad one at once.
+    if (key !== undefined && typeof key !== 'string') return checkKey(key);
     read = { timeoutMs, signal, priority, id, retry } as SubmitOptions;
   } catch (error) {
     return `submit options could not be read: ${describeValue(error)}`;
@@ -96,6 +97,13 @@ export function checkSubmitOptions(
     causes: undefined,
     shared: false,
   };
+}
+
+/** A message when `key` is given and is not a string (`undefined` when it is fine). */
+export function checkKey(key: unknown): string | undefined {
+  return key === undefined || typeof key === 'string'
+    ? undefined
+    : `key must be a string (got ${describeValue(key)})`;
 }
 
 /** A message when `signal` is given and is not an `AbortSignal`. */
