@@ -110,6 +110,9 @@ export class Engine<TInput = unknown, TOutput = unknown>
 
   // ---- what the pool handle drives (PoolEngine) -----------------------------------------------
 
+  get tasks(): Dispatcher {
+    return this.dispatcher;
+  }
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
     return this.dispatcher.admit(input, options, false) as Promise<TaskResult<TOutput>>;
   }

@@ -45,6 +45,8 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #actor: Actor<typeof poolMachine>;
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #engine: PoolEngine<TInput, TOutput>;
+  /** Where submits go: the engine's task path itself, one call from `submit` (the hot path). */
+  readonly #tasks: PoolEngine<TInput, TOutput>['tasks'];
   readonly #streams: PoolStreams;
   readonly #lifecycle: PoolLifecycle;
   /** Gathers items into batches (batch pools only). */
@@ -57,6 +59,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     const made = new Engine<TInput, TOutput>(config as unknown as PoolConfig<unknown, unknown>);
     const engine: PoolEngine<TInput, TOutput> = made;
     this.#engine = engine;
+    this.#tasks = engine.tasks;
     const actor = createActor(poolMachine, {
       id: config.name,
       clock: config.clock,
@@ -146,7 +149,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>> {
     const batcher = this.#batcher;
     if (batcher !== undefined) return batcher.add(input, options);
-    return this.#engine.submit(input, options);
+    return this.#tasks.submit(input, options) as Promise<TaskResult<TOutput>>;
   }
 
   submitMany(inputs: Iterable<TInput>, options?: SubmitOptions): Promise<TaskResult<TOutput>[]> {
@@ -167,7 +170,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   run(input: TInput, options?: SubmitOptions): Promise<TOutput> {
     // A batch item's promise is unwrapped here; a task's own promise resolves with the output.
     if (this.#batcher !== undefined) return this.submit(input, options).then(unwrap);
-    return this.#engine.run(input, options);
+    return this.#tasks.run(input, options) as Promise<TOutput>;
   }
 
   getSnapshot(): PoolSnapshot {
