@@ -9,10 +9,11 @@ import { receiveMessageOnPort } from 'node:worker_threads';
 import * as protocol from './protocol-constants.mjs';
 import { afterFlush, heldSince, holding, post } from './answers.mjs';
 import { abortRun, inProgress, runTask } from './run-task.mjs';
-import { micros, port, wake } from './thread-wiring.mjs';
+import * as wiring from './thread-wiring.mjs';
 
 // Bound once as constants of this module: the hot loop reads them as it reads its own.
 const { REQUEST_SLOTS, RUN_STARTED, RUN_LENGTH, LIMIT } = protocol;
+const { micros, port, wake } = wiring;
 
 /**
  * How long an idle thread blocks waiting for its next input (ms) before it goes back to its

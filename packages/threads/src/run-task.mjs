@@ -11,11 +11,12 @@ import { fail, settle } from './answers.mjs';
 import { exportOf, handlerOf, isThenable, notAFunction } from './export-resolution.mjs';
 import { claimRun } from './run-slots.mjs';
 import { ThreadTaskContext } from './thread-task-context.mjs';
-import { micros, wake } from './thread-wiring.mjs';
+import * as wiring from './thread-wiring.mjs';
 import { fromWire } from './wire-errors.mjs';
 
 // Bound once as constants of this module: the hot paths read them as they read their own.
 const { OK, RUNNING_NOW, RUN_STARTED } = protocol;
+const { micros, wake } = wiring;
 
 /**
  * @typedef {import('./export-resolution.mjs').Handler} Handler
