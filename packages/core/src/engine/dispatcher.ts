@@ -8,7 +8,7 @@ import type { RateLimiter } from '../scheduling/rate-limiter.js';
 import type { DeadlineHeap } from '../time/deadline-heap.js';
 import { LaneRunner } from './lane-runner.js';
 import type { Backlog } from './backlog.js';
-import { Door, EVICT, refused, Refusal, WAIT, type Room } from './door.js';
+import { Door, EVICT, HAS_ROOM, refused, Refusal, WAIT, type Room } from './door.js';
 import type { Failures } from './failures.js';
 import type { Growth } from './growth.js';
 import type { Occupancy } from './occupancy.js';
@@ -108,7 +108,11 @@ export class Dispatcher implements TaskPath {
       if (read instanceof Refusal) return refused(read.result, unwrapped);
       extras = read;
     }
-    const room = door.admission(extras);
+    // The common case asks the door one question: open, nothing to read, room in the queue.
+    const room =
+      extras === undefined && door.accepting && !this.backlog.full
+        ? HAS_ROOM
+        : door.admission(extras);
     if (typeof room !== 'number') return refused(room, unwrapped);
     const now = this.config.clock.now();
     const task = new Task(++this.#nextTaskId, input, this.tick(now), extras);
