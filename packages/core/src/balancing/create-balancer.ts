@@ -12,7 +12,8 @@ import {
   type BalancerConfig,
   type BalancerOptions,
 } from './balancer-options.js';
-import { checkCloseOptions, closeMembers } from './close-balancer.js';
+import { closeMembers } from './close-balancer.js';
+import { checkCloseOptions } from '../close-options.js';
 import { Member } from './member.js';
 import { Router } from './router.js';
 

@@ -1,7 +1,7 @@
+import { checkCloseOptions } from '../close-options.js';
 import type { Subject } from 'rxjs';
 import type { Actor } from 'xstate';
-import { InvalidOptionError, PoolClosedError, PoolStateError } from '../errors.js';
-import { rejectUnknownOptions } from '../reject-unknown-options.js';
+import { PoolClosedError, PoolStateError } from '../errors.js';
 import type { Clock } from '../time/clock.js';
 import type { CloseOptions } from '../sink.js';
 import type { PoolEngine } from './pool-engine.js';
@@ -190,31 +190,4 @@ export class PoolLifecycle {
     }, timeoutMs);
     this.#deadline = { at, timer };
   }
-}
-
-/** `close()`'s options, checked, with their defaults. */
-function checkCloseOptions(options: CloseOptions): {
-  abort: boolean;
-  timeoutMs: number | undefined;
-  cancelQueued: boolean;
-} {
-  if (typeof options !== 'object' || options === null)
-    throw new InvalidOptionError(
-      'close options',
-      options,
-      'an object { abort?, timeoutMs?, cancelQueued? }',
-    );
-  rejectUnknownOptions('', options, ['abort', 'timeoutMs', 'cancelQueued']);
-  const { abort = false, timeoutMs, cancelQueued = false } = options;
-  if (typeof abort !== 'boolean') throw new InvalidOptionError('abort', abort, 'true or false');
-  if (typeof cancelQueued !== 'boolean')
-    throw new InvalidOptionError('cancelQueued', cancelQueued, 'true or false');
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0)) {
-    throw new InvalidOptionError(
-      'timeoutMs',
-      timeoutMs,
-      'a number >= 0 (milliseconds), or Infinity for no deadline',
-    );
-  }
-  return { abort, timeoutMs, cancelQueued };
 }
