@@ -2,7 +2,8 @@ import { describeValue } from '../describe-value.js';
 import { InvalidOptionError } from '../errors.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { TaskSink } from '../sink.js';
-import { systemClock, type Clock } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
+import { resolveClock } from '../time/resolve-clock.js';
 import { keyHash } from './key-hash.js';
 import { leastLoaded } from './least-loaded.js';
 import { powerOfTwoChoices } from './power-of-two-choices.js';
@@ -131,15 +132,7 @@ export function resolveBalancerOptions<TInput, TOutput>(
   if (typeof owns !== 'boolean') throw new InvalidOptionError('owns', owns, 'true or false');
   if (typeof intervalMs !== 'number' || !(intervalMs > 0 && intervalMs < Infinity))
     throw new InvalidOptionError('intervalMs', intervalMs, 'a finite number > 0 (milliseconds)');
-  const clock = options.clock ?? systemClock;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  )
-    throw new InvalidOptionError('clock', clock, 'a Clock { now, setTimeout, clearTimeout }');
+  const clock = resolveClock(options.clock);
   const strategy = resolveStrategy(
     options.strategy,
     options.weights,

@@ -1,5 +1,6 @@
 import type { InspectionEvent, Observer } from 'xstate';
-import { systemClock, type Clock } from '../time/clock.js';
+import type { Clock } from '../time/clock.js';
+import { resolveClock } from '../time/resolve-clock.js';
 import { InvalidOptionError } from '../errors.js';
 import { describeValue, isInstance } from '../describe-value.js';
 import { checkPositive, checkSize } from '../option-checks.js';
@@ -238,24 +239,6 @@ function resolveName(given: unknown): string {
 
 function resolveTimeout(timeoutMs: number | undefined): number | undefined {
   return timeoutMs === undefined ? undefined : checkPositive('timeoutMs', timeoutMs, true);
-}
-
-function resolveClock(given: Clock | undefined): Clock {
-  const clock = given ?? systemClock;
-  if (
-    typeof clock !== 'object' ||
-    clock === null ||
-    typeof clock.now !== 'function' ||
-    typeof clock.setTimeout !== 'function' ||
-    typeof clock.clearTimeout !== 'function'
-  ) {
-    throw new InvalidOptionError(
-      'clock',
-      clock,
-      'an object with now(), setTimeout() and clearTimeout()',
-    );
-  }
-  return clock;
 }
 
 function checkInspect(inspect: unknown): void {
