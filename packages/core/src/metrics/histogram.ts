@@ -10,6 +10,7 @@ const SUB_BITS = 6;
 const SUB = 1 << SUB_BITS; // 64 sub-buckets per power of two
 const MAX_EXP = 31; // values up to 2^31 µs (~36 min) are bucketed; larger ones land in the last bucket
 const BUCKETS = SUB + (MAX_EXP - SUB_BITS + 1) * SUB;
+const TOP = 2 ** MAX_EXP; // µs: values from here up land in the last bucket
 
 /** Percentiles of a recorded distribution, in milliseconds. */
 export interface Percentiles {
@@ -47,7 +48,7 @@ export class Histogram {
     if (!(micros > 0)) micros = 0; // also catches NaN
     if (ms > this.#max) this.#max = ms;
     this.#count++;
-    const bucket = micros >= 2 ** MAX_EXP ? BUCKETS - 1 : bucketOf(micros);
+    const bucket = micros >= TOP ? BUCKETS - 1 : bucketOf(micros);
     this.#counts[bucket]!++;
   }
 
