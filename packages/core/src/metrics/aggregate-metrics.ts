@@ -11,7 +11,8 @@ import { mergeMetrics } from './merge-metrics.js';
 import type { PoolMetrics } from './metrics.js';
 
 /** What `aggregateMetrics` reads: a sink (its `metrics$`: a pool, a balancer) or any stream of metrics. */
-export type MetricsSource = { readonly metrics$: Observable<PoolMetrics> } | Observable<PoolMetrics>;
+export type MetricsSource =
+  { readonly metrics$: Observable<PoolMetrics> } | Observable<PoolMetrics>;
 
 /** One emission of `aggregateMetrics`. */
 export interface AggregatedMetrics {
@@ -140,7 +141,7 @@ function resolveSources(
   }
   const streams: Record<string, Observable<PoolMetrics>> = {};
   for (const [name, source] of Object.entries(sources)) {
-    if (isObservable(source)) streams[name] = source as Observable<PoolMetrics>;
+    if (isObservable(source)) streams[name] = source;
     else if (typeof source === 'object' && source !== null && isObservable(source.metrics$)) {
       streams[name] = source.metrics$;
     } else {

@@ -43,7 +43,7 @@ export interface HistogramSnapshot {
 export const EMPTY_HISTOGRAM: HistogramSnapshot = Object.freeze({
   count: 0,
   max: 0,
-  buckets: Object.freeze([]) as readonly number[],
+  buckets: Object.freeze([]),
 });
 
 function bucketOf(micros: number): number {

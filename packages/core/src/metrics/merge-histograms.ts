@@ -2,6 +2,7 @@
  * Histograms as plain data, added up and read: what makes a total's percentiles exact rather than
  * an average of averages. Pure functions over `HistogramSnapshot`s; no live histogram is made.
  */
+import { describeValue } from '../describe-value.js';
 import {
   BUCKETS,
   EMPTY_HISTOGRAM,
@@ -68,8 +69,10 @@ function quantileOf(buckets: readonly number[], count: number, max: number, q: n
 }
 
 function checkSnapshot(snapshot: HistogramSnapshot): void {
-  const { count, max, buckets } = snapshot;
-  if (!isCount(count) || !(max >= 0) || !Array.isArray(buckets) || buckets.length % 2 !== 0) {
+  const { count, max } = snapshot;
+  // Read as unknown: a snapshot may come from another process.
+  const buckets: unknown = snapshot.buckets;
+  if (!isCount(count) || !(max >= 0) || !isList(buckets) || buckets.length % 2 !== 0) {
     throw new TypeError(
       'not a histogram snapshot: expected { count, max, buckets: [index, count, …] }',
     );
@@ -77,11 +80,11 @@ function checkSnapshot(snapshot: HistogramSnapshot): void {
   let sum = 0;
   let previous = -1;
   for (let i = 0; i < buckets.length; i += 2) {
-    const bucket = buckets[i]!;
-    const n = buckets[i + 1]!;
-    if (!Number.isInteger(bucket) || bucket <= previous || bucket >= BUCKETS || !isCount(n)) {
+    const bucket = buckets[i];
+    const n = buckets[i + 1];
+    if (!isCount(bucket) || bucket <= previous || bucket >= BUCKETS || !isCount(n)) {
       throw new TypeError(
-        `not a histogram snapshot: pair ${i / 2} is [${bucket}, ${n}]; expected a bucket index ` +
+        `not a histogram snapshot: pair ${i / 2} is [${describeValue(bucket)}, ${describeValue(n)}]; expected a bucket index ` +
           `above the previous one and below ${BUCKETS}, and a whole count >= 0`,
       );
     }
@@ -89,8 +92,12 @@ function checkSnapshot(snapshot: HistogramSnapshot): void {
     sum += n;
   }
   if (sum !== count) {
-    throw new TypeError(`not a histogram snapshot: its buckets hold ${sum} values, its count says ${count}`);
+    throw new TypeError(
+      `not a histogram snapshot: its buckets hold ${sum} values, its count says ${count}`,
+    );
   }
 }
+
+const isList = (value: unknown): value is readonly unknown[] => Array.isArray(value);
 
 const isCount = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;

@@ -1,4 +1,9 @@
-import { EMPTY_HISTOGRAM, Histogram, type HistogramSnapshot, type Percentiles } from './histogram.js';
+import {
+  EMPTY_HISTOGRAM,
+  Histogram,
+  type HistogramSnapshot,
+  type Percentiles,
+} from './histogram.js';
 import type { BatchMetrics } from '../batching/batch-options.js';
 
 /** One priority level's share of the queue (priority pools only). */

@@ -22,7 +22,13 @@ const timed = (clock: VirtualClock, name: string, size: number) =>
     worker: (n: number) => new Promise<number>((resolve) => clock.setTimeout(() => resolve(n), n)),
   }).start();
 
-const TIMED = ['latency', 'failedLatency', 'timedOutLatency', 'crashedLatency', 'queueWait'] as const;
+const TIMED = [
+  'latency',
+  'failedLatency',
+  'timedOutLatency',
+  'crashedLatency',
+  'queueWait',
+] as const;
 
 function expectConsistent(m: PoolMetrics): void {
   expect(m.histograms).toBeDefined();

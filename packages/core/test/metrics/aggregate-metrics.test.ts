@@ -38,7 +38,10 @@ function pool(clock: VirtualClock, name: string, size: number, failOdd = false) 
 function collect(stream: Observable<AggregatedMetrics>) {
   const seen: AggregatedMetrics[] = [];
   let done = false;
-  const subscription = stream.subscribe({ next: (m) => seen.push(m), complete: () => (done = true) });
+  const subscription = stream.subscribe({
+    next: (m) => seen.push(m),
+    complete: () => (done = true),
+  });
   return { seen, done: () => done, subscription };
 }
 
@@ -48,9 +51,7 @@ describe('aggregateMetrics', () => {
     const fetch = pool(clock, 'fetch', 2);
     const store = pool(clock, 'store', 3, true);
     await clock.flush();
-    const { seen, done } = collect(
-      aggregateMetrics({ fetch, store }, { clock, intervalMs: 250 }),
-    );
+    const { seen, done } = collect(aggregateMetrics({ fetch, store }, { clock, intervalMs: 250 }));
     const fetchRuns = [3, 40, 7, 120, 9];
     const storeRuns = [2, 5, 60, 11, 33, 8, 250];
     const settled = Promise.all([
