@@ -91,7 +91,7 @@ export { mergeHistograms, percentilesOf } from './metrics/merge-histograms.js';
 export type { AgingOptions } from './queues/priority-queue.js';
 
 export { through } from './streams/through.js';
-export type { ThroughOptions } from './streams/through.js';
+export type { ThroughOptions, ThroughTarget } from './streams/through.js';
 export type { RateOptions } from './scheduling/rate-limiter.js';
 export { autoscalerMachine, decideTarget } from './scaling/autoscaler-machine.js';
 export type {
@@ -139,3 +139,19 @@ export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
 export { keyHash } from './balancing/key-hash.js';
 export type { KeyHashOptions } from './balancing/key-hash.js';
 export { liveWeight, weighted } from './balancing/weighted.js';
+
+export { createPipeline } from './system/pipeline.js';
+export type { Pipeline, PipelineOutcome } from './system/pipeline.js';
+export { defaultMaxInFlight } from './system/pipeline-options.js';
+export type { PipelineOptions } from './system/pipeline-options.js';
+export type { PipelineSource } from './system/source-gate.js';
+export type {
+  AnySink,
+  ChainCheck,
+  InputOf,
+  NoStages,
+  OutputOf,
+  PipelineInput,
+  PipelineOutput,
+  StageMismatch,
+} from './system/pipeline-stages.js';
