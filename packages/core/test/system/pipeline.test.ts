@@ -2,7 +2,7 @@
  * `createPipeline`: items through stages of sinks, failures where they happen, backpressure over
  * the whole pipeline, cancellation, completion, source errors, stages that close.
  */
-import { from, lastValueFrom, Observable, Subject, take, toArray } from 'rxjs';
+import { from, lastValueFrom, Observable, Subject, take, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import {
   createBalancer,
@@ -299,6 +299,28 @@ describe('createPipeline', () => {
     }
     expect(await check(failingLater())).toEqual([6, boom]);
     await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a source that fails before giving anything: the error at once, no task run', async () => {
+    const { clock, inFlight } = scene();
+    const a = stagePool(clock, inFlight, { name: 'a', run: (n) => n });
+    await clock.flush();
+    const boom = new Error('no source');
+    const unreadable: Iterable<number> = {
+      [Symbol.iterator]: () => {
+        throw boom;
+      },
+    };
+    for (const source of [throwError(() => boom), unreadable]) {
+      const errors: unknown[] = [];
+      createPipeline([a])
+        .process(source)
+        .subscribe({ error: (e: unknown) => errors.push(e) });
+      await clock.flush();
+      expect(errors).toEqual([boom]);
+    }
+    expect(a.getSnapshot().metrics.submitted).toBe(0);
+    await a.close();
   });
 
   it('a stage closed mid-run: what reaches it comes out Left(pool-closed) at it; nothing hangs', async () => {
