@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('docs/guide/composition.md', () => {
   it('has its examples', () => {
-    expect(examples.length).toBe(7);
+    expect(examples.length).toBe(10);
   });
 
   it('runs every example, printing what it says', async () => {
@@ -43,5 +43,8 @@ describe('docs/guide/composition.md', () => {
     );
     expect(await run(5)).toBe('job-7 14\n4 4 4');
     expect(await run(6)).toMatch(/^\["e[12]:1","w1:2","e[12]:3","w1:4"\]$/);
+    expect(await run(7)).toBe('0 store stored 500\n1 store stored 600\n2 resize TaskFailed');
+    expect(await run(8)).toBe('100 8');
+    expect(await run(9)).toBe('10 5 5 10\n10');
   });
 });

@@ -13,7 +13,14 @@ export type { BatchOutput, BatchPoolOptions, PoolOptions } from './pool/options.
 export type { OverflowPolicy, QueueOptions } from './queues/queue-options.js';
 export type { MetricsOptions } from './metrics/metrics-options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
-export type { LevelMetrics, PoolMetrics } from './metrics/metrics.js';
+export type { LevelMetrics, MetricsHistograms, PoolMetrics } from './metrics/metrics.js';
+export { mergeMetrics } from './metrics/merge-metrics.js';
+export { aggregateMetrics } from './metrics/aggregate-metrics.js';
+export type {
+  AggregatedMetrics,
+  AggregateMetricsOptions,
+  MetricsSource,
+} from './metrics/aggregate-metrics.js';
 
 export { poolMachine } from './pool/pool-machine.js';
 export type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool/pool-machine.js';
@@ -77,13 +84,14 @@ export type { Either, Left, Right, TaskResult } from './result.js';
 export { createVirtualClock, systemClock } from './time/clock.js';
 export type { Clock, TimerHandle, VirtualClock } from './time/clock.js';
 export { Histogram } from './metrics/histogram.js';
-export type { Percentiles } from './metrics/histogram.js';
+export type { HistogramSnapshot, Percentiles } from './metrics/histogram.js';
+export { mergeHistograms, percentilesOf } from './metrics/merge-histograms.js';
 // The queues themselves stay private: the backlog relies on their internals (see the pools
 // guide's changelog); their options are public.
 export type { AgingOptions } from './queues/priority-queue.js';
 
 export { through } from './streams/through.js';
-export type { ThroughOptions } from './streams/through.js';
+export type { ThroughOptions, ThroughTarget } from './streams/through.js';
 export type { RateOptions } from './scheduling/rate-limiter.js';
 export { autoscalerMachine, decideTarget } from './scaling/autoscaler-machine.js';
 export type {
@@ -131,3 +139,19 @@ export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
 export { keyHash } from './balancing/key-hash.js';
 export type { KeyHashOptions } from './balancing/key-hash.js';
 export { liveWeight, weighted } from './balancing/weighted.js';
+
+export { createPipeline } from './system/pipeline.js';
+export type { Pipeline, PipelineOutcome } from './system/pipeline.js';
+export { defaultMaxInFlight } from './system/pipeline-options.js';
+export type { PipelineOptions } from './system/pipeline-options.js';
+export type { PipelineSource } from './system/source-gate.js';
+export type {
+  AnySink,
+  ChainCheck,
+  InputOf,
+  NoStages,
+  OutputOf,
+  PipelineInput,
+  PipelineOutput,
+  StageMismatch,
+} from './system/pipeline-stages.js';

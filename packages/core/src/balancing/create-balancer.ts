@@ -6,7 +6,7 @@ import { checkInputs, type SubmitOptions } from '../pool/submit-options.js';
 import { err, unwrap, type TaskResult } from '../result.js';
 import type { CloseOptions } from '../sink.js';
 import type { Balancer, BalancerSnapshot } from './balancer.js';
-import { aggregateMetrics } from './balancer-metrics.js';
+import { balancerMetrics } from './balancer-metrics.js';
 import {
   resolveBalancerOptions,
   type BalancerConfig,
@@ -127,7 +127,7 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
     const { recorder, held } = this.#router;
     recorder.queued = held.queued;
     recorder.waiting = held.waiting;
-    return aggregateMetrics(recorder.snapshot(this.#config.clock.now()), this.#members);
+    return balancerMetrics(recorder.snapshot(this.#config.clock.now()), this.#members);
   }
 
   getSnapshot(): BalancerSnapshot {

@@ -9,7 +9,8 @@
 const SUB_BITS = 6;
 const SUB = 1 << SUB_BITS; // 64 sub-buckets per power of two
 const MAX_EXP = 31; // values up to 2^31 µs (~36 min) are bucketed; larger ones land in the last bucket
-const BUCKETS = SUB + (MAX_EXP - SUB_BITS + 1) * SUB;
+/** How many buckets a histogram has: the indices a {@link HistogramSnapshot} may name are below it. */
+export const BUCKETS = SUB + (MAX_EXP - SUB_BITS + 1) * SUB;
 const TOP = 2 ** MAX_EXP; // µs: values from here up land in the last bucket
 
 /** Percentiles of a recorded distribution, in milliseconds. */
@@ -20,6 +21,31 @@ export interface Percentiles {
   readonly p99: number;
   readonly max: number;
 }
+
+/**
+ * A histogram as plain data: what travels in `PoolMetrics.histograms`, merges exactly
+ * (`mergeHistograms`) and survives JSON. Only the non-empty buckets are listed, so a snapshot is
+ * as small as the spread of what was recorded, not the ~14 KiB of the histogram itself. The bucket
+ * layout (64 linear sub-buckets per power of two of microseconds) is part of the format.
+ */
+export interface HistogramSnapshot {
+  /** Values recorded. */
+  readonly count: number;
+  /** The largest value recorded, exact, in ms. */
+  readonly max: number;
+  /**
+   * The non-empty buckets as flat pairs, bucket index then count, in increasing index order:
+   * `[3, 10, 70, 2]` is 10 values in bucket 3 and 2 in bucket 70.
+   */
+  readonly buckets: readonly number[];
+}
+
+/** The snapshot of a histogram that recorded nothing; shared, as most pools never fail a run. */
+export const EMPTY_HISTOGRAM: HistogramSnapshot = Object.freeze({
+  count: 0,
+  max: 0,
+  buckets: Object.freeze([]),
+});
 
 function bucketOf(micros: number): number {
   if (micros < SUB) return micros;
@@ -34,6 +60,14 @@ function upperEdgeOf(bucket: number): number {
   const exp = Math.floor(bucket / SUB) - 1 + SUB_BITS;
   const sub = (bucket % SUB) + SUB;
   return (sub + 1) * 2 ** (exp - SUB_BITS) - 1; // not `<<`: 32-bit shifts overflow at the top
+}
+
+/**
+ * What a quantile falling in `bucket` reports, in ms: the bucket's upper edge, capped at the exact
+ * max; the last bucket holds everything from 2^31 µs up, so only the max bounds it.
+ */
+export function bucketValue(bucket: number, max: number): number {
+  return bucket === BUCKETS - 1 ? max : Math.min(upperEdgeOf(bucket) / 1000, max);
 }
 
 /** A fixed-size histogram of millisecond durations. */
@@ -64,10 +98,28 @@ export class Histogram {
     for (let b = 0; b < BUCKETS; b++) {
       seen += this.#counts[b]!;
       if (seen < rank) continue;
-      // The last bucket holds everything from 2^31 µs up: only the exact max bounds it.
-      return b === BUCKETS - 1 ? this.#max : Math.min(upperEdgeOf(b) / 1000, this.#max);
+      return bucketValue(b, this.#max);
     }
     return this.#max;
+  }
+
+  /**
+   * The histogram as plain data (its non-empty buckets): taken when metrics are read, never
+   * while recording. The scan stops at the last value recorded.
+   */
+  snapshot(): HistogramSnapshot {
+    const count = this.#count;
+    if (count === 0) return EMPTY_HISTOGRAM;
+    const counts = this.#counts;
+    const buckets: number[] = [];
+    let seen = 0;
+    for (let b = 0; seen < count && b < BUCKETS; b++) {
+      const n = counts[b]!;
+      if (n === 0) continue;
+      buckets.push(b, n);
+      seen += n;
+    }
+    return { count, max: this.#max, buckets };
   }
 
   /** p50, p90, p99 and max in one pass-friendly call. */

@@ -1,0 +1,105 @@
+/**
+ * Merged histograms are exact: merging k pools' snapshots gives, bucket for bucket, the snapshot
+ * of one histogram that recorded all their values, and the same percentiles.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Histogram, mergeHistograms, percentilesOf, type HistogramSnapshot } from '@troupe/core';
+
+const duration = fc.oneof(
+  fc.double({ min: 0, max: 10_000, noNaN: true }),
+  fc.integer({ min: 0, max: 5_000_000 }).map((us) => us / 1000),
+  fc.double({ min: 1e6, max: 1e10, noNaN: true }), // past the last bucket (2^31 µs)
+  fc.constant(0),
+  fc.constant(-1),
+);
+
+const recorded = (values: readonly number[]): Histogram => {
+  const h = new Histogram();
+  for (const v of values) h.record(v);
+  return h;
+};
+
+describe('mergeHistograms', () => {
+  it('k histograms merged equal one histogram that recorded every value, bucket for bucket', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(duration, { maxLength: 60 }), { maxLength: 6 }), (pools) => {
+        const all = recorded(pools.flat());
+        const merged = mergeHistograms(pools.map((values) => recorded(values).snapshot()));
+        expect(merged).toEqual(all.snapshot());
+        expect(percentilesOf(merged)).toEqual(all.percentiles());
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a snapshot reads as its histogram does, and survives JSON', () => {
+    fc.assert(
+      fc.property(fc.array(duration, { maxLength: 200 }), (values) => {
+        const h = recorded(values);
+        const snapshot = h.snapshot();
+        const copy = JSON.parse(JSON.stringify(snapshot)) as HistogramSnapshot;
+        expect(copy).toEqual(snapshot);
+        expect(percentilesOf(copy)).toEqual(h.percentiles());
+        expect(snapshot.buckets.length).toBeLessThanOrEqual(2 * values.length);
+      }),
+    );
+  });
+
+  it('merging is associative and order does not matter', () => {
+    fc.assert(
+      fc.property(
+        fc.array(duration, { maxLength: 40 }),
+        fc.array(duration, { maxLength: 40 }),
+        fc.array(duration, { maxLength: 40 }),
+        (a, b, c) => {
+          const [x, y, z] = [a, b, c].map((v) => recorded(v).snapshot()) as [
+            HistogramSnapshot,
+            HistogramSnapshot,
+            HistogramSnapshot,
+          ];
+          const left = mergeHistograms([mergeHistograms([x, y]), z]);
+          expect(mergeHistograms([z, mergeHistograms([y, x])])).toEqual(left);
+          expect(mergeHistograms([x, y, z])).toEqual(left);
+        },
+      ),
+    );
+  });
+});
+
+describe('histogram snapshots', () => {
+  it('lists only the non-empty buckets, in index order', () => {
+    const h = recorded([0.001, 0.001, 5, 5, 5, 1_000]);
+    const { count, max, buckets } = h.snapshot();
+    expect(count).toBe(6);
+    expect(max).toBe(1_000);
+    expect(buckets).toHaveLength(6);
+    expect(buckets[0]).toBe(1); // 1 µs has its own bucket
+    expect(buckets[1]).toBe(2);
+    expect(buckets[0]! < buckets[2]! && buckets[2]! < buckets[4]!).toBe(true);
+    expect([buckets[3], buckets[5]]).toEqual([3, 1]);
+  });
+
+  it('an empty histogram and an empty merge are the same shared empty snapshot', () => {
+    const empty = new Histogram().snapshot();
+    expect(empty).toEqual({ count: 0, max: 0, buckets: [] });
+    expect(mergeHistograms([])).toBe(empty);
+    expect(mergeHistograms([empty, empty])).toBe(empty);
+    expect(percentilesOf(empty)).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
+  });
+
+  it('refuses what is not a snapshot (they may come from another process)', () => {
+    const bad: unknown[] = [
+      { count: 1, max: 1, buckets: [5] },
+      { count: 1, max: 1, buckets: [1e9, 1] },
+      { count: 2, max: 1, buckets: [7, 1, 3, 1] },
+      { count: 2, max: 1, buckets: [3, 1] },
+      { count: 1, max: 1, buckets: [3, 0.5] },
+      { count: -1, max: 0, buckets: [] },
+      { count: 0, max: 0 },
+    ];
+    for (const snapshot of bad) {
+      expect(() => mergeHistograms([snapshot as HistogramSnapshot])).toThrow(TypeError);
+    }
+  });
+});
