@@ -118,4 +118,32 @@ describe('Histogram', () => {
     h.record(2);
     expect(h.percentiles()).toEqual({ count: 1, p50: 2, p90: 2, p99: 2, max: 2 });
   });
+
+  it('makes its buckets as values arrive: none before the first record, one chunk per power of two', () => {
+    // Counts the bucket arrays made, by standing in for Float64Array while the histogram works.
+    const Original = globalThis.Float64Array;
+    let made = 0;
+    globalThis.Float64Array = class extends Original {
+      constructor(length: number) {
+        super(length);
+        made++;
+      }
+    } as Float64ArrayConstructor;
+    try {
+      const h = new Histogram();
+      expect(made).toBe(0);
+      h.record(0.01);
+      h.record(0.05); // 10 µs and 50 µs: the first chunk (below 64 µs)
+      expect(made).toBe(1);
+      h.record(5);
+      h.record(6); // 5,000 and 6,000 µs: the chunk of 2^12 µs
+      expect(made).toBe(2);
+      h.reset();
+      h.record(5);
+      expect(made).toBe(2); // a reset keeps the chunks
+      expect(h.percentiles()).toEqual({ count: 1, p50: 5, p90: 5, p99: 5, max: 5 });
+    } finally {
+      globalThis.Float64Array = Original;
+    }
+  });
 });
