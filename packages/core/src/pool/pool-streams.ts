@@ -29,8 +29,8 @@ export class PoolStreams {
   readonly #state = new BehaviorSubject<PoolState>('stopped');
   /** The state of the last `pool.state` event on `events$`: what a new subscriber is told first. */
   #announced: PoolState = 'stopped';
-  /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete). */
-  readonly #metricsSubscribers = new Set<() => void>();
+  /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete); made at the first. */
+  #metricsSubscribers: Set<() => void> | undefined;
   readonly #events: Subject<PoolEvent>;
 
   constructor(sources: StreamSources) {
@@ -66,11 +66,11 @@ export class PoolStreams {
         subscriber.next(metrics());
         subscriber.complete();
       };
-      this.#metricsSubscribers.add(end);
+      (this.#metricsSubscribers ??= new Set()).add(end);
       tick();
       return () => {
         clock.clearTimeout(handle);
-        this.#metricsSubscribers.delete(end);
+        this.#metricsSubscribers?.delete(end);
       };
     });
   }
@@ -89,8 +89,11 @@ export class PoolStreams {
 
   /** The close is final: each `metrics$` subscriber gets its last snapshot, `state$` completes. */
   complete(): void {
-    for (const end of [...this.#metricsSubscribers]) end();
-    this.#metricsSubscribers.clear();
+    const subscribers = this.#metricsSubscribers;
+    if (subscribers !== undefined) {
+      for (const end of [...subscribers]) end();
+      subscribers.clear();
+    }
     this.#state.complete();
   }
 }
