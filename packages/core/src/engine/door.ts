@@ -157,7 +157,7 @@ export class Door {
       x.onAbort = () => this.canceller.cancel(task, signal.reason);
       signal.addEventListener('abort', x.onAbort, { once: true });
     }
-    if (x.id !== undefined) (this.#named ??= new Map()).set(x.id, task);
+    if (x.id !== undefined) (this.#named ??= new Map<string, Task>()).set(x.id, task);
   }
 
   /** A task with extras settled: its id is free, its signal no longer listened to. */

@@ -85,7 +85,7 @@ export class Failures {
     m.retrying++;
     task.state = TaskState.retrying;
     const entry = new RetryEntry(task, now + plan.delayMs);
-    (this.#retries ??= new Map()).set(task, entry);
+    (this.#retries ??= new Map<Task, RetryEntry>()).set(task, entry);
     this.path.timers.add(entry);
   }
 

@@ -114,7 +114,7 @@ export class WorkerExits {
       (lane) => lane.task?.id === taskId && lane.task.state === TaskState.running,
     );
     if (!running) return;
-    const byWorker = (this.#innocent ??= new Map());
+    const byWorker = (this.#innocent ??= new Map<string, Set<number>>());
     let innocent = byWorker.get(workerId);
     if (innocent === undefined) byWorker.set(workerId, (innocent = new Set()));
     innocent.add(taskId);

@@ -66,7 +66,7 @@ export class PoolStreams {
         subscriber.next(metrics());
         subscriber.complete();
       };
-      (this.#metricsSubscribers ??= new Set()).add(end);
+      (this.#metricsSubscribers ??= new Set<() => void>()).add(end);
       tick();
       return () => {
         clock.clearTimeout(handle);
