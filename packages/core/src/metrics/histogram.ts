@@ -45,7 +45,7 @@ function upperEdgeOf(bucket: number): number {
  * more than with one flat array of buckets.
  */
 export class Histogram {
-  readonly #chunks: (Float64Array | undefined)[] = Array.from({ length: CHUNKS }, () => undefined);
+  readonly #chunks = new Array<Float64Array | undefined>(CHUNKS);
   #count = 0;
   #max = 0;
 

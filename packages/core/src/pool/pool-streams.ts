@@ -84,7 +84,7 @@ export class PoolStreams {
   enter(state: PoolState): void {
     this.#state.next(state);
     this.#announced = state;
-    this.#events.next({ type: 'pool.state', state });
+    if (this.#events.observed) this.#events.next({ type: 'pool.state', state });
   }
 
   /** The close is final: each `metrics$` subscriber gets its last snapshot, `state$` completes. */
