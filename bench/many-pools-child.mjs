@@ -2,9 +2,11 @@
  * One many-pools measurement, in a fresh process (`node --expose-gc many-pools-child.mjs <library> <n>`):
  * create `n` pools of 2 trivial workers, start each and run one task through it; time until every
  * pool has given its first result, measure the heap they hold then, close them all and time that.
- * Prints the figures as JSON.
+ * Prints the figures as JSON. `xstate floor` is a pool's actors alone, over a stub engine
+ * (xstate-floor.mjs): what no pool with an actor per pool and per worker can start for less.
  */
 import { createPool } from '@troupe/core';
+import { floorPool } from './xstate-floor.mjs';
 
 const [library, count = '10000'] = process.argv.slice(2);
 const n = Number(count);
@@ -13,6 +15,7 @@ if (typeof gc !== 'function') throw new Error('many-pools-child.mjs needs node -
 
 async function creator() {
   if (library === 'troupe') return createPool;
+  if (library === 'xstate floor') return floorPool;
   if (library === 'troupe before') {
     const before = process.env.TROUPE_BEFORE;
     if (before === undefined)
@@ -21,7 +24,7 @@ async function creator() {
       );
     return (await import(before)).createPool;
   }
-  throw new Error(`unknown library '${library}': troupe | troupe before`);
+  throw new Error(`unknown library '${library}': troupe | troupe before | xstate floor`);
 }
 
 /** The heap and the memory outside it that JavaScript objects hold (array buffers), after full collections. */

@@ -16,7 +16,16 @@ const heldOk = (m) => m.heldBytes < MANY_POOLS_HELD_BYTES;
 
 /** The libraries measured, this build first. */
 const librariesOf = (many) => Object.keys(many.median);
-const buildName = (lib, baseline) => (lib === BEFORE ? (baseline ?? 'before') : 'this build');
+const FLOOR = 'xstate floor';
+const buildName = (lib, baseline) =>
+  lib === BEFORE
+    ? (baseline ?? 'before')
+    : lib === FLOOR
+      ? 'XState floor (the actors alone)'
+      : 'this build';
+/** The targets are this build's; the floor's row shows what the actors alone cost. */
+const verdictsOf = (lib, m) =>
+  lib === FLOOR ? ['', ''] : [verdict(readyOk(m)), verdict(heldOk(m))];
 
 export function manyPoolsLines(many, { baseline } = {}) {
   const lines = librariesOf(many).map((lib) => {
@@ -25,10 +34,20 @@ export function manyPoolsLines(many, { baseline } = {}) {
       `many pools (${count(many.n)} pools of 2, ${buildName(lib, baseline)}): all ready ${count(m.readyMs)} ms ` +
       `(${count(m.readyCpuMs)} ms CPU; created and started in ${count(m.createdMs)} ms; ${((m.readyMs / many.n) * 1000).toFixed(0)} µs a pool), ` +
       `held ${mb(m.heldBytes)} MB (${kib(m.heldBytes / many.n)} KiB a pool, of which heap ${kib(m.heapBytes / many.n)}; rss +${mb(m.rssBytes)} MB), ` +
-      `close ${count(m.closedMs)} ms (${count(m.closedCpuMs)} ms CPU) ` +
-      `(targets ready < ${count(MANY_POOLS_READY_MS)} ms: ${plainVerdict(readyOk(m))}, held < ${mb(MANY_POOLS_HELD_BYTES)} MB: ${plainVerdict(heldOk(m))})`
+      `close ${count(m.closedMs)} ms (${count(m.closedCpuMs)} ms CPU)` +
+      (lib === FLOOR
+        ? ''
+        : ` (targets ready < ${count(MANY_POOLS_READY_MS)} ms: ${plainVerdict(readyOk(m))}, held < ${mb(MANY_POOLS_HELD_BYTES)} MB: ${plainVerdict(heldOk(m))})`)
     );
   });
+  const floor = many.median[FLOOR];
+  if (floor !== undefined) {
+    const m = many.median.troupe;
+    lines.push(
+      `many pools over the XState floor: ready ${(m.readyMs / floor.readyMs).toFixed(2)}× the time ` +
+        `(CPU ${(m.readyCpuMs / floor.readyCpuMs).toFixed(2)}×), held ${(m.heldBytes / floor.heldBytes).toFixed(2)}× the memory`,
+    );
+  }
   const before = many.median[BEFORE];
   if (before !== undefined) {
     const after = many.median.troupe;
@@ -60,8 +79,7 @@ export function manyPoolsTable(many, { baseline } = {}) {
         mb(m.rssBytes),
         count(m.closedMs),
         count(m.closedCpuMs),
-        verdict(readyOk(m)),
-        verdict(heldOk(m)),
+        ...verdictsOf(lib, m),
       ];
       return `| ${cells.join(' | ')} |`;
     }),
@@ -89,5 +107,9 @@ ${manyPoolsTable(many, { baseline: env.baseline })}
   (memory outside the heap that JavaScript objects own, such as array buffers) with every pool open and idle; "rss
   growth" is the process's resident memory, which also keeps what the collector has freed but not returned. Last, it
   times \`close()\` of them all at once until every one has resolved.
+- The XState floor (\`bench/xstate-floor.mjs\`) is a pool's actors alone: \`poolMachine\` over a stub engine that
+  runs nothing, started the same way, "ready" when the pool actor is \`running\` (its workers' actors set up and
+  reported), "close" an \`actor.stop()\`. No pool with an actor per pool and per worker starts for less; the
+  difference to this build is the engine, the handle and one task each.
 `;
 }

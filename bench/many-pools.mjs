@@ -10,6 +10,8 @@ import { promisify } from 'node:util';
 import { median } from './util.mjs';
 
 export const MANY_POOLS = 10_000;
+/** This build, and the floor under it: a pool's actors alone over a stub engine (xstate-floor.mjs). */
+export const MANY_POOLS_LIBRARIES = ['troupe', 'xstate floor'];
 const FIGURES = [
   'createdMs',
   'readyMs',
@@ -36,10 +38,11 @@ async function sample(library, n, baseline) {
 /**
  * Runs `rounds` rounds, one child per library each, in alternating order. Returns `{ n, samples,
  * median }`, each by library and then by figure (`createdMs`, `readyMs`, `readyCpuMs`, `closedMs`,
- * `closedCpuMs`, `heldBytes` = heap + external, `heapBytes`, `rssBytes`). With `baseline` (`prepareBaseline`), the earlier build as `troupe before`.
+ * `closedCpuMs`, `heldBytes` = heap + external, `heapBytes`, `rssBytes`): this build, the XState
+ * floor, and with `baseline` (`prepareBaseline`) the earlier build as `troupe before`.
  */
 export async function measureManyPools({ rounds, n = MANY_POOLS, log = () => {}, baseline }) {
-  const libraries = baseline === undefined ? ['troupe'] : ['troupe', 'troupe before'];
+  const libraries = [...MANY_POOLS_LIBRARIES, ...(baseline === undefined ? [] : ['troupe before'])];
   const samples = Object.fromEntries(
     libraries.map((lib) => [lib, Object.fromEntries(FIGURES.map((f) => [f, []]))]),
   );
