@@ -82,46 +82,62 @@ class Seats {
   }
 }
 
-/** A stub engine: it counts ready workers and does nothing else. */
-function stubEffects() {
-  let ready = 0;
-  const none = () => undefined;
-  return {
-    seats: new Seats(),
-    ...Object.fromEntries(
-      [
-        'open',
-        'refuse',
-        'abortAll',
-        'rejectQueued',
-        'emit',
-        'attach',
-        'replacing',
-        'stopped',
-        'lateTeardownFailed',
-        'stopSeat',
-        'stopAll',
-        'forget',
-        'abandonStarting',
-        'reportStrayAnswer',
-        'countLate',
-        'requeueRun',
-        'limitLanes',
-        'giveBack',
-      ].map((name) => [name, none]),
-    ),
-    whenIdle: () => Promise.resolve(),
-    ready: () => void ready++,
-    crashed: () => true,
-    readyCount: () => ready,
-    mayBeEmpty: () => false,
-    liveSeats: () => new Set(),
-    workerRoom: () => Infinity,
-    retireSeat: () => false,
-    shrink: () => [],
-    startingWorkers: () => [],
-  };
+/** A stub engine: it counts ready workers and does nothing else (methods on its prototype, as an engine's are). */
+class StubEffects {
+  seats = new Seats();
+  #ready = 0;
+  ready() {
+    this.#ready++;
+  }
+  readyCount() {
+    return this.#ready;
+  }
+  whenIdle() {
+    return Promise.resolve();
+  }
+  crashed() {
+    return true;
+  }
+  mayBeEmpty() {
+    return false;
+  }
+  liveSeats() {
+    return new Set();
+  }
+  workerRoom() {
+    return Infinity;
+  }
+  retireSeat() {
+    return false;
+  }
+  shrink() {
+    return [];
+  }
+  startingWorkers() {
+    return [];
+  }
 }
+for (const name of [
+  'open',
+  'refuse',
+  'abortAll',
+  'rejectQueued',
+  'emit',
+  'attach',
+  'replacing',
+  'stopped',
+  'lateTeardownFailed',
+  'stopSeat',
+  'stopAll',
+  'forget',
+  'abandonStarting',
+  'reportStrayAnswer',
+  'countLate',
+  'requeueRun',
+  'limitLanes',
+  'giveBack',
+])
+  StubEffects.prototype[name] = () => undefined;
 
 /** The options of every floor pool: a pool's defaults, resolved once. */
 const supervision = {
@@ -153,7 +169,7 @@ export function floorPool({ worker, size }) {
       name: 'pool',
       size,
       logic: { kind: 'async', run: worker },
-      effects: stubEffects(),
+      effects: new StubEffects(),
       clock,
       supervision,
       random: Math.random,
