@@ -153,7 +153,7 @@ export class MetricsRecorder {
   /** Runs that completed (see `runFailed` and co. for the others). */
   readonly latency = new Histogram();
   readonly queueWait = new Histogram();
-  // Made at the first run of their kind: a histogram is ~14 KiB, and most pools never need these.
+  // Made at the first run of their kind: most pools never need these.
   #failedLatency: Histogram | undefined;
   #timedOutLatency: Histogram | undefined;
   #crashedLatency: Histogram | undefined;

@@ -35,12 +35,6 @@ const topState = (value: unknown): PoolState =>
  */
 class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly name: string;
-  readonly actor: PoolActorView;
-  readonly state$: Observable<PoolState>;
-  readonly events$: Observable<PoolEvent>;
-  readonly results$: Observable<TaskOutcome<TOutput>>;
-  readonly deadLetters$: Observable<DeadLetter<TInput>>;
-  readonly metrics$: Observable<PoolMetrics>;
   /** The pool actor itself: only the handle sends it events. */
   readonly #actor: Actor<typeof poolMachine>;
   readonly #config: PoolConfig<TInput, TOutput>;
@@ -51,6 +45,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #lifecycle: PoolLifecycle;
   /** Gathers items into batches (batch pools only). */
   readonly #batcher: Batcher<TInput, TOutput> | undefined;
+  // Made when first asked for (as the streams are): most small pools are never watched.
+  #view: PoolActorView | undefined;
+  #results$: Observable<TaskOutcome<TOutput>> | undefined;
+  #deadLetters$: Observable<DeadLetter<TInput>> | undefined;
 
   constructor(options: PoolOptions<TInput, TOutput, unknown>) {
     const config = resolvePoolOptions(options);
@@ -75,7 +73,6 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       },
     });
     this.#actor = actor;
-    this.actor = viewOf(actor);
     if (config.batch === undefined) this.#batcher = undefined;
     else {
       // A batch pool's engine runs arrays of inputs: its task type is TInput[], not TInput.
@@ -134,11 +131,30 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       if (closed) lifecycle.finish();
     });
     actor.start();
-    this.state$ = streams.state$;
-    this.events$ = streams.events$;
-    this.metrics$ = streams.metrics$;
-    this.results$ = (this.#batcher?.results$ ?? engine.results$).asObservable();
-    this.deadLetters$ = engine.deadLetters$.asObservable();
+  }
+
+  get actor(): PoolActorView {
+    return (this.#view ??= viewOf(this.#actor));
+  }
+
+  get state$(): Observable<PoolState> {
+    return this.#streams.state$;
+  }
+
+  get events$(): Observable<PoolEvent> {
+    return this.#streams.events$;
+  }
+
+  get metrics$(): Observable<PoolMetrics> {
+    return this.#streams.metrics$;
+  }
+
+  get results$(): Observable<TaskOutcome<TOutput>> {
+    return (this.#results$ ??= (this.#batcher?.results$ ?? this.#engine.results$).asObservable());
+  }
+
+  get deadLetters$(): Observable<DeadLetter<TInput>> {
+    return (this.#deadLetters$ ??= this.#engine.deadLetters$.asObservable());
   }
 
   start(): this {
