@@ -60,6 +60,8 @@ class Exporter implements PrometheusExporter, ReadingSource {
   readonly #watched = new Map<string, Watched>();
   readonly #scalars: { readonly family: ScalarFamily; readonly metric: Counter | Gauge }[] = [];
   readonly #names: string[] = [];
+  /** What brings one source's exported totals up to a reading: its counters and histograms. */
+  readonly #advances: ((reading: Reading) => void)[] = [];
   readonly #counterSlots: number;
   readonly #histogramSlots: number;
   readonly #le: LeBuckets;
@@ -89,7 +91,9 @@ class Exporter implements PrometheusExporter, ReadingSource {
     let histogramSlots = 0;
     for (const family of HISTOGRAM_FAMILIES) {
       const name = prefix + family.name;
-      new SnapshotHistogram(name, family, histogramSlots, this.#le, this).register(registry);
+      const histogram = new SnapshotHistogram(name, family, histogramSlots, this.#le, this);
+      histogram.register(registry);
+      this.#advances.push((reading) => histogram.advance(reading));
       this.#names.push(name);
       histogramSlots += seriesOf(family);
     }
@@ -111,7 +115,12 @@ class Exporter implements PrometheusExporter, ReadingSource {
           `(give this one another with watch(source, { name }), or unwatch the other first)`,
       );
     }
-    if (watched === undefined) {
+    if (watched !== undefined) {
+      // A closed source's last figures (since the last scrape) go into the totals before its
+      // successor counts from 0.
+      const last = this.#readingOf(watched);
+      if (last !== undefined) for (const advance of this.#advances) advance(last);
+    } else {
       const tally = new Tally(this.#counterSlots, this.#histogramSlots, this.#le.size);
       watched = new Watched(kind, name, tally);
       this.#watched.set(key, watched);
@@ -138,10 +147,8 @@ class Exporter implements PrometheusExporter, ReadingSource {
     if (cached !== undefined) return cached;
     const readings: Reading[] = [];
     for (const watched of this.#watched.values()) {
-      const snapshot = watched.read();
-      if (snapshot === undefined) continue;
-      const { kind, labels, tally } = watched;
-      readings.push({ kind, labels, snapshot, tally });
+      const reading = this.#readingOf(watched);
+      if (reading !== undefined) readings.push(reading);
     }
     // A registry asks every metric for its values in one go (prom-client calls each `collect`
     // before its first await): they share these readings, and the next scrape reads again.
@@ -150,6 +157,14 @@ class Exporter implements PrometheusExporter, ReadingSource {
       if (this.#scrape === readings) this.#scrape = undefined;
     });
     return readings;
+  }
+
+  /** What `watched` tells now, as a reading; `undefined` when it has told nothing yet. */
+  #readingOf(watched: Watched): Reading | undefined {
+    const snapshot = watched.read();
+    if (snapshot === undefined) return undefined;
+    const { kind, labels, tally } = watched;
+    return { kind, labels, snapshot, tally };
   }
 
   *tallies(): Iterable<Tally> {
@@ -162,32 +177,36 @@ class Exporter implements PrometheusExporter, ReadingSource {
     const extra = family.label;
     const labelNames = ['pool', 'balancer', ...(extra === undefined ? [] : [extra.name])];
     const count = seriesOf(family);
-    const each = (
-      set: (labels: Record<string, string>, value: number, i: number, r: Reading) => void,
-    ) => {
-      for (const reading of this.readings()) {
-        for (let i = 0; i < count; i++) {
-          const value = family.value(reading, i);
-          if (value === undefined) continue;
-          set(labelsOf(reading.labels, family, i), value, i, reading);
-        }
-      }
-    };
     const config = { name, help: family.help, labelNames, registers: [this.registry] };
     if (family.type === 'gauge') {
       const gauge: Gauge = new Gauge({
         ...config,
-        collect: () => each((labels, value) => gauge.set(labels, value)),
+        collect: () => {
+          for (const reading of this.readings()) {
+            for (let i = 0; i < count; i++) {
+              const value = family.value(reading, i);
+              if (value !== undefined) gauge.set(labelsOf(reading.labels, family, i), value);
+            }
+          }
+        },
       });
       return gauge;
     }
+    // A counter goes up by what its source's figure went up since the last reading.
+    const advance = (reading: Reading): void => {
+      for (let i = 0; i < count; i++) {
+        const value = family.value(reading, i);
+        if (value === undefined) continue;
+        counter.inc(labelsOf(reading.labels, family, i), reading.tally.increase(slot + i, value));
+      }
+    };
     const counter: Counter = new Counter({
       ...config,
-      collect: () =>
-        each((labels, value, i, reading) =>
-          counter.inc(labels, reading.tally.increase(slot + i, value)),
-        ),
+      collect: () => {
+        for (const reading of this.readings()) advance(reading);
+      },
     });
+    this.#advances.push(advance);
     return counter;
   }
 

@@ -70,11 +70,7 @@ export function resolveExporterOptions(options: PrometheusExporterOptions): Expo
     );
   }
   rejectUnknownOptions('', options, ['registry', 'prefix', 'buckets', 'path']);
-  const {
-    registry = new Registry(),
-    prefix = 'troupe_',
-    buckets = DEFAULT_BUCKETS,
-  } = options;
+  const { registry = new Registry(), prefix = 'troupe_', buckets = DEFAULT_BUCKETS } = options;
   const { path = '/metrics' } = options;
   if (!isRegistry(registry)) {
     throw new InvalidOptionError(

@@ -54,7 +54,8 @@ export class LeBuckets {
     for (let i = 0; i < buckets.length; i += 2) out[this.#slot(buckets[i]!)]! += buckets[i + 1]!;
     const infinity = this.bounds.length;
     for (let b = 1; b <= infinity; b++) out[b]! += out[b - 1]!;
-    out[infinity + 1] = snapshot.sum / 1000;
+    // The sum is whole µs over 1000: back to µs, then to seconds, with one rounding.
+    out[infinity + 1] = Math.round(snapshot.sum * 1000) / 1e6;
   }
 
   /** The first bound every value of `bucket` is at most (`bounds.length`: only `+Inf`). */

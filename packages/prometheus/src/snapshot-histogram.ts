@@ -5,9 +5,9 @@
  * (`name_bucket{le}`, `name_sum`, `name_count`), read from the snapshots.
  */
 import type { Histogram, OpenMetricsContentType, Registry } from 'prom-client';
-import type { HistogramFamily } from './families.js';
+import { seriesOf, type HistogramFamily } from './families.js';
 import type { LeBuckets } from './le-buckets.js';
-import type { ReadingSource } from './reading.js';
+import type { Reading, ReadingSource } from './reading.js';
 
 /** One value of a metric as a prom-client registry reads it. */
 interface Sample {
@@ -53,6 +53,18 @@ export class SnapshotHistogram {
     registry.registerMetric(this as unknown as Histogram);
   }
 
+  /** Brings `reading`'s series up to it: what went up since its last reading is added. */
+  advance(reading: Reading): void {
+    const family = this.#family;
+    for (let i = 0; i < seriesOf(family); i++) {
+      const snapshot = family.snapshot(reading, i);
+      if (snapshot === undefined) continue;
+      const tally = reading.tally.histogram(this.#slot + i);
+      this.#le.read(snapshot, tally.reading);
+      tally.advance();
+    }
+  }
+
   /** The series of every watched pool, read at this scrape. */
   async get(): Promise<{
     name: string;
@@ -62,53 +74,45 @@ export class SnapshotHistogram {
     values: Sample[];
   }> {
     const family = this.#family;
-    const le = this.#le;
-    const infinity = le.bounds.length;
-    const bucket = `${this.name}_bucket`;
+    const bounds = this.#le.labels;
+    const infinity = bounds.length - 1;
+    const { name } = this;
     const values: Sample[] = [];
     for (const reading of this.#source.readings()) {
-      const series = family.label?.values ?? [undefined];
-      for (let i = 0; i < series.length; i++) {
-        const snapshot = family.snapshot(reading, i);
-        if (snapshot === undefined) continue;
-        const label = series[i];
+      this.advance(reading);
+      for (let i = 0; i < seriesOf(family); i++) {
+        if (family.snapshot(reading, i) === undefined) continue;
+        const label = family.label;
         const labels =
-          label === undefined ? reading.labels : { ...reading.labels, [family.label!.name]: label };
-        const tally = reading.tally.histogram(this.#slot + i);
-        le.read(snapshot, tally.reading);
-        tally.advance();
-        const { total } = tally;
+          label === undefined
+            ? reading.labels
+            : { ...reading.labels, [label.name]: label.values[i]! };
+        const { total } = reading.tally.histogram(this.#slot + i);
         for (let b = 0; b <= infinity; b++) {
           values.push({
             value: total[b]!,
-            labels: { ...labels, le: le.labels[b]! },
-            metricName: bucket,
+            labels: { ...labels, le: bounds[b]! },
+            metricName: `${name}_bucket`,
           });
         }
         values.push({
           value: total[infinity + 1]!,
           labels: { ...labels },
-          metricName: `${this.name}_sum`,
+          metricName: `${name}_sum`,
         });
         values.push({
           value: total[infinity]!,
           labels: { ...labels },
-          metricName: `${this.name}_count`,
+          metricName: `${name}_count`,
         });
       }
     }
-    return {
-      name: this.name,
-      help: this.help,
-      type: this.type,
-      aggregator: this.aggregator,
-      values,
-    };
+    return { name, help: this.help, type: this.type, aggregator: this.aggregator, values };
   }
 
   /** `registry.resetMetrics()`: what was exported starts again from 0. */
   reset(): void {
-    const count = this.#family.label?.values.length ?? 1;
+    const count = seriesOf(this.#family);
     for (const tally of this.#source.tallies()) {
       for (let i = 0; i < count; i++) tally.histogram(this.#slot + i).total.fill(0);
     }
