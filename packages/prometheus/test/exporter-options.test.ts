@@ -131,7 +131,8 @@ describe('the registry', () => {
   });
 
   it('serves OpenMetrics when the registry does, as the strict OpenMetrics parser reads it', async () => {
-    const registry = new Registry<OpenMetricsContentType>(Registry.OPENMETRICS_CONTENT_TYPE);
+    const registry = new Registry<OpenMetricsContentType>();
+    registry.setContentType(Registry.OPENMETRICS_CONTENT_TYPE);
     const exporter = exporterOf({ registry });
     server = await serve(exporter.handler);
     const clock = createVirtualClock();
