@@ -20,8 +20,9 @@ export const DEFAULT_BUCKETS: readonly number[] = Object.freeze([
  * it may hold is at most the bound — its upper edge plus the half microsecond lost to rounding —
  * and otherwise under the next bound up (or `+Inf`). So each cumulative count is never more than
  * the number of values truly at most its bound, and a quantile read from the counts
- * (`histogram_quantile`) never understates; it counts values at most 1/64 (about 1.6 %) below a
- * bound with the next bound.
+ * (`histogram_quantile`) is never lower than one read from exact counts under the same bounds.
+ * What it gives up: a value right at a bound, or less than 1/64 (about 1.6 %) below it, may count
+ * under the next bound.
  */
 export class LeBuckets {
   /** The bounds in seconds, increasing; `+Inf` is implied after the last. */
