@@ -185,7 +185,7 @@ class Exporter implements PrometheusExporter, ReadingSource {
           for (const reading of this.readings()) {
             for (let i = 0; i < count; i++) {
               const value = family.value(reading, i);
-              if (value !== undefined) gauge.set(labelsOf(reading.labels, family, i), value);
+              if (isFigure(value)) gauge.set(labelsOf(reading.labels, family, i), value);
             }
           }
         },
@@ -196,7 +196,7 @@ class Exporter implements PrometheusExporter, ReadingSource {
     const advance = (reading: Reading): void => {
       for (let i = 0; i < count; i++) {
         const value = family.value(reading, i);
-        if (value === undefined) continue;
+        if (!isFigure(value)) continue;
         counter.inc(labelsOf(reading.labels, family, i), reading.tally.increase(slot + i, value));
       }
     };
@@ -220,6 +220,13 @@ class Exporter implements PrometheusExporter, ReadingSource {
     }
   }
 }
+
+/**
+ * Whether a source told a figure: a number that can be exported. Metrics made elsewhere (another
+ * process) may lack one; that series is left as it was rather than failing the scrape.
+ */
+const isFigure = (value: number | undefined): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
 
 /** The labels of series `i` of `family` for a source labelled `labels`. */
 function labelsOf(

@@ -5,6 +5,7 @@
  * (`name_bucket{le}`, `name_sum`, `name_count`), read from the snapshots.
  */
 import type { Histogram, OpenMetricsContentType, Registry } from 'prom-client';
+import { mergeHistograms, type HistogramSnapshot } from '@troupe/core';
 import { seriesOf, type HistogramFamily } from './families.js';
 import type { LeBuckets } from './le-buckets.js';
 import type { Reading, ReadingSource } from './reading.js';
@@ -58,7 +59,7 @@ export class SnapshotHistogram {
     const family = this.#family;
     for (let i = 0; i < seriesOf(family); i++) {
       const snapshot = family.snapshot(reading, i);
-      if (snapshot === undefined) continue;
+      if (snapshot === undefined || !isSnapshot(snapshot)) continue;
       const tally = reading.tally.histogram(this.#slot + i);
       this.#le.read(snapshot, tally.reading);
       tally.advance();
@@ -116,5 +117,18 @@ export class SnapshotHistogram {
     for (const tally of this.#source.tallies()) {
       for (let i = 0; i < count; i++) tally.histogram(this.#slot + i).total.fill(0);
     }
+  }
+}
+
+/**
+ * Whether `snapshot` is one (`mergeHistograms` checks what it is given): snapshots made elsewhere
+ * (another process) may not be, and a series is then left as it was rather than read wrong.
+ */
+function isSnapshot(snapshot: HistogramSnapshot): boolean {
+  try {
+    mergeHistograms([snapshot]);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -32,6 +32,8 @@ export class Watched {
   /** Which `watch` call follows the source now: an older one's unwatch does nothing. */
   token: object = {};
   #source: Watchable | undefined;
+  /** The source followed last, held weakly: watching it again after its close changes nothing. */
+  #previous: WeakRef<Watchable> | undefined;
   /** The last snapshot read: what a closed source (or one that cannot report now) shows. */
   #last: SourceSnapshot | undefined;
   /** The last state `state$` told (for sources without `getSnapshot`). */
@@ -52,10 +54,13 @@ export class Watched {
 
   /** Follows `source` from now on; a source taking over the name counts from 0. */
   follow(source: Watchable): void {
+    this.token = {};
+    // The same source again (closed, or it would not be refused): its figures are counted already.
+    if (this.#previous?.deref() === source) return;
     this.tally.restart();
     this.#last = undefined;
     this.#state = undefined;
-    this.token = {};
+    this.#previous = new WeakRef(source);
     this.#source = source;
     const closed = (): void => this.#closed(source);
     const { state$ } = source;

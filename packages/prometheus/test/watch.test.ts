@@ -92,6 +92,61 @@ describe('watch', () => {
     expect(s.value('troupe_pool_state', { pool: 'jobs', state: 'running' })).toBe(1);
   });
 
+  it('counts nothing twice when the same closed pool is watched again', async () => {
+    const { exporter, url } = await served();
+    const clock = createVirtualClock();
+    const p = pool(clock, 'again');
+    exporter.watch(p);
+    await clock.flush();
+    await runJob(clock, p, { ms: 1 });
+    await scrape(url);
+    await runJob(clock, p, { ms: 1 });
+    await p.close();
+    exporter.watch(p);
+    const s = await scrape(url);
+    expect(s.value('troupe_tasks_total', completed({ pool: 'again' }))).toBe(2);
+    expect(s.histogram('troupe_task_duration_seconds', completed({ pool: 'again' }))?.count).toBe(
+      2,
+    );
+  });
+
+  it('escapes any name in a label value', async () => {
+    const { exporter, url } = await served();
+    const clock = createVirtualClock();
+    const name = 'a "quoted" \\ name\nover two lines, ünïcode';
+    exporter.watch(pool(clock, name));
+    await clock.flush();
+    const s = await scrape(url);
+    expect(s.value('troupe_pool_state', { pool: name, state: 'running' })).toBe(1);
+  });
+
+  it('leaves a series as it was when metrics made elsewhere lack a figure or a histogram is not one', async () => {
+    const { exporter, url } = await served();
+    const clock = createVirtualClock();
+    const p = pool(clock, 'whole');
+    await clock.flush();
+    await runJob(clock, p, { ms: 2 });
+    const metrics$ = new Subject<PoolMetrics>();
+    exporter.watch({ name: 'foreign', metrics$ });
+    const good = p.getSnapshot().metrics;
+    metrics$.next(good);
+    expect((await scrape(url)).value('troupe_queue_depth', { pool: 'foreign' })).toBe(0);
+    const { queued: _lost, ...partial } = good;
+    const broken = { latency: { count: 3, max: 1, sum: 1, buckets: [1e9, 3] } };
+    metrics$.next({
+      ...partial,
+      completed: 5,
+      histograms: { ...good.histograms!, ...broken },
+    } as unknown as PoolMetrics);
+    const s = await scrape(url);
+    expect(s.status).toBe(200);
+    expect(s.value('troupe_queue_depth', { pool: 'foreign' })).toBe(0);
+    expect(s.value('troupe_tasks_total', completed({ pool: 'foreign' }))).toBe(5);
+    expect(s.histogram('troupe_task_duration_seconds', completed({ pool: 'foreign' }))?.count).toBe(
+      1,
+    );
+  });
+
   it('refuses a second live source of a name, naming it; a pool and a balancer may share one', async () => {
     const { exporter } = await served();
     const clock = createVirtualClock();
