@@ -83,7 +83,7 @@ export type { Either, Left, Right, TaskResult } from './result.js';
 
 export { createVirtualClock, systemClock } from './time/clock.js';
 export type { Clock, TimerHandle, VirtualClock } from './time/clock.js';
-export { Histogram } from './metrics/histogram.js';
+export { bucketUpperEdge, Histogram } from './metrics/histogram.js';
 export type { HistogramSnapshot, Percentiles } from './metrics/histogram.js';
 export { mergeHistograms, percentilesOf } from './metrics/merge-histograms.js';
 // The queues themselves stay private: the backlog relies on their internals (see the pools

@@ -48,6 +48,12 @@ export interface HistogramSnapshot {
   /** The largest value recorded, exact, in ms. */
   readonly max: number;
   /**
+   * The values recorded added up, in ms, each as it was bucketed (rounded to the microsecond, a
+   * negative or NaN one as 0): what a Prometheus histogram's `_sum` reads. A whole number of µs
+   * over 1000, so merges add it up exactly.
+   */
+  readonly sum: number;
+  /**
    * The non-empty buckets as flat pairs, bucket index then count, in increasing index order:
    * `[3, 10, 70, 2]` is 10 values in bucket 3 and 2 in bucket 70.
    */
@@ -58,6 +64,7 @@ export interface HistogramSnapshot {
 export const EMPTY_HISTOGRAM: HistogramSnapshot = Object.freeze({
   count: 0,
   max: 0,
+  sum: 0,
   buckets: Object.freeze([]),
 });
 
@@ -66,6 +73,16 @@ function bucketOf(micros: number): number {
   const exp = 31 - Math.clz32(micros); // >= SUB_BITS
   const sub = micros >>> (exp - SUB_BITS); // in [SUB, 2*SUB)
   return (exp - SUB_BITS + 1) * SUB + (sub - SUB);
+}
+
+/**
+ * The largest whole number of microseconds that bucket `bucket` of a {@link HistogramSnapshot}
+ * holds (`Infinity` for the last, which holds everything from 2^31 µs up): percentiles report
+ * it, so they never understate, and an exporter reads against it which fixed bounds a bucket
+ * lies wholly under. Values are rounded to the microsecond before they are bucketed.
+ */
+export function bucketUpperEdge(bucket: number): number {
+  return bucket === BUCKETS - 1 ? Infinity : upperEdgeOf(bucket);
 }
 
 /** The upper edge (in µs) of a bucket: percentiles report it, so they never understate. */
@@ -95,6 +112,8 @@ export class Histogram {
   readonly #chunks = new Array<number[] | undefined>(CHUNKS);
   #count = 0;
   #max = 0;
+  /** In whole µs, so that a sum is exact and merges add up in any order. */
+  #sumMicros = 0;
 
   /** Records one duration in milliseconds (negative values count as 0). */
   record(ms: number): void {
@@ -102,6 +121,7 @@ export class Histogram {
     if (!(micros > 0)) micros = 0; // also catches NaN
     if (ms > this.#max) this.#max = ms;
     this.#count++;
+    this.#sumMicros += micros;
     const bucket = micros >= TOP ? BUCKETS - 1 : bucketOf(micros);
     const chunk = this.#chunks[bucket >>> SUB_BITS] ?? this.#chunkOf(bucket);
     chunk[bucket & (SUB - 1)]!++;
@@ -154,7 +174,7 @@ export class Histogram {
         seen += n;
       }
     }
-    return { count, max: this.#max, buckets };
+    return { count, max: this.#max, sum: this.#sumMicros / 1000, buckets };
   }
 
   /** p50, p90, p99 and max in one pass-friendly call. */
@@ -173,5 +193,6 @@ export class Histogram {
     for (const chunk of this.#chunks) chunk?.fill(0);
     this.#count = 0;
     this.#max = 0;
+    this.#sumMicros = 0;
   }
 }

@@ -13,7 +13,8 @@ import {
 
 /**
  * The histogram of every value the given histograms recorded: counts added bucket by bucket, the
- * max the largest. Exactly what one histogram would hold had it recorded all their values.
+ * max the largest, the sums added (in whole microseconds, as they were recorded). Exactly what
+ * one histogram would hold had it recorded all their values.
  * Throws a `TypeError` for a snapshot that is not one (a bucket index out of range, a count that
  * is not a whole number ≥ 0): snapshots may come from another process.
  */
@@ -32,14 +33,16 @@ export function mergeHistograms(snapshots: readonly HistogramSnapshot[]): Histog
   const counts = new Float64Array(BUCKETS);
   let count = 0;
   let max = 0;
-  for (const { buckets, count: n, max: m } of snapshots) {
+  let sumMicros = 0;
+  for (const { buckets, count: n, max: m, sum } of snapshots) {
     count += n;
     if (m > max) max = m;
+    sumMicros += Math.round(sum * 1000);
     for (let i = 0; i < buckets.length; i += 2) counts[buckets[i]!]! += buckets[i + 1]!;
   }
   const buckets: number[] = [];
   for (let b = 0; b < BUCKETS; b++) if (counts[b] !== 0) buckets.push(b, counts[b]!);
-  return { count, max, buckets };
+  return { count, max, sum: sumMicros / 1000, buckets };
 }
 
 /**
@@ -72,9 +75,17 @@ function checkSnapshot(snapshot: HistogramSnapshot): void {
   const { count, max } = snapshot;
   // Read as unknown: a snapshot may come from another process.
   const buckets: unknown = snapshot.buckets;
-  if (!isCount(count) || !(max >= 0) || !isList(buckets) || buckets.length % 2 !== 0) {
+  const total: unknown = snapshot.sum;
+  if (
+    !isCount(count) ||
+    !(max >= 0) ||
+    typeof total !== 'number' ||
+    !(total >= 0 && total < Infinity) ||
+    !isList(buckets) ||
+    buckets.length % 2 !== 0
+  ) {
     throw new TypeError(
-      'not a histogram snapshot: expected { count, max, buckets: [index, count, …] }',
+      'not a histogram snapshot: expected { count, max, sum, buckets: [index, count, …] }',
     );
   }
   let sum = 0;

@@ -122,6 +122,6 @@ describe('mergeMetrics', () => {
     const total = mergeMetrics([]);
     expect(total).toMatchObject({ at: 0, submitted: 0, workers: 0, utilisation: 0, windowMs: 0 });
     expect(total.latency).toEqual({ count: 0, p50: 0, p90: 0, p99: 0, max: 0 });
-    expect(total.histograms?.latency).toEqual({ count: 0, max: 0, buckets: [] });
+    expect(total.histograms?.latency).toEqual({ count: 0, max: 0, sum: 0, buckets: [] });
   });
 });
