@@ -117,6 +117,7 @@ export type {
 
 export { createBalancer } from './balancing/create-balancer.js';
 export type { Balancer, BalancerMemberSnapshot, BalancerSnapshot } from './balancing/balancer.js';
+export type { MemberHealthTransition } from './balancing/balancer-health.js';
 export type { BalancerOptions } from './balancing/balancer-options.js';
 export type {
   MemberView,

@@ -4,6 +4,7 @@ import { InvalidOptionError } from '../errors.js';
 import { isOk } from '../result.js';
 import type { TaskSink } from '../sink.js';
 import { systemClock, type Clock } from '../time/clock.js';
+import { unrefTimers } from '../time/unref-timers.js';
 import { healthMachine, type HealthChange, type HealthState } from './health-machine.js';
 import { resolveHealthOptions, type HealthOptions } from './health-options.js';
 import { progressAt, windowBetween } from './window-between.js';
@@ -143,18 +144,5 @@ export function watchHealth(sink: HealthSource, options: WatchHealthOptions = {}
       return share >= 1 || (share > 0 && random() < share);
     },
     stop,
-  };
-}
-
-/** The clock with timers that do not keep the process alive: a health watch is not work. */
-function unrefTimers(clock: Clock): Clock {
-  return {
-    now: () => clock.now(),
-    setTimeout: (callback, delayMs) => {
-      const timer = clock.setTimeout(callback, delayMs);
-      (timer as { unref?: () => void } | undefined)?.unref?.();
-      return timer;
-    },
-    clearTimeout: (timer) => clock.clearTimeout(timer),
   };
 }
