@@ -107,6 +107,7 @@ export type { HealthConfig, HealthOptions } from './health/health-options.js';
 export { judgeWindow } from './health/judge-window.js';
 export type { HealthWindow, WindowVerdict } from './health/judge-window.js';
 export { progressAt, windowBetween } from './health/window-between.js';
+export type { WindowFigures } from './health/window-between.js';
 export { watchHealth } from './health/watch-health.js';
 export type {
   HealthSource,

@@ -43,7 +43,7 @@ export function countOutcome(
  * The balancer's metrics: its own exact task counters and histograms (tasks routed through it),
  * and for the worker-level figures — workers, utilisation, crashes, restarts, replaced, hangs,
  * retries, quarantined, late, throttled time — the members' totals (which include tasks that
- * reached them by other ways). Members are read now.
+ * reached them by other ways). Members are read now (one that left: as it was when it left).
  */
 export function aggregateMetrics(
   own: PoolMetrics,
@@ -66,7 +66,7 @@ export function aggregateMetrics(
       try {
         m = member.sink.getSnapshot().metrics;
       } catch {
-        // A sink that cannot report now: its last figures.
+        continue; // A sink that cannot report now is left out.
       }
     }
     if (m === undefined) continue;

@@ -10,13 +10,17 @@ export interface KeyHashOptions {
   readonly virtualNodes?: number;
 }
 
-/** FNV-1a over the string's UTF-16 code units, then murmur3's finaliser to spread the bits. */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a's state after `text`'s UTF-16 code units, from `h`. */
+function fnv(h: number, text: string): number {
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  return h;
+}
+
+/** murmur3's finaliser: spreads the bits of an FNV state. */
+function spread(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -25,42 +29,72 @@ export function hashString(text: string): number {
   return h >>> 0;
 }
 
+/** FNV-1a over the string's UTF-16 code units, then murmur3's finaliser to spread the bits. */
+export function hashString(text: string): number {
+  return spread(fnv(FNV_OFFSET, text));
+}
+
+/** `hashString(\`${name}#${i}\`)` for i = 0, 1, …, `count` − 1, without making the strings. */
+function pointsOf(name: string, count: number, into: (hash: number) => void): void {
+  const prefix = fnv(FNV_OFFSET, `${name}#`);
+  const digits: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let h = prefix;
+    let n = i;
+    do {
+      digits.push(48 + (n % 10));
+      n = Math.floor(n / 10);
+    } while (n > 0);
+    while (digits.length > 0) h = Math.imul(h ^ digits.pop()!, FNV_PRIME);
+    into(spread(h));
+  }
+}
+
 /** A ring of points over member names: names are owners by their position in `names` (sorted). */
 interface Ring {
   readonly names: readonly string[];
-  /** Sorted hash points. */
+  /**
+   * The points, sorted, each with its owner (an index into `names`) beside it: point i at 2i, its
+   * owner at 2i + 1, so that a lookup reads both from one cache line.
+   */
   readonly points: Uint32Array;
-  /** For each point, its owner (an index into `names`). */
-  readonly owners: Uint32Array;
+  /**
+   * Where the points of each 2¹⁶-wide slice of hashes start (`JUMP_SLICES + 1` entries): a lookup
+   * searches one slice, a few points on one or two cache lines, not the whole ring.
+   */
+  readonly jump: Uint32Array;
 }
 
 /** Owners fit below this in a point's packed form (hash × OWNERS + owner, exact in a double). */
 const OWNERS = 2 ** 21;
+/** Slices of the hash space in a ring's jump table (by the top 16 bits of a hash). */
+const JUMP_SLICES = 2 ** 16;
 
 /**
  * The ring of `names` (sorted), `virtualNodes` points each (a point is the hash of `name#i`).
  * Points are packed with their owner into one double and sorted as a typed array: 1.6 million
- * points (10,000 members) sort in a fraction of a second. Ties (two points on one hash) go by
- * name order, so the ring does not depend on member order.
+ * points (10,000 members) in a fraction of a second. Ties (two points on one hash) go by name
+ * order, so the ring does not depend on member order.
  */
 function buildRing(names: readonly string[], virtualNodes: number): Ring {
   if (names.length > OWNERS) throw new RangeError(`key-hash places at most ${OWNERS} members`);
   const packed = new Float64Array(names.length * virtualNodes);
   let k = 0;
-  for (let owner = 0; owner < names.length; owner++) {
-    const name = names[owner]!;
-    for (let i = 0; i < virtualNodes; i++)
-      packed[k++] = hashString(`${name}#${i}`) * OWNERS + owner;
-  }
+  for (let owner = 0; owner < names.length; owner++)
+    pointsOf(names[owner]!, virtualNodes, (hash) => (packed[k++] = hash * OWNERS + owner));
   packed.sort();
-  const points = new Uint32Array(packed.length);
-  const owners = new Uint32Array(packed.length);
+  const points = new Uint32Array(2 * packed.length);
+  const jump = new Uint32Array(JUMP_SLICES + 1);
+  let slice = 0;
   for (let i = 0; i < packed.length; i++) {
     const owner = packed[i]! % OWNERS;
-    owners[i] = owner;
-    points[i] = (packed[i]! - owner) / OWNERS;
+    const point = (packed[i]! - owner) / OWNERS;
+    points[2 * i] = point;
+    points[2 * i + 1] = owner;
+    while (slice <= point >>> 16) jump[slice++] = i;
   }
-  return { names, points, owners };
+  while (slice <= JUMP_SLICES) jump[slice++] = packed.length;
+  return { names, points, jump };
 }
 
 /**
@@ -69,17 +103,18 @@ function buildRing(names: readonly string[], virtualNodes: number): Ring {
  * offered is the same as a ring without them.
  */
 function ownerOf(ring: Ring, at: Int32Array, hash: number): number {
-  const { points, owners } = ring;
-  const n = points.length;
-  let lo = 0;
-  let hi = n;
+  const { points, jump } = ring;
+  const n = points.length >>> 1;
+  const slice = hash >>> 16;
+  let lo = jump[slice]!;
+  let hi = jump[slice + 1]!;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (points[mid]! < hash) lo = mid + 1;
+    if (points[2 * mid]! < hash) lo = mid + 1;
     else hi = mid;
   }
   for (let k = 0; k < n; k++) {
-    const position = at[owners[(lo + k) % n]!]!;
+    const position = at[points[2 * ((lo + k) % n) + 1]!]!;
     if (position >= 0) return position;
   }
   return 0; // Unreachable: every member offered has points.
@@ -93,8 +128,8 @@ function ownerOf(ring: Ring, at: Int32Array, hash: number): number {
  *
  * The ring holds every member it has seen, and a lookup skips the points of those not offered
  * now, so members coming and going cost no new ring: only a map from member to position, made
- * again when the members offered change (`state.version`). A lookup is a binary search, then a
- * step or two.
+ * again when the members offered change (`state.version`). A lookup is a jump to the right slice
+ * of the ring, a short search within it, then a step or two.
  */
 export function keyHash(options: KeyHashOptions = {}): Strategy {
   const virtualNodes = options.virtualNodes ?? 160;

@@ -2,7 +2,7 @@ import { Subject } from 'rxjs';
 import type { HealthState } from '../health/health-machine.js';
 import type { HealthConfig } from '../health/health-options.js';
 import {
-  watchHealth,
+  watchResolved,
   type HealthSource,
   type HealthTransition,
   type HealthWatch,
@@ -15,7 +15,7 @@ import type { Clock } from '../time/clock.js';
 const share = (n: number): string => String(Number(n.toFixed(2)));
 
 /**
- * One member's health as its balancer routes by it: a {@link watchHealth} over the member, fed the
+ * One member's health as its balancer routes by it: a `watchHealth` over the member, fed the
  * snapshots the balancer samples (not a timer of its own per member), and the two flags the
  * balancer's choice reads without asking the watch each time:
  *
@@ -45,13 +45,12 @@ export class MemberHealth {
     const source: HealthSource = {
       metrics$: feed.asObservable(),
       results$: sink.results$,
-      getSnapshot: () => sink.getSnapshot(),
       get capacity() {
         return sink.capacity;
       },
     };
     this.#probeTasks = config.probeTasks;
-    this.#watch = watchHealth(source, { ...config, clock, random });
+    this.#watch = watchResolved(source, config, clock, random);
     this.#watch.health$.subscribe((transition) => {
       const { to } = transition;
       this.state = to;

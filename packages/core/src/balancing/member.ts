@@ -25,7 +25,7 @@ export class Member<TInput, TOutput> implements MemberView {
   full = false;
   /** Its health watch, when the balancer has `health` on. */
   health: MemberHealth | undefined;
-  /** Its metrics at the last read. */
+  /** Its last metrics, read when it left (a live member's are read when needed, not kept). */
   metrics: PoolMetrics | undefined;
   #size = 1;
   #queueUtilisation = 0;
@@ -89,6 +89,11 @@ export class Member<TInput, TOutput> implements MemberView {
   #leave(changed: (was: PoolState, wasLeft: boolean) => void): void {
     if (this.left) return;
     const was = this.state;
+    try {
+      this.metrics = this.sink.getSnapshot().metrics;
+    } catch {
+      // A sink that cannot report: its figures are left out of the balancer's totals.
+    }
     this.left = true;
     this.state = 'stopped';
     changed(was, false);
@@ -107,8 +112,9 @@ export class Member<TInput, TOutput> implements MemberView {
     } catch {
       return undefined; // A sink that cannot report now keeps its last figures.
     }
+    // Numbers only are kept: a member holds no snapshot alive, so that sampling thousands of
+    // members leaves the young generation nothing to copy.
     const m = snapshot.metrics;
-    this.metrics = m;
     this.#size = Math.max(1, snapshot.size);
     const capacity = this.sink.capacity;
     this.#queueUtilisation =

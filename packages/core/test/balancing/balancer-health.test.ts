@@ -88,11 +88,12 @@ const healthOf = (balancer: Balancer<number, number>, name: string) =>
 describe('balancer health', () => {
   it('one pool made to fail is marked unhealthy within two windows and gets no task afterwards until probing succeeds', async () => {
     const { clock, a, b, balancer, transitions, traffic } = await setup();
-    for (let s = 0; s < 5; s++) await traffic(10);
+    // The balancer samples its members every second from 1 s on: windows end at 6 s, 11 s, 16 s…
+    for (let s = 0; s < 6; s++) await traffic(10);
     expect(transitions).toEqual([]);
-    expect([a.state.calls, b.state.calls]).toEqual([25, 25]);
+    expect([a.state.calls, b.state.calls]).toEqual([30, 30]);
 
-    // apiB fails from 5 s on: the window ending at 10 s is bad (degraded), the one ending at 15 s
+    // apiB fails from 6 s on: the window ending at 11 s is bad (degraded), the one ending at 16 s
     // too (unhealthy): two windows.
     b.state.mode = 'fail';
     const failedAt = clock.now();
@@ -100,13 +101,13 @@ describe('balancer health', () => {
     expect(
       transitions.map(({ member, from, to, reason, at }) => [member, from, to, reason, at]),
     ).toEqual([
-      ['apiB', 'healthy', 'degraded', 'error rate 1 > 0.2 over 5000 ms', 10_000],
+      ['apiB', 'healthy', 'degraded', 'error rate 1 > 0.2 over 5000 ms', 11_000],
       [
         'apiB',
         'degraded',
         'unhealthy',
         'error rate 1 > 0.2 over 5000 ms (2 bad windows in a row)',
-        15_000,
+        16_000,
       ],
     ]);
     const unhealthyAt = transitions[1]!.at;
@@ -159,7 +160,7 @@ describe('balancer health', () => {
     const { clock, a, b, balancer, transitions, traffic } = await setup({ capacity: 5 });
     a.state.mode = 'fail';
     b.state.mode = 'fail';
-    for (let s = 0; s < 10; s++) await traffic(10);
+    for (let s = 0; s < 11; s++) await traffic(10);
     expect(transitions.filter((t) => t.to === 'unhealthy').map((t) => t.member)).toEqual([
       'apiA',
       'apiB',
@@ -207,7 +208,7 @@ describe('balancer health', () => {
     await traffic(10);
     expect(b.state.calls).toBe(0); // healthy, but isAvailable says no
     bAvailable = true;
-    for (let s = 0; s < 10; s++) await traffic(10);
+    for (let s = 0; s < 11; s++) await traffic(10);
     expect(healthOf(balancer, 'apiB')?.health).toBe('unhealthy');
     bAvailable = false;
     b.state.mode = 'ok';
@@ -244,7 +245,7 @@ describe('balancer health', () => {
     const seen: MemberHealthTransition[] = [];
     let completed = false;
     balancer.health$.subscribe({ next: (t) => seen.push(t), complete: () => (completed = true) });
-    for (let s = 0; s < 10; s++) {
+    for (let s = 0; s < 11; s++) {
       for (let i = 0; i < 10; i++) void balancer.submit(i);
       await clock.advance(1_000);
     }
