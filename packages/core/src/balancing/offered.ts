@@ -17,8 +17,11 @@ export class Offered<M extends { readonly index: number }> {
   readonly #at: Int32Array;
   /** Versions are drawn from this counter, so a number once used never names another array. */
   #versions = 0;
-  /** Members excluded from the decision in progress, with their place and the version before. */
-  readonly #taken: { member: M; at: number; version: number }[] = [];
+  /**
+   * Members excluded from the decision in progress, with their place and the version before;
+   * `settled`: added or removed for good meanwhile, so not put back.
+   */
+  readonly #taken: { member: M; at: number; version: number; settled: boolean }[] = [];
   /** A lasting change happened while members were excluded: their return makes a new version. */
   #changedMeanwhile = false;
 
@@ -33,6 +36,7 @@ export class Offered<M extends { readonly index: number }> {
   /** Offers `member` (no-op when it is). */
   add(member: M): void {
     if (this.has(member)) return;
+    this.#settle(member);
     this.#at[member.index] = this.list.length;
     this.list.push(member);
     this.#changed();
@@ -41,9 +45,19 @@ export class Offered<M extends { readonly index: number }> {
   /** Stops offering `member` (no-op when it is not). */
   remove(member: M): void {
     const at = this.#at[member.index]!;
-    if (at < 0) return;
+    if (at < 0) {
+      if (this.#settle(member)) this.#changed();
+      return;
+    }
     this.#cut(member, at);
     this.#changed();
+  }
+
+  /** A member excluded from this decision is added or removed for good: not put back. */
+  #settle(member: M): boolean {
+    for (const entry of this.#taken)
+      if (entry.member === member && !entry.settled) return (entry.settled = true);
+    return false;
   }
 
   /** The members did not change, but what strategies read of them did (a refresh of figures). */
@@ -55,7 +69,7 @@ export class Offered<M extends { readonly index: number }> {
   exclude(member: M): void {
     const at = this.#at[member.index]!;
     if (at < 0) return;
-    this.#taken.push({ member, at, version: this.version });
+    this.#taken.push({ member, at, version: this.version, settled: false });
     this.#cut(member, at);
     this.version = ++this.#versions;
   }
@@ -67,6 +81,8 @@ export class Offered<M extends { readonly index: number }> {
     const list = this.list;
     let version = this.version;
     for (let entry = taken.pop(); entry !== undefined; entry = taken.pop()) {
+      version = entry.version;
+      if (entry.settled) continue;
       const { member } = entry;
       const end = list.length;
       list.push(member);
@@ -78,7 +94,6 @@ export class Offered<M extends { readonly index: number }> {
         this.#at[other.index] = end;
         this.#at[member.index] = entry.at;
       } else this.#at[member.index] = end;
-      version = entry.version;
     }
     this.version = this.#changedMeanwhile ? ++this.#versions : version;
     this.#changedMeanwhile = false;
