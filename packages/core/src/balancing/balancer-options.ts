@@ -69,8 +69,9 @@ export interface BalancerOptions<TInput, TOutput> {
    */
   readonly owns?: boolean;
   /**
-   * How often members' snapshots are read (sizes and live figures), held tasks are retried, and
-   * `metrics$` emits, in ms.
+   * How often members' live figures are refreshed (each read again when a strategy next asks for
+   * it), members refusing for a full queue are offered again, held tasks are retried, `metrics$`
+   * emits and, with `health` on, every member's snapshot is sampled for its health, in ms.
    * @default 1000
    */
   readonly intervalMs?: number;

@@ -6,11 +6,7 @@ import type { TaskSink } from '../sink.js';
 import { systemClock, type Clock } from '../time/clock.js';
 import { unrefTimers } from '../time/unref-timers.js';
 import { healthMachine, type HealthChange, type HealthState } from './health-machine.js';
-import {
-  resolveHealthOptions,
-  type HealthConfig,
-  type HealthOptions,
-} from './health-options.js';
+import { resolveHealthOptions, type HealthConfig, type HealthOptions } from './health-options.js';
 import { judgeWindow } from './judge-window.js';
 import { progressAt, windowBetween, type WindowFigures } from './window-between.js';
 

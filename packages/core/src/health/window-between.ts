@@ -15,11 +15,7 @@ const finished = (m: WindowFigures): number => m.completed + m.failed + m.crashe
  * When the sink last made progress, given the previous figure and a new snapshot: now, when a
  * run finished since `previous` or nothing waits to start; otherwise unchanged.
  */
-export function progressAt(
-  previous: WindowFigures,
-  current: WindowFigures,
-  since: number,
-): number {
+export function progressAt(previous: WindowFigures, current: WindowFigures, since: number): number {
   const waiting = current.queued + current.waiting;
   return waiting === 0 || finished(current) > finished(previous) ? current.at : since;
 }
