@@ -13,6 +13,7 @@ import {
   manyPoolsSection,
   manyPoolsTable,
 } from './many-pools-report.mjs';
+import { TENANTS_TARGET, tenantsLines, tenantsSection, tenantsTable } from './tenants-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -211,8 +212,17 @@ ${lifecycleTable(lifecycle)}
 
 /** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
 export function plainLines(results, { baseline } = {}) {
-  const { throughput, memory, priority, submitMany, threads, lifecycle, balancer, manyPools } =
-    results;
+  const {
+    throughput,
+    memory,
+    priority,
+    submitMany,
+    threads,
+    lifecycle,
+    balancer,
+    manyPools,
+    tenants,
+  } = results;
   return [
     ...beforeLines(throughput, memory, baseline),
     ...(throughput === undefined ? [] : throughputLines(throughput)),
@@ -223,6 +233,7 @@ export function plainLines(results, { baseline } = {}) {
     ...(lifecycle === undefined ? [] : lifecycleLines(lifecycle)),
     ...(balancer === undefined ? [] : balancerLines(balancer)),
     ...(manyPools === undefined ? [] : manyPoolsLines(manyPools, { baseline })),
+    ...(tenants === undefined ? [] : tenantsLines(tenants)),
   ].join('\n');
 }
 
@@ -330,8 +341,17 @@ function submitManyTable(many) {
 
 /** The tables of the sections that ran, in markdown. */
 export function markdownTables(results, { tasks, baseline }) {
-  const { throughput, memory, priority, submitMany, threads, lifecycle, balancer, manyPools } =
-    results;
+  const {
+    throughput,
+    memory,
+    priority,
+    submitMany,
+    threads,
+    lifecycle,
+    balancer,
+    manyPools,
+    tenants,
+  } = results;
   return [
     beforeTable(throughput, memory, baseline),
     throughput && throughputTable(throughput, tasks),
@@ -343,6 +363,7 @@ export function markdownTables(results, { tasks, baseline }) {
     lifecycle && lifecycleTable(lifecycle),
     balancer && balancerTable(balancer),
     manyPools && manyPoolsTable(manyPools, { baseline }),
+    tenants && tenantsTable(tenants),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -429,6 +450,7 @@ export function benchmarkDoc(env, results) {
     lifecycle,
     balancer,
     manyPools,
+    tenants,
   } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
@@ -460,6 +482,7 @@ below that: at least p-queue's throughput, no more than its memory.)
 - Start and close of 10,000 workers under ${count(LIFECYCLE_TARGET_MS)} ms each: ${lifecycle.rows.every(lifecycleOk) ? 'met' : '**missed**'} (see [Start and close](#start-and-close)).
 - A balancer over two pools of 4 at least **0.9×** one pool of 8: ${balancer.ratio >= 0.9 ? 'met' : '**missed**'} (${balancer.ratio.toFixed(2)}×; see [Balancer](#balancer)).
 - ${count(manyPools.n)} pools of 2 ready in under 3 s, holding under 200 MB: ${manyPoolsOk(manyPools) ? 'met' : '**missed**'} (see [Many pools](#many-pools)).
+- A key-hash balancer over 10,000 pools of 2 at least **${TENANTS_TARGET}×** one pool of 2: ${tenants.shapes.map((s) => `${s.name} ${(s.median.balancer / s.median.pool).toFixed(2)}× (${s.median.balancer / s.median.pool >= TENANTS_TARGET ? 'met' : '**missed**'})`).join(', ')} (see [Per-tenant routing](#per-tenant-routing)).
 - Worker threads (with default options: echo ≥ 10× piscina, ≥ 97 % busy on 1 ms tasks, mixed-workload p99 wait no worse than \`concurrency: 1\`; tuned: echo ≥ 10× piscina, 64 KiB transfers ≥ 2× piscina, ≥ 97 % busy on 1 ms tasks; round trip no worse than piscina's): ${threadMisses.length === 0 ? 'all met' : `missed: ${threadMisses.map((v) => v.what).join('; ')}`} (see [Worker threads](#worker-threads)).
 
 ## Results
@@ -519,5 +542,6 @@ ${submitManySection(env, submitMany)}
 ${threadSection(env, threads)}
 ${lifecycleSection(env, lifecycle)}
 ${balancerSection(env, balancer)}
-${manyPoolsSection(env, manyPools)}`;
+${manyPoolsSection(env, manyPools)}
+${tenantsSection(env, tenants)}`;
 }

@@ -84,12 +84,13 @@ describe('examples', () => {
     expect(line(lines, 'closed')).toContain('closed');
   });
 
-  it('health: unhealthy while the backend is down, probing, then healthy again', async () => {
+  it('health: a balancer routes round a pool while it is unhealthy, probes it, then ramps it up', async () => {
     const lines = await run('health.mjs');
-    expect(line(lines, 'healthy → degraded:')).toContain('error rate');
-    expect(line(lines, 'degraded → unhealthy:')).toContain('2 bad windows in a row');
-    expect(line(lines, 'probing → healthy:')).toContain('2 probe tasks succeeded');
-    expect(line(lines, 'state:')).toContain('state: healthy, traffic share 1');
+    expect(line(lines, 'apiA: healthy → degraded:')).toContain('error rate');
+    expect(line(lines, 'apiA: degraded → unhealthy:')).toContain('2 bad windows in a row');
+    expect(line(lines, 'apiA: probing → healthy:')).toContain('2 probe tasks succeeded');
+    expect(lines.some((l) => l.includes('apiB:'))).toBe(false);
+    expect(line(lines, 'members:')).toContain('members: apiA healthy, apiB healthy');
     expect(line(lines, 'closed')).toContain('closed');
   });
 

@@ -115,6 +115,7 @@ export type { HealthConfig, HealthOptions } from './health/health-options.js';
 export { judgeWindow } from './health/judge-window.js';
 export type { HealthWindow, WindowVerdict } from './health/judge-window.js';
 export { progressAt, windowBetween } from './health/window-between.js';
+export type { WindowFigures } from './health/window-between.js';
 export { watchHealth } from './health/watch-health.js';
 export type {
   HealthSource,
@@ -125,6 +126,7 @@ export type {
 
 export { createBalancer } from './balancing/create-balancer.js';
 export type { Balancer, BalancerMemberSnapshot, BalancerSnapshot } from './balancing/balancer.js';
+export type { MemberHealthTransition } from './balancing/balancer-health.js';
 export type { BalancerOptions } from './balancing/balancer-options.js';
 export type {
   MemberView,
