@@ -21,16 +21,23 @@ export class Occupancy {
   }
 
   /**
-   * A worker went idle ⇄ busy: its actor is told at the end of the current task, once, and only
-   * if its state still differs, so a worker that runs synchronous tasks one after another (idle,
-   * busy, idle …) costs no actor event per task. Idle and busy are for the charts and snapshots;
-   * nothing the pool decides depends on them.
+   * A worker went idle ⇄ busy: its actor is told two microtasks later, once, and only if its
+   * state still differs, so a worker that runs synchronous tasks one after another (idle, busy,
+   * idle …) costs no actor event per task, and neither does a task whose promise is already
+   * settled when it returns (an `async` function that does not wait): its answer comes in
+   * between, and the worker is idle again. A pool of 2 taking such a task paid two worker events
+   * for it, a tenth of what starting it and getting that first result cost. Idle and busy are for
+   * the charts and snapshots (a snapshot tells the actors first); nothing the pool decides
+   * depends on them.
    */
   showLater(worker: WorkerSlot): void {
     if (worker.shown === undefined || worker.showing) return;
     worker.showing = true;
-    if (this.#unshown.push(worker) === 1) queueMicrotask(this.showWorkers);
+    if (this.#unshown.push(worker) === 1) queueMicrotask(this.#showSoon);
   }
+
+  /** One microtask more: the reaction to a settled run's promise, queued after `showLater`, goes first. */
+  readonly #showSoon = (): void => queueMicrotask(this.showWorkers);
 
   /** Tells worker actors their idle/busy state where it changed (see `showLater`). */
   readonly showWorkers = (): void => {
