@@ -53,12 +53,14 @@ export type {
 export {
   BatchResultError,
   InvalidOptionError,
+  InvalidSystemSpecError,
   PoolClearedError,
   PoolClosedError,
   PoolFailedError,
   PoolStateError,
   RestartLimitExceeded,
   RestartLimitExceededError,
+  SystemFailedError,
   TaskCancelled,
   TaskFailed,
   TaskRejected,
@@ -69,7 +71,7 @@ export {
   WorkerCrashed,
   WorkerCrashedError,
 } from './errors.js';
-export type { RejectReason, TaskError } from './errors.js';
+export type { RejectReason, SpecProblem, TaskError } from './errors.js';
 export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { err, isErr, isOk, ok, unwrap } from './result.js';
 export type { Either, Left, Right, TaskResult } from './result.js';
@@ -131,3 +133,40 @@ export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
 export { keyHash } from './balancing/key-hash.js';
 export type { KeyHashOptions } from './balancing/key-hash.js';
 export { liveWeight, weighted } from './balancing/weighted.js';
+
+export { createSystem } from './system/create-system.js';
+export type { System, SystemSnapshot } from './system/system.js';
+export type {
+  AnyPoolEntry,
+  BalancerEntry,
+  BatchPoolEntry,
+  PoolEntry,
+  SystemSpec,
+  SystemSupervisionOptions,
+} from './system/system-spec.js';
+export type {
+  BalancerName,
+  CheckedSpec,
+  EntryInput,
+  EntryOutput,
+  PipelineInput,
+  PipelineName,
+  PipelineOutput,
+  PoolName,
+  SinkInput,
+  SinkName,
+  SinkOutput,
+  ValidSpec,
+} from './system/spec-types.js';
+export { validateSpec } from './system/validate-spec.js';
+export { systemMachine } from './system/system-machine.js';
+export type {
+  SystemContext,
+  SystemEffects,
+  SystemMachineEvent,
+  SystemMachineInput,
+} from './system/system-machine.js';
+export type { SystemChanges, SystemEvent, SystemState } from './system/system-events.js';
+export type { PipelineProcessOptions, SystemPipeline } from './system/system-pipelines.js';
+export type { SystemMetrics } from './system/system-metrics.js';
+export type { MemberHealthTransition } from './system/system-health.js';

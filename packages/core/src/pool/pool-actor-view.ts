@@ -1,4 +1,5 @@
-import type { Actor, Observer, SnapshotFrom, Subscription } from 'xstate';
+import type { Observer, SnapshotFrom, Subscription } from 'xstate';
+import type { PoolActorRef } from './pool-parts.js';
 import type { poolMachine } from './pool-machine.js';
 
 /**
@@ -23,7 +24,7 @@ export interface PoolActorView {
 }
 
 /** A read-only view of `actor` (see `PoolActorView`). */
-export function viewOf(actor: Actor<typeof poolMachine>): PoolActorView {
+export function viewOf(actor: PoolActorRef): PoolActorView {
   return Object.freeze({
     id: actor.id,
     sessionId: actor.sessionId,
