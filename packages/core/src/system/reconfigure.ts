@@ -80,7 +80,6 @@ export async function reconfigureSystem(system: Reconfigurable, next: SystemPlan
     const member = members.pools.get(name)!;
     leaving.push({ name, id: member.actorId, pool: member.pool });
     members.leavingPools.add(member.pool);
-    member.watching?.unsubscribe();
     actor.send({ type: 'pool.removed', name });
     if (diff.removed.includes(name)) members.pools.delete(name);
   }

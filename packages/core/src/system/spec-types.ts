@@ -60,23 +60,30 @@ type AllInputs<S, M extends readonly string[], D extends unknown[]> = M extends 
     ? unknown
     : SinkInputAt<S, M[number], D>;
 
+/** `true` when `N` is any string (a spec not declared `as const`): nothing to check by name. */
+type Wide<N> = string extends N ? true : false;
+
 type SinkInputAt<S, N, D extends unknown[]> =
-  N extends PoolName<S>
-    ? EntryInput<PoolsOf<S>[N]>
-    : N extends BalancerName<S>
-      ? D['length'] extends Deep['length']
-        ? unknown
-        : AllInputs<S, MembersOf<BalancersOf<S>[N]>, [...D, 0]>
-      : never;
+  Wide<N> extends true
+    ? unknown
+    : N extends PoolName<S>
+      ? EntryInput<PoolsOf<S>[N]>
+      : N extends BalancerName<S>
+        ? D['length'] extends Deep['length']
+          ? unknown
+          : AllInputs<S, MembersOf<BalancersOf<S>[N]>, [...D, 0]>
+        : never;
 
 type SinkOutputAt<S, N, D extends unknown[]> =
-  N extends PoolName<S>
-    ? EntryOutput<PoolsOf<S>[N]>
-    : N extends BalancerName<S>
-      ? D['length'] extends Deep['length']
-        ? unknown
-        : SinkOutputAt<S, MembersOf<BalancersOf<S>[N]>[number], [...D, 0]>
-      : never;
+  Wide<N> extends true
+    ? unknown
+    : N extends PoolName<S>
+      ? EntryOutput<PoolsOf<S>[N]>
+      : N extends BalancerName<S>
+        ? D['length'] extends Deep['length']
+          ? unknown
+          : SinkOutputAt<S, MembersOf<BalancersOf<S>[N]>[number], [...D, 0]>
+        : never;
 
 /** What the pool or balancer `N` of spec `S` takes per task. */
 export type SinkInput<S, N> = SinkInputAt<S, N, []>;
@@ -113,17 +120,24 @@ export type ChainProblem<S, T> = T extends readonly [
 /**
  * The compile-time checks of a spec, intersected with it in `createSystem`'s parameter: a
  * member or stage that names no pool or balancer, and a pipeline whose stages do not chain
- * (its type becomes the message), fail to type-check where they are written.
+ * (its type becomes the message), fail to type-check where they are written. A spec whose
+ * names are plain `string`s (declared apart without `as const`) is checked at run time only.
  */
 export type ValidSpec<S> = {
   readonly balancers?: {
-    readonly [B in keyof BalancersOf<S>]: BalancerEntry<SinkName<S>>;
+    readonly [B in keyof BalancersOf<S>]: Wide<MembersOf<BalancersOf<S>[B]>[number]> extends true
+      ? BalancerEntry
+      : BalancerEntry<SinkName<S>>;
   };
   readonly pipelines?: {
-    readonly [P in keyof PipelinesOf<S>]: [ChainProblem<S, PipelinesOf<S>[P]>] extends [never]
-      ? readonly SinkName<S>[]
-      : // Not assignable from the stages: the compiler's message quotes the problem.
-        readonly SinkName<S>[] & { readonly stagesDoNotChain: ChainProblem<S, PipelinesOf<S>[P]> };
+    readonly [P in keyof PipelinesOf<S>]: Wide<ElementOf<PipelinesOf<S>[P]>> extends true
+      ? readonly string[]
+      : [ChainProblem<S, PipelinesOf<S>[P]>] extends [never]
+        ? readonly SinkName<S>[]
+        : // Not assignable from the stages: the compiler's message quotes the problem.
+          readonly SinkName<S>[] & {
+            readonly stagesDoNotChain: ChainProblem<S, PipelinesOf<S>[P]>;
+          };
   };
 };
 

@@ -97,9 +97,14 @@ export class SystemMembers {
     return member === undefined ? undefined : restartWorkersEvent(member.parts.engine.seats, cause);
   }
 
+  /** The pool or balancer `name` now, if there is one. */
+  findSink(name: string): TaskSink<unknown, unknown> | undefined {
+    return this.pools.get(name)?.pool ?? this.balancers.get(name)?.balancer;
+  }
+
   /** A pool or a balancer, by name. */
   sinkOf(name: string): TaskSink<unknown, unknown> {
-    const sink = this.pools.get(name)?.pool ?? this.balancers.get(name)?.balancer;
+    const sink = this.findSink(name);
     if (sink === undefined) throw new RangeError(`no pool or balancer '${name}' in this system`);
     return sink;
   }
@@ -127,9 +132,9 @@ export class SystemMembers {
     return member;
   }
 
-  /** Builds pipeline `name` over `stages` (looked up by name whenever an item stream starts). */
+  /** Builds pipeline `name` over `stages` (each looked up by name on each call). */
   buildPipeline(name: string, stages: readonly string[]): PipelineHandle {
-    const pipeline = systemPipeline(name, stages, (stage) => this.sinkOf(stage));
+    const pipeline = systemPipeline(name, stages, (stage) => this.findSink(stage));
     this.pipelines.set(name, pipeline);
     return pipeline;
   }

@@ -9,6 +9,7 @@ import { PoolStateError } from '../errors.js';
 import { isOk, type TaskResult } from '../result.js';
 import type { TaskSink } from '../sink.js';
 import { through, type ThroughOptions } from '../streams/through.js';
+import { stageSink } from './stage-sink.js';
 
 /** How `process` feeds each stage (`through`'s options). */
 export type PipelineProcessOptions = Pick<ThroughOptions, 'ordered' | 'concurrency'>;
@@ -24,7 +25,8 @@ export interface SystemPipeline<TInput, TOutput> {
    * never see it). Each stage holds at most `concurrency` items (`through`'s default: its size
    * and as many again); the rest wait before it. Once the system closes, the pipeline takes no
    * more items from `source$`: what it holds goes on through the stages, then the result
-   * stream completes. Unsubscribing cancels what is in flight. Errors with `PoolStateError` when
+   * stream completes. Unsubscribing cancels what is in flight. A stage is found by name for
+   * each item, so a running stream follows a `reconfigure` that replaced it. Errors with `PoolStateError` when
    * subscribed after the system began closing.
    */
   process(
@@ -41,12 +43,16 @@ export interface PipelineHandle extends SystemPipeline<unknown, unknown> {
   whenIdle(): Promise<void>;
 }
 
-/** Makes pipeline `name` over `stages` (sinks looked up when a `process` stream is subscribed). */
+/**
+ * Makes pipeline `name` over `stages`; each stage is looked up by name on each call (see
+ * `stageSink`), so a stream already running follows a reconfigure that replaced a stage.
+ */
 export function systemPipeline(
   name: string,
   stages: readonly string[],
-  sinkOf: (stage: string) => TaskSink<unknown, unknown>,
+  current: (stage: string) => TaskSink<unknown, unknown> | undefined,
 ): PipelineHandle {
+  const sinks = stages.map((stage) => stageSink(stage, current));
   const stopped$ = new Subject<void>();
   let stopped = false;
   let running = 0;
@@ -70,7 +76,7 @@ export function systemPipeline(
           return undefined;
         }
         running++;
-        const [first, ...rest] = stages.map((stage) => sinkOf(stage));
+        const [first, ...rest] = sinks;
         let out$ = source$.pipe(takeUntil(stopped$), through(first!, options));
         for (const sink of rest) {
           out$ = out$.pipe(

@@ -4,7 +4,7 @@
  * each drained; close is one promise, bounded, final, and never hangs on a failed pool.
  */
 import { describe, expect, it } from 'vitest';
-import { Subject, firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { Subject, firstValueFrom, lastValueFrom, take, toArray, type Observable } from 'rxjs';
 import { createSystem, createVirtualClock, isOk, PoolStateError } from '@troupe/core';
 import { fragile, record, until } from './support.js';
 
@@ -40,10 +40,8 @@ function shop() {
     pipelines: { flow: ['api', 'tail'] },
   });
   const order: string[] = [];
-  const watch = (
-    name: string,
-    state$: typeof system.state$ | ReturnType<typeof system.pool>['state$'],
-  ) => state$.subscribe((state) => order.push(`${name}:${state}`));
+  const watch = (name: string, state$: Observable<string>) =>
+    state$.subscribe((state) => order.push(`${name}:${state}`));
   watch('system', system.state$);
   for (const pool of ['apiA', 'apiB', 'tail'] as const) watch(pool, system.pool(pool).state$);
   watch('api', system.balancer('api').state$);
