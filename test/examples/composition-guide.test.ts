@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('docs/guide/composition.md', () => {
   it('has its examples', () => {
-    expect(examples.length).toBe(7);
+    expect(examples.length).toBe(8);
   });
 
   it('runs every example, printing what it says', async () => {
@@ -43,5 +43,6 @@ describe('docs/guide/composition.md', () => {
     );
     expect(await run(5)).toBe('job-7 14\n4 4 4');
     expect(await run(6)).toMatch(/^\["e[12]:1","w1:2","e[12]:3","w1:4"\]$/);
+    expect(await run(7)).toBe('b:1\n["A:1","B:2"]\n["apiA","loudly","apiC"] 4');
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor } from 'xstate';
 import type { Balancer } from '../balancing/balancer.js';
-import { InvalidSystemSpecError } from '../errors.js';
+import { InvalidSystemSpecError, PoolStateError } from '../errors.js';
 import type { Pool } from '../pool/pool.js';
 import { diffPlans, fixedChanges, type PlanDiff } from './plan-diff.js';
 import type { SystemEvent, SystemState } from './system-events.js';
@@ -72,7 +72,10 @@ export async function reconfigureSystem(system: Reconfigurable, next: SystemPlan
   // Out of the caller's stack (a subscriber inside an actor's update): the system actor must
   // take the events below at once.
   await Promise.resolve();
-  const live = system.state === 'running';
+  const state = system.state;
+  if (state !== 'running' && state !== 'stopped')
+    throw new PoolStateError('reconfigure', state, `cannot reconfigure a system that is ${state}`);
+  const live = state === 'running';
   const diff = diffPlans(system.plan, next, live);
   const { members, actor } = system;
   const leaving: { name: string; id: string; pool: Pool<unknown, unknown> }[] = [];

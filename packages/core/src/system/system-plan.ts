@@ -50,7 +50,13 @@ export function planSystem(spec: SystemSpec): SystemPlan {
   const pools = Object.entries(spec.pools).map(([name, entry]) => ({
     name,
     entry: entry as Readonly<Record<string, unknown>>,
-    options: { ...entry, name, clock } as PoolOptions<unknown, unknown, unknown>,
+    // The system's inspect reaches a pool's autoscaler too (its actor is a root of its own).
+    options: {
+      ...entry,
+      name,
+      clock,
+      ...(spec.inspect === undefined ? {} : { inspect: spec.inspect }),
+    } as PoolOptions<unknown, unknown, unknown>,
   }));
   const balancers = Object.entries(spec.balancers ?? {}).map(([name, entry]) => {
     const { pools: members, health, ...options } = entry;
