@@ -8,7 +8,7 @@ import type { poolMachine } from './pool-machine.js';
  * drive a pool; the `inspect` option sees the whole actor tree as it runs.
  */
 export interface PoolActorView {
-  /** The actor's id: the pool's name. */
+  /** The actor's id: the pool's name (`<name>.<n>` for the n-th pool of that name a system made). */
   readonly id: string;
   /** XState's unique id for this actor in its system (as inspection events name it). */
   readonly sessionId: string;

@@ -53,7 +53,7 @@ export class SystemMembers {
   readonly leavingBalancers = new Set<Balancer<unknown, unknown>>();
   /** Pools prepared and not yet adopted, by name. */
   readonly #pending = new Map<string, Omit<PoolMember, 'pool' | 'actor' | 'watching'>>();
-  /** Actors made per pool name: a replacement's actor id is `<name>~<n>`. */
+  /** Actors made per pool name: a replacement's actor id is `<name>.<n>` (no name has a `.`). */
   readonly #made = new Map<string, number>();
 
   constructor(
@@ -65,7 +65,7 @@ export class SystemMembers {
   prepare(plan: PoolPlan): void {
     const made = (this.#made.get(plan.name) ?? 0) + 1;
     this.#made.set(plan.name, made);
-    const actorId = made === 1 ? plan.name : `${plan.name}~${made}`;
+    const actorId = made === 1 ? plan.name : `${plan.name}.${made}`;
     const parts = preparePool(plan.options);
     this.#pending.set(plan.name, { name: plan.name, plan, parts, actorId });
   }

@@ -59,3 +59,47 @@ describe('createSystem: supervision strategies', () => {
     expect(started.sort()).toEqual(['a', 'b', 'c']);
   });
 });
+
+describe('a sibling restarted in place', () => {
+  it('keeps its queued tasks for its new workers; the one running on a restarted worker ends WorkerCrashed', async () => {
+    const clock = createVirtualClock();
+    const down = new Set<string>();
+    const setups: string[] = [];
+    let release: (() => void) | undefined;
+    const system = createSystem({
+      pools: {
+        b: fragile('b', down),
+        c: {
+          worker: {
+            kind: 'async',
+            setup: () => void setups.push('c'),
+            run: (n: number) =>
+              n === 0
+                ? new Promise<number>((resolve) => (release = () => resolve(0)))
+                : Promise.resolve(n),
+          },
+        },
+      },
+      supervision: { strategy: 'rest-for-one', backoff },
+      clock,
+    });
+    const running = system.start();
+    await until(clock, () => system.getSnapshot().state === 'running');
+    await running;
+    const events = record(system.events$);
+    const stuck = system.pool('c').submit(0);
+    const queued = [1, 2, 3].map((n) => system.pool('c').submit(n));
+    await clock.flush();
+    expect(system.pool('c').queueSize).toBe(3);
+    void system.pool('b').submit(-1);
+    await until(clock, () => events.includes('restarted c (workers)'));
+    expect(await stuck).toMatchObject({ left: { _tag: 'WorkerCrashed' } });
+    await until(clock, () => setups.length === 2);
+    expect((await Promise.all(queued)).map((r) => r._tag === 'Right' && r.right)).toEqual([
+      1, 2, 3,
+    ]);
+    release?.();
+    expect(system.getSnapshot().pools).toEqual({ b: 'running', c: 'running' });
+    await system.close();
+  });
+});
