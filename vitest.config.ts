@@ -10,6 +10,7 @@ export default defineConfig({
     alias: {
       '@troupe/core': src('core'),
       '@troupe/inspect': src('inspect'),
+      '@troupe/prometheus': src('prometheus'),
       '@troupe/threads': src('threads'),
     },
   },

@@ -7,6 +7,13 @@ import {
   threadVerdicts,
 } from './threads-report.mjs';
 import { balancerLines, balancerSection, balancerTable } from './balancer-report.mjs';
+import {
+  manyPoolsLines,
+  manyPoolsOk,
+  manyPoolsSection,
+  manyPoolsTable,
+} from './many-pools-report.mjs';
+import { TENANTS_TARGET, tenantsLines, tenantsSection, tenantsTable } from './tenants-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -205,7 +212,17 @@ ${lifecycleTable(lifecycle)}
 
 /** Lines for the sections that ran (`results` holds `throughput`, `memory`, `priority`, `submitMany`, each optional). */
 export function plainLines(results, { baseline } = {}) {
-  const { throughput, memory, priority, submitMany, threads, lifecycle, balancer } = results;
+  const {
+    throughput,
+    memory,
+    priority,
+    submitMany,
+    threads,
+    lifecycle,
+    balancer,
+    manyPools,
+    tenants,
+  } = results;
   return [
     ...beforeLines(throughput, memory, baseline),
     ...(throughput === undefined ? [] : throughputLines(throughput)),
@@ -215,6 +232,8 @@ export function plainLines(results, { baseline } = {}) {
     ...(threads === undefined ? [] : threadLines(threads)),
     ...(lifecycle === undefined ? [] : lifecycleLines(lifecycle)),
     ...(balancer === undefined ? [] : balancerLines(balancer)),
+    ...(manyPools === undefined ? [] : manyPoolsLines(manyPools, { baseline })),
+    ...(tenants === undefined ? [] : tenantsLines(tenants)),
   ].join('\n');
 }
 
@@ -322,7 +341,17 @@ function submitManyTable(many) {
 
 /** The tables of the sections that ran, in markdown. */
 export function markdownTables(results, { tasks, baseline }) {
-  const { throughput, memory, priority, submitMany, threads, lifecycle, balancer } = results;
+  const {
+    throughput,
+    memory,
+    priority,
+    submitMany,
+    threads,
+    lifecycle,
+    balancer,
+    manyPools,
+    tenants,
+  } = results;
   return [
     beforeTable(throughput, memory, baseline),
     throughput && throughputTable(throughput, tasks),
@@ -333,6 +362,8 @@ export function markdownTables(results, { tasks, baseline }) {
     threads && mixedTable(threads),
     lifecycle && lifecycleTable(lifecycle),
     balancer && balancerTable(balancer),
+    manyPools && manyPoolsTable(manyPools, { baseline }),
+    tenants && tenantsTable(tenants),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -410,7 +441,17 @@ ${submitManyTable(many)}
 
 /** The whole of docs/benchmarks.md (every section must have run). */
 export function benchmarkDoc(env, results) {
-  const { throughput: rows, memory, priority, submitMany, threads, lifecycle, balancer } = results;
+  const {
+    throughput: rows,
+    memory,
+    priority,
+    submitMany,
+    threads,
+    lifecycle,
+    balancer,
+    manyPools,
+    tenants,
+  } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
   const belowPeer = rows.filter((row) => ratios(row).pQueue < 1);
@@ -440,6 +481,8 @@ below that: at least p-queue's throughput, no more than its memory.)
 - \`submitMany\` at least **${count(SUBMIT_MANY_TARGET)}** trivial tasks/s: met in ${submitMany.rows.length - manyMissed} of ${submitMany.rows.length} rows (see [submitMany](#submitmany)).
 - Start and close of 10,000 workers under ${count(LIFECYCLE_TARGET_MS)} ms each: ${lifecycle.rows.every(lifecycleOk) ? 'met' : '**missed**'} (see [Start and close](#start-and-close)).
 - A balancer over two pools of 4 at least **0.9×** one pool of 8: ${balancer.ratio >= 0.9 ? 'met' : '**missed**'} (${balancer.ratio.toFixed(2)}×; see [Balancer](#balancer)).
+- ${count(manyPools.n)} pools of 2 ready in under 3 s, holding under 200 MB: ${manyPoolsOk(manyPools) ? 'met' : '**missed**'} (see [Many pools](#many-pools)).
+- A key-hash balancer over 10,000 pools of 2 at least **${TENANTS_TARGET}×** one pool of 2: ${tenants.shapes.map((s) => `${s.name} ${(s.median.balancer / s.median.pool).toFixed(2)}× (${s.median.balancer / s.median.pool >= TENANTS_TARGET ? 'met' : '**missed**'})`).join(', ')} (see [Per-tenant routing](#per-tenant-routing)).
 - Worker threads (with default options: echo ≥ 10× piscina, ≥ 97 % busy on 1 ms tasks, mixed-workload p99 wait no worse than \`concurrency: 1\`; tuned: echo ≥ 10× piscina, 64 KiB transfers ≥ 2× piscina, ≥ 97 % busy on 1 ms tasks; round trip no worse than piscina's): ${threadMisses.length === 0 ? 'all met' : `missed: ${threadMisses.map((v) => v.what).join('; ')}`} (see [Worker threads](#worker-threads)).
 
 ## Results
@@ -498,5 +541,7 @@ ${prioritySection(env, priority)}
 ${submitManySection(env, submitMany)}
 ${threadSection(env, threads)}
 ${lifecycleSection(env, lifecycle)}
-${balancerSection(env, balancer)}`;
+${balancerSection(env, balancer)}
+${manyPoolsSection(env, manyPools)}
+${tenantsSection(env, tenants)}`;
 }

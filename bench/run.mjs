@@ -1,20 +1,22 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads, lifecycle, balancer; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle, balancer, many-pools, tenants; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
- * `--balancer-rounds N` (default 5),
+ * `--balancer-rounds N` (default 5), `--many-pools-rounds N` (default 3), `--tenants-rounds N` (default 3),
  * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
- * memory sections, as the "before" column of a refactor: same machine, same run).
+ * memory and many-pools sections, as the "before" column of a refactor: same machine, same run).
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import prettier from 'prettier';
 import { measureBalancer } from './balancer.mjs';
+import { measureTenants } from './tenants.mjs';
 import { measureLifecycle } from './lifecycle.mjs';
+import { measureManyPools } from './many-pools.mjs';
 import { measureMemory } from './memory.mjs';
 import { measurePriority } from './priority.mjs';
 import { prepareBaseline } from './baseline.mjs';
@@ -31,6 +33,8 @@ const SECTIONS = [
   'threads',
   'lifecycle',
   'balancer',
+  'many-pools',
+  'tenants',
 ];
 const DEFAULT_ROUNDS = {
   rounds: 5,
@@ -40,6 +44,8 @@ const DEFAULT_ROUNDS = {
   threadRounds: 3,
   lifecycleRounds: 3,
   balancerRounds: 5,
+  manyPoolsRounds: 3,
+  tenantsRounds: 3,
 };
 
 function parseArgs(argv) {
@@ -61,6 +67,8 @@ function parseArgs(argv) {
     else if (arg === '--thread-rounds') args.threadRounds = positive(arg, argv[++i]);
     else if (arg === '--lifecycle-rounds') args.lifecycleRounds = positive(arg, argv[++i]);
     else if (arg === '--balancer-rounds') args.balancerRounds = positive(arg, argv[++i]);
+    else if (arg === '--many-pools-rounds') args.manyPoolsRounds = positive(arg, argv[++i]);
+    else if (arg === '--tenants-rounds') args.tenantsRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else if (arg === '--baseline') {
       args.baseline = argv[++i];
@@ -70,7 +78,7 @@ function parseArgs(argv) {
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
           '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
-          '--balancer-rounds N, ' +
+          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, ' +
           '--baseline REF, --write',
       );
   }
@@ -158,6 +166,10 @@ const results = {
   balancer: runs('balancer')
     ? await measureBalancer({ rounds: args.balancerRounds, log })
     : undefined,
+  manyPools: runs('many-pools')
+    ? await measureManyPools({ rounds: args.manyPoolsRounds, log, baseline })
+    : undefined,
+  tenants: runs('tenants') ? await measureTenants({ rounds: args.tenantsRounds, log }) : undefined,
 };
 
 const flags = [
@@ -171,6 +183,9 @@ const flags = [
     `--lifecycle-rounds ${args.lifecycleRounds}`,
   args.balancerRounds !== DEFAULT_ROUNDS.balancerRounds &&
     `--balancer-rounds ${args.balancerRounds}`,
+  args.manyPoolsRounds !== DEFAULT_ROUNDS.manyPoolsRounds &&
+    `--many-pools-rounds ${args.manyPoolsRounds}`,
+  args.tenantsRounds !== DEFAULT_ROUNDS.tenantsRounds && `--tenants-rounds ${args.tenantsRounds}`,
   args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
@@ -191,6 +206,8 @@ const env = {
   threadRounds: args.threadRounds,
   lifecycleRounds: args.lifecycleRounds,
   balancerRounds: args.balancerRounds,
+  manyPoolsRounds: args.manyPoolsRounds,
+  tenantsRounds: args.tenantsRounds,
   tasks: TASKS,
 };
 
@@ -202,6 +219,8 @@ const roundsOf = {
   threads: args.threadRounds,
   lifecycle: args.lifecycleRounds,
   balancer: args.balancerRounds,
+  'many-pools': args.manyPoolsRounds,
+  tenants: args.tenantsRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

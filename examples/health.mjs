@@ -1,59 +1,72 @@
-// Health: a pool whose backend goes down for a while. watchHealth judges its metrics window by
-// window: it degrades, turns unhealthy (nothing routed to it), probes with a trickle of tasks
-// once the backend is back, and ramps traffic up again. Every change comes with its reason.
-import { createPool, watchHealth } from '@troupe/core';
+// Health: a balancer over two pools, one of whose backends goes down for a while. With `health`
+// on, the balancer judges each pool's metrics window by window: the failing pool degrades, turns
+// unhealthy (no task goes to it: the other pool takes them all), probes with a trickle of tasks
+// once its backend is back, and ramps its share of traffic up again. Every change comes with its
+// reason, on the balancer's health$.
+import { createBalancer, createPool } from '@troupe/core';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const t0 = performance.now();
 const at = () => `${String(Math.round(performance.now() - t0)).padStart(5)} ms`;
 
 let backendDown = false;
-const pool = createPool({
-  name: 'api',
-  size: 4,
-  metrics: { intervalMs: 50 }, // watchHealth closes a window on the first tick past windowMs
-  worker: async (n) => {
-    await sleep(2);
-    if (backendDown) throw new Error('backend down');
-    return n;
-  },
-}).start();
+const ran = { apiA: 0, apiB: 0 };
+const pool = (name, failing) =>
+  createPool({
+    name,
+    size: 4,
+    worker: async (n) => {
+      ran[name]++;
+      await sleep(2);
+      if (failing()) throw new Error('backend down');
+      return n;
+    },
+  }).start();
+const apiA = pool('apiA', () => backendDown);
+const apiB = pool('apiB', () => false);
 
-const health = watchHealth(pool, {
-  windowMs: 200,
-  minSamples: 5,
-  maxErrorRate: 0.2,
-  probeEveryMs: 300,
-  probeTasks: 2,
-  slowStartMs: 400,
+const api = createBalancer({
+  name: 'api',
+  pools: [apiA, apiB],
+  strategy: 'round-robin',
+  owns: true,
+  intervalMs: 50, // members are sampled every 50 ms; a window closes on the first sample past windowMs
+  health: {
+    windowMs: 200,
+    minSamples: 5,
+    maxErrorRate: 0.2,
+    probeEveryMs: 300,
+    probeTasks: 2,
+    slowStartMs: 400,
+  },
 });
-health.health$.subscribe(({ from, to, reason }) =>
-  console.log(`${at()}  ${from} → ${to}: ${reason}`),
+api.health$.subscribe(({ member, from, to, reason }) =>
+  console.log(`${at()}  ${member}: ${from} → ${to}: ${reason}`),
 );
 
-// The caller's side: route a task only when the pool's health admits it (as a balancer will).
-let routed = 0;
-let held = 0;
-async function traffic(ms) {
+// The caller's side: a task every 5 ms, to the balancer; it routes by health.
+let failed = 0;
+async function traffic(label, ms) {
+  const before = { ...ran };
   const end = performance.now() + ms;
   while (performance.now() < end) {
-    if (health.admits()) {
-      routed++;
-      void pool.submit(routed);
-    } else held++;
+    void api.submit(0).then((result) => result._tag === 'Left' && failed++);
     await sleep(5);
   }
+  console.log(
+    `${at()}  ${label}: apiA ran ${ran.apiA - before.apiA}, apiB ${ran.apiB - before.apiB}`,
+  );
 }
 
-await traffic(300);
-console.log(`${at()}  backend goes down`);
+await traffic('both up', 300);
 backendDown = true;
-await traffic(700);
-console.log(`${at()}  backend is back`);
+await traffic("apiA's backend down", 700);
 backendDown = false;
-await traffic(1_200);
-console.log(`state: ${health.state}, traffic share ${health.admitFraction}`);
-console.log(`routed ${routed}, held back ${held}`);
-health.stop();
-await pool.close();
+await traffic("apiA's backend back", 1_200);
+const members = api.getSnapshot().members.map((m) => `${m.name} ${m.health}`);
+console.log(`members: ${members.join(', ')}`);
+console.log(
+  `tasks failed: ${failed} (they ran on apiA while it failed, before it was judged unhealthy, or as probes)`,
+);
+await api.close(); // owns: true, so it closes apiA and apiB too
 console.log('closed');

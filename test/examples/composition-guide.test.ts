@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('docs/guide/composition.md', () => {
   it('has its examples', () => {
-    expect(examples.length).toBe(8);
+    expect(examples.length).toBe(12);
   });
 
   it('runs every example, printing what it says', async () => {
@@ -39,10 +39,16 @@ describe('docs/guide/composition.md', () => {
     expect(await run(2)).toBe('true');
     expect(await run(3)).toBe('a1 a2\na:true b:true');
     expect(await run(4)).toBe(
+      'apiB: healthy → degraded\napiB: degraded → unhealthy\napiA healthy true, apiB unhealthy false',
+    );
+    expect(await run(5)).toBe(
       "no member of balancer 'api' is running: apiA is stopped, apiB is stopped",
     );
-    expect(await run(5)).toBe('job-7 14\n4 4 4');
-    expect(await run(6)).toMatch(/^\["e[12]:1","w1:2","e[12]:3","w1:4"\]$/);
-    expect(await run(7)).toBe('b:1\n["A:1","B:2"]\n["apiA","loudly","apiC"] 4');
+    expect(await run(6)).toBe('job-7 14\n4 4 4');
+    expect(await run(7)).toMatch(/^\["e[12]:1","w1:2","e[12]:3","w1:4"\]$/);
+    expect(await run(8)).toBe('0 store stored 500\n1 store stored 600\n2 resize TaskFailed');
+    expect(await run(9)).toBe('100 8');
+    expect(await run(10)).toBe('10 5 5 10\n10');
+    expect(await run(11)).toBe('b:1\n["A:1","B:2"]\n["apiA","loudly","apiC"] 4');
   });
 });

@@ -5,7 +5,7 @@
  * captured; the checks are on what it prints that does not depend on the machine's speed.
  *
  * Real time, not the injected clock: an example is what a reader runs, on the system clock with
- * real sleeps, and it is that program which must work. About 9 s in all. The demo has its own
+ * real sleeps, and it is that program which must work. About 11 s in all. The demo has its own
  * file (demo.test.ts): it runs in a child process, as when piped to a file.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -84,13 +84,24 @@ describe('examples', () => {
     expect(line(lines, 'closed')).toContain('closed');
   });
 
-  it('health: unhealthy while the backend is down, probing, then healthy again', async () => {
+  it('health: a balancer routes round a pool while it is unhealthy, probes it, then ramps it up', async () => {
     const lines = await run('health.mjs');
-    expect(line(lines, 'healthy → degraded:')).toContain('error rate');
-    expect(line(lines, 'degraded → unhealthy:')).toContain('2 bad windows in a row');
-    expect(line(lines, 'probing → healthy:')).toContain('2 probe tasks succeeded');
-    expect(line(lines, 'state:')).toContain('state: healthy, traffic share 1');
+    expect(line(lines, 'apiA: healthy → degraded:')).toContain('error rate');
+    expect(line(lines, 'apiA: degraded → unhealthy:')).toContain('2 bad windows in a row');
+    expect(line(lines, 'apiA: probing → healthy:')).toContain('2 probe tasks succeeded');
+    expect(lines.some((l) => l.includes('apiB:'))).toBe(false);
+    expect(line(lines, 'members:')).toContain('members: apiA healthy, apiB healthy');
     expect(line(lines, 'closed')).toContain('closed');
+  });
+
+  it('prometheus: serves /metrics on loopback, its own scrape adds up, then stops by itself', async () => {
+    const lines = await run('prometheus.mjs');
+    expect(line(lines, 'serving')).toMatch(/^serving http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    expect(line(lines, 'completed + failed = submitted:')).toContain('true');
+    expect(line(lines, 'failed as expected:')).toContain('true');
+    expect(line(lines, 'timed runs = completed:')).toContain('true');
+    expect(line(lines, 'troupe_pool_state')).toContain('state="running"} 1');
+    expect(line(lines, 'closed')).toBe('closed');
   });
 
   it('thread-pool: every block hashed on threads, none left after close', async () => {

@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const packages = ['core', 'inspect', 'threads'];
+const packages = ['core', 'inspect', 'prometheus', 'threads'];
 
 interface Ran {
   readonly code: number | null;
@@ -183,7 +183,14 @@ describe('a fresh app outside the repository', () => {
       "const { createPool, workerMachine } = require('@troupe/core');\n" +
         "const { fromWorkerThread } = require('@troupe/threads');\n" +
         "const { toMermaid } = require('@troupe/inspect');\n" +
+        "const { createPrometheusExporter } = require('@troupe/prometheus');\n" +
         'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread}`);\n' +
+        'const exporter = createPrometheusExporter();\n' +
+        "exporter.watch(createPool({ name: 'fresh', size: 1, worker: async (n) => n }));\n" +
+        'exporter.registry.metrics().then((text) => {\n' +
+        "  console.log(text.split('\\n').find((l) => l.startsWith('troupe_pool_size')));\n" +
+        '  exporter.close();\n' +
+        '});\n' +
         'console.log(toMermaid(workerMachine).split("\\n")[0]);\n',
     );
 
@@ -224,7 +231,7 @@ describe('a fresh app outside the repository', () => {
       readFile(join(app, 'node_modules/@troupe/threads/dist/thread-runtime.mjs'), 'utf8'),
     ).resolves.toBeTruthy();
     const ls = await run('npm', ['ls', '--all', '--parseable'], app, 30_000);
-    for (const peer of ['xstate', 'rxjs', 'fp-ts', '@troupe/core']) {
+    for (const peer of ['xstate', 'rxjs', 'fp-ts', 'prom-client', '@troupe/core']) {
       const copies = ls.stdout.split('\n').filter((l) => l.endsWith(`node_modules/${peer}`));
       expect(copies, `${peer} installed once`).toHaveLength(1);
     }
@@ -277,6 +284,7 @@ describe('a fresh app outside the repository', () => {
     const required = await run('node', ['require.cjs'], app, 30_000);
     expect(required.stdout, required.stderr).toContain('required: function function');
     expect(required.stdout).toContain('stateDiagram-v2');
+    expect(required.stdout).toContain('troupe_pool_size{pool="fresh"} 1');
     expect(required.code).toBe(0);
   });
 });

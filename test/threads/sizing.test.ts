@@ -46,6 +46,11 @@ describe('a dynamic pool of threads', () => {
     expect(pool.getSnapshot().workers).toHaveLength(3);
     expect(threadStats().live - before).toBe(3);
 
+    // Every thread idle first (on a busy machine the third may still be starting when the nine
+    // results are in: its idle timeout would then begin after the clock moved on).
+    await expect
+      .poll(() => pool.getSnapshot().workers.every((w) => w.state === 'idle'), { timeout: 10_000 })
+      .toBe(true);
     // Idle past the timeout: the two above min stop, their threads end.
     const stops = firstValueFrom(
       pool.events$.pipe(

@@ -13,7 +13,14 @@ export type { BatchOutput, BatchPoolOptions, PoolOptions } from './pool/options.
 export type { OverflowPolicy, QueueOptions } from './queues/queue-options.js';
 export type { MetricsOptions } from './metrics/metrics-options.js';
 export type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool/pool-events.js';
-export type { LevelMetrics, PoolMetrics } from './metrics/metrics.js';
+export type { LevelMetrics, MetricsHistograms, PoolMetrics } from './metrics/metrics.js';
+export { mergeMetrics } from './metrics/merge-metrics.js';
+export { aggregateMetrics } from './metrics/aggregate-metrics.js';
+export type {
+  AggregatedMetrics,
+  AggregateMetricsOptions,
+  MetricsSource,
+} from './metrics/aggregate-metrics.js';
 
 export { poolMachine } from './pool/pool-machine.js';
 export type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool/pool-machine.js';
@@ -78,14 +85,15 @@ export type { Either, Left, Right, TaskResult } from './result.js';
 
 export { createVirtualClock, systemClock } from './time/clock.js';
 export type { Clock, TimerHandle, VirtualClock } from './time/clock.js';
-export { Histogram } from './metrics/histogram.js';
-export type { Percentiles } from './metrics/histogram.js';
+export { bucketUpperEdge, Histogram } from './metrics/histogram.js';
+export type { HistogramSnapshot, Percentiles } from './metrics/histogram.js';
+export { mergeHistograms, percentilesOf } from './metrics/merge-histograms.js';
 // The queues themselves stay private: the backlog relies on their internals (see the pools
 // guide's changelog); their options are public.
 export type { AgingOptions } from './queues/priority-queue.js';
 
 export { through } from './streams/through.js';
-export type { ThroughOptions } from './streams/through.js';
+export type { ThroughOptions, ThroughTarget } from './streams/through.js';
 export type { RateOptions } from './scheduling/rate-limiter.js';
 export { autoscalerMachine, decideTarget } from './scaling/autoscaler-machine.js';
 export type {
@@ -109,6 +117,7 @@ export type { HealthConfig, HealthOptions } from './health/health-options.js';
 export { judgeWindow } from './health/judge-window.js';
 export type { HealthWindow, WindowVerdict } from './health/judge-window.js';
 export { progressAt, windowBetween } from './health/window-between.js';
+export type { WindowFigures } from './health/window-between.js';
 export { watchHealth } from './health/watch-health.js';
 export type {
   HealthSource,
@@ -119,6 +128,7 @@ export type {
 
 export { createBalancer } from './balancing/create-balancer.js';
 export type { Balancer, BalancerMemberSnapshot, BalancerSnapshot } from './balancing/balancer.js';
+export type { MemberHealthTransition } from './balancing/balancer-health.js';
 export type { BalancerOptions } from './balancing/balancer-options.js';
 export type {
   MemberView,
@@ -133,6 +143,22 @@ export { powerOfTwoChoices } from './balancing/power-of-two-choices.js';
 export { keyHash } from './balancing/key-hash.js';
 export type { KeyHashOptions } from './balancing/key-hash.js';
 export { liveWeight, weighted } from './balancing/weighted.js';
+
+export { createPipeline } from './system/pipeline.js';
+export type { Pipeline, PipelineOutcome } from './system/pipeline.js';
+export { defaultMaxInFlight } from './system/pipeline-options.js';
+export type { PipelineOptions } from './system/pipeline-options.js';
+export type { PipelineSource } from './system/source-gate.js';
+export type {
+  AnySink,
+  ChainCheck,
+  InputOf,
+  NoStages,
+  OutputOf,
+  PipelineInput,
+  PipelineOutput,
+  StageMismatch,
+} from './system/pipeline-stages.js';
 
 export { createSystem } from './system/create-system.js';
 export type { System, SystemSnapshot } from './system/system.js';
@@ -149,13 +175,13 @@ export type {
   CheckedSpec,
   EntryInput,
   EntryOutput,
-  PipelineInput,
   PipelineName,
-  PipelineOutput,
   PoolName,
   SinkInput,
   SinkName,
   SinkOutput,
+  SystemPipelineInput,
+  SystemPipelineOutput,
   ValidSpec,
 } from './system/spec-types.js';
 export { validateSpec } from './system/validate-spec.js';
@@ -169,4 +195,4 @@ export type {
 export type { SystemChanges, SystemEvent, SystemState } from './system/system-events.js';
 export type { PipelineProcessOptions, SystemPipeline } from './system/system-pipelines.js';
 export type { SystemMetrics } from './system/system-metrics.js';
-export type { MemberHealthTransition } from './system/system-health.js';
+export type { SystemHealthTransition } from './system/system-health.js';

@@ -228,6 +228,21 @@ describe('streams', () => {
     await pool.close();
   });
 
+  it('an idle running pool keeps no timer and no supervisor; a metrics$ subscriber has one timer while subscribed', async () => {
+    const clock = createVirtualClock();
+    const pool = createPool({ worker: async (n: number) => n, size: 2, clock }).start();
+    expect(await pool.run(1)).toBe(1);
+    expect(pool.getSnapshot().state).toBe('running');
+    // Many small pools cost what they hold: no interval per pool, no supervisor before a crash.
+    expect(clock.pending()).toBe(0);
+    expect(pool.actor.getSnapshot().children).toEqual({});
+    const sub = pool.metrics$.subscribe(() => undefined);
+    expect(clock.pending()).toBe(1);
+    sub.unsubscribe();
+    expect(clock.pending()).toBe(0);
+    await pool.close();
+  });
+
   it('results$ carries one outcome per task; events$ reports worker starts', async () => {
     const pool = createPool({ worker: async (n: number) => n, size: 2 });
     const events: PoolEvent[] = [];

@@ -118,4 +118,16 @@ describe('Histogram', () => {
     h.record(2);
     expect(h.percentiles()).toEqual({ count: 1, p50: 2, p90: 2, p99: 2, max: 2 });
   });
+
+  it('counts across the chunks its buckets are made in (one per power of two), and keeps them through reset', () => {
+    // 63 µs is the last bucket of the first chunk, 64 µs the first of the next; 5 ms lies far
+    // above both, with no chunk between made; 1e6 ms near the top.
+    const h = filled(0.063, 0.064, 5, 1e6);
+    expect([h.quantile(0.25), h.quantile(0.5), h.quantile(0.75)]).toEqual([0.063, 0.064, 5.055]);
+    expect(h.quantile(1)).toBe(1e6);
+    h.reset();
+    h.record(0.064);
+    h.record(0.001);
+    expect(h.percentiles()).toEqual({ count: 2, p50: 0.001, p90: 0.064, p99: 0.064, max: 0.064 });
+  });
 });

@@ -138,8 +138,11 @@ describe('poolMachine, driven by events alone', () => {
     }).start();
     pool.send({ type: 'pool.start' });
     pool.send({ type: 'worker.ready', id: 'p-w1', resource: undefined });
+    // No supervisor until a crash needs one.
+    expect(pool.getSnapshot().children).toEqual({});
     pool.send({ type: 'worker.crashed', id: 'p-w1', cause: new Error('boom') });
     expect(state(pool)).toBe('"running"');
+    expect(Object.keys(pool.getSnapshot().children)).toEqual(['supervisor']);
     expect(events).toContainEqual(
       expect.objectContaining({ type: 'worker.restarting', workerId: 'p-w1', delayMs: 100 }),
     );

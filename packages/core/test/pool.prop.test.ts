@@ -234,6 +234,31 @@ const commandsArb = fc.commands(
 );
 
 describe('pool lifecycle against a model (fc.commands, virtual clock)', () => {
+  it('a crash past the restart limit while closing: siblings crashing in the same tick are not reported', async () => {
+    // Found by seed 2097669430 (shrunk). At 100 ms, during the drain, two queued crash tasks start
+    // on both workers: the first crash is the sixth restart within 10 s, so the pool gives up
+    // (still closing) and stops every worker; the second worker, already stopped, crashes
+    // unreported and its task is cancelled (PoolFailedError), as when the pool gives up running.
+    const task = (kind: Kind, ms = 1, timeoutMs?: number): TaskSpec => ({
+      kind,
+      ms,
+      abortable: false,
+      ...(timeoutMs === undefined ? {} : { timeoutMs }),
+    });
+    const h = new Harness({ size: 1 }, play);
+    const m = new PoolModel(1);
+    await start(m, h);
+    await submit(m, h, [task('crash'), task('ok')]);
+    await submit(m, h, [task('crash'), task('crash'), task('crash')]);
+    await submit(m, h, [task('slow', 100, 100), task('crash')]);
+    await submit(m, h, [task('slow', 2_000, 100), task('crash'), task('crash')]);
+    await resize(m, h, 2);
+    await finish(m, h);
+    expect(m.failTimes).toEqual([100]);
+    const last = h.tasks.at(-1)!;
+    expect([last.started?.at, last.tag()]).toEqual([100, 'TaskCancelled']);
+  });
+
   it('keeps state, workers and counters consistent; every accepted task settles exactly once', async () => {
     await fc.assert(
       fc.asyncProperty(configArb, commandsArb, async (config, commands) => {

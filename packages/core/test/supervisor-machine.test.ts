@@ -200,6 +200,19 @@ describe('supervisorMachine', () => {
     expect(h.seen).toHaveLength(3);
   });
 
+  it('spawned with a start order, it supervises those children as if each had been added', () => {
+    const h = supervised({
+      strategy: 'rest-for-one',
+      maxRestarts: 10,
+      startOrder: ['a', 'b', 'c'],
+    });
+    expect(h.supervisor.getSnapshot().context.order).toEqual(['a', 'b', 'c']);
+    const restart = asRestart(h.exit('b'));
+    expect([restart.ids, restart.stop, restart.attempt]).toEqual([['b', 'c'], ['c'], 1]);
+    expect(h.exit('d')).toEqual({ type: 'supervisor.forget', id: 'd' }); // not one of them
+    h.stop();
+  });
+
   it('reports forget for a transient child that exits normally, and keeps supervising', () => {
     const h = supervised({ restart: 'transient' });
     h.started('a');

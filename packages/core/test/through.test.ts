@@ -262,4 +262,23 @@ describe('through: a re-entrant source and workers still starting', () => {
     expect(pool.getSnapshot().metrics.rejected).toBeGreaterThan(0); // refused, then tried again
     await pool.close();
   });
+  it('ordered: a source that completes on seeing a result still gets the results held behind it', async () => {
+    const { clock, pool } = await doubler({ size: 2 });
+    const source = new Subject<number>();
+    const seen: unknown[] = [];
+    let completed = false;
+    source.pipe(through(pool, { ordered: true })).subscribe({
+      next: (result) => {
+        seen.push(valueOf(result));
+        source.complete(); // the first result ends the source (a feedback loop)
+      },
+      complete: () => (completed = true),
+    });
+    source.next(30); // settles last, so 5's result waits for it
+    source.next(5);
+    await clock.advance(30);
+    expect(seen).toEqual([60, 10]);
+    expect(completed).toBe(true);
+    await pool.close();
+  });
 });

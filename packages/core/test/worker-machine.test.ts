@@ -78,6 +78,38 @@ describe('workerMachine, driven by events alone', () => {
     expect(told.at(-1)).toEqual({ type: 'worker.stopped', id: 'w1' });
   });
 
+  it('its setup runs as the child actor `setup`, gone once the worker is set up', async () => {
+    const { worker } = start({ kind: 'test', setup: () => 'resource', run: (x) => x });
+    expect(Object.keys(worker.getSnapshot().children)).toEqual(['setup']);
+    await tick();
+    expect(worker.getSnapshot().value).toBe('idle');
+    expect(worker.getSnapshot().children).toEqual({});
+  });
+
+  it('with no setup it runs no actor: it is set up a microtask after it starts, not at once', async () => {
+    const { worker, told } = start({ kind: 'test', run: (x) => x });
+    expect(worker.getSnapshot().value).toBe('starting');
+    expect(worker.getSnapshot().children).toEqual({});
+    expect(told).toEqual([]);
+    await Promise.resolve();
+    expect(worker.getSnapshot().value).toBe('idle');
+    expect(told).toEqual([{ type: 'worker.ready', id: 'w1', resource: undefined }]);
+  });
+
+  it('with no setup, asked to stop while starting: it stops once set up (its teardown given no resource)', async () => {
+    let tornDown: unknown = 'never';
+    const { worker, told } = start({
+      kind: 'test',
+      run: (x) => x,
+      teardown: (resource) => void (tornDown = resource),
+    });
+    worker.send({ type: 'worker.stop' });
+    await tick();
+    expect(worker.getSnapshot().value).toBe('stopped');
+    expect(told).toEqual([{ type: 'worker.stopped', id: 'w1' }]);
+    expect(tornDown).toBe(undefined);
+  });
+
   it('a failing setup: crashed, then stopped, with no resource to tear down', async () => {
     const cause = new Error('no connection');
     let tornDown = false;

@@ -22,15 +22,17 @@ when its supervisor gives up. Tasks never pass through it.`,
     {
       title: 'Worker machine',
       name: 'workerMachine',
-      what: `One worker: its \`setup\` runs in \`starting\`, it is \`idle\` or \`busy\` (the pool sends only
-those edges, not an event per task), and its \`teardown\` runs in \`stopping\` or after a crash.`,
+      what: `One worker: its \`setup\` runs in \`starting\` (as the child actor \`setup\`; a worker with no
+\`setup\` tells itself \`worker.set-up\`), it is \`idle\` or \`busy\` (the pool sends only those
+edges, not an event per task), and its \`teardown\` runs in \`stopping\` or after a crash.`,
       machine: workerMachine,
     },
     {
       title: 'Supervisor machine',
       name: 'supervisorMachine',
-      what: `A pool's supervisor: it keeps track of the seats and, when a worker exits, decides to restart
-it, forget its seat or escalate; the decision is an event to the pool.`,
+      what: `A pool's supervisor (spawned at the first crash of each start, given the seats in start order):
+it keeps track of the seats and, when a worker exits, decides to restart it, forget its seat or
+escalate; the decision is an event to the pool.`,
       machine: supervisorMachine,
     },
     {

@@ -43,9 +43,12 @@ export function countOutcome(
  * The balancer's metrics: its own exact task counters and histograms (tasks routed through it),
  * and for the worker-level figures — workers, utilisation, crashes, restarts, replaced, hangs,
  * retries, quarantined, late, throttled time — the members' totals (which include tasks that
- * reached them by other ways). Members are read now.
+ * reached them by other ways). Members are read now (one that left: as it was when it left).
+ * `histograms` are its own, the samples behind its `latency` and `queueWait` (see the router), so
+ * they merge with other balancers' as its percentiles do; a total over pools should not also
+ * count the balancers in front of them.
  */
-export function aggregateMetrics(
+export function balancerMetrics(
   own: PoolMetrics,
   members: readonly Member<unknown, unknown>[],
 ): PoolMetrics {
@@ -66,7 +69,7 @@ export function aggregateMetrics(
       try {
         m = member.sink.getSnapshot().metrics;
       } catch {
-        // A sink that cannot report now: its last figures.
+        continue; // A sink that cannot report now is left out.
       }
     }
     if (m === undefined) continue;

@@ -1,5 +1,10 @@
 import { describeValue } from '../describe-value.js';
 import { InvalidOptionError } from '../errors.js';
+import {
+  resolveHealthOptions,
+  type HealthConfig,
+  type HealthOptions,
+} from '../health/health-options.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { TaskSink } from '../sink.js';
 import type { Clock } from '../time/clock.js';
@@ -42,12 +47,21 @@ export interface BalancerOptions<TInput, TOutput> {
    */
   readonly overflow?: 'reject' | 'wait';
   /**
-   * Whether a running member may take tasks now (a health check's verdict). Called for each
-   * running member on every routing decision, so keep it cheap; call `recheck()` when its answer
-   * may have turned to `true`, so that held tasks go at once.
+   * Whether a running member may take tasks now, by your own rule. Asked of the member a strategy
+   * chose, before a task goes there (a no leaves it out of that decision, and the strategy chooses
+   * again); so keep it cheap. Call `recheck()` when its answer may have turned to `true`, so that
+   * held tasks go at once. With `health` on, both must say yes.
    * @default every running member is available
    */
   readonly isAvailable?: (member: MemberView, index: number) => boolean;
+  /**
+   * Health checks: one `watchHealth` per member on the balancer's clock, with these thresholds
+   * (`true`: the defaults). Tasks go only to members whose health admits them: healthy or degraded
+   * ones, a trickle of probe tasks to one probing, a rising share to one ramping up after
+   * recovering; none to an unhealthy one. Members are sampled every `intervalMs`.
+   * @default off (no health checks)
+   */
+  readonly health?: boolean | HealthOptions;
   /**
    * Whether `close()` closes the members too (with the same options, once the balancer's own
    * queue has drained).
@@ -55,8 +69,9 @@ export interface BalancerOptions<TInput, TOutput> {
    */
   readonly owns?: boolean;
   /**
-   * How often members' snapshots are read (sizes and live figures), held tasks are retried, and
-   * `metrics$` emits, in ms.
+   * How often members' live figures are refreshed (each read again when a strategy next asks for
+   * it), members refusing for a full queue are offered again, held tasks are retried, `metrics$`
+   * emits and, with `health` on, every member's snapshot is sampled for its health, in ms.
    * @default 1000
    */
   readonly intervalMs?: number;
@@ -77,6 +92,8 @@ export interface BalancerConfig<TInput, TOutput> {
   readonly capacity: number;
   readonly overflow: 'reject' | 'wait';
   readonly isAvailable: ((member: MemberView, index: number) => boolean) | undefined;
+  /** Health thresholds, or `undefined`: no health checks. */
+  readonly health: HealthConfig | undefined;
   readonly owns: boolean;
   readonly intervalMs: number;
   readonly random: () => number;
@@ -91,6 +108,7 @@ const KNOWN = [
   'capacity',
   'overflow',
   'isAvailable',
+  'health',
   'owns',
   'intervalMs',
   'random',
@@ -133,6 +151,7 @@ export function resolveBalancerOptions<TInput, TOutput>(
   if (typeof intervalMs !== 'number' || !(intervalMs > 0 && intervalMs < Infinity))
     throw new InvalidOptionError('intervalMs', intervalMs, 'a finite number > 0 (milliseconds)');
   const clock = resolveClock(options.clock);
+  const health = resolveHealth(options.health);
   const strategy = resolveStrategy(
     options.strategy,
     options.weights,
@@ -145,11 +164,27 @@ export function resolveBalancerOptions<TInput, TOutput>(
     capacity,
     overflow,
     isAvailable,
+    health,
     owns,
     intervalMs,
     random,
     clock,
   };
+}
+
+/** `health`: `true` is the defaults, `false` or nothing is off, an object is thresholds (`health.*`). */
+function resolveHealth(
+  health: BalancerOptions<unknown, unknown>['health'],
+): HealthConfig | undefined {
+  if (health === undefined || health === false) return undefined;
+  if (health === true) return resolveHealthOptions({}, 'health');
+  if (typeof health !== 'object' || health === null)
+    throw new InvalidOptionError(
+      'health',
+      health,
+      'true (the default thresholds), false, or thresholds { maxErrorRate?, maxP99Ms?, windowMs?, … }',
+    );
+  return resolveHealthOptions(health, 'health');
 }
 
 function resolveMembers<TInput, TOutput>(

@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, distinctUntilChanged } from 'rxjs';
+import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from 'rxjs';
 import { PoolClosedError, TaskRejected } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { PoolState, TaskOutcome } from '../pool/pool-events.js';
@@ -6,7 +6,8 @@ import { checkInputs, type SubmitOptions } from '../pool/submit-options.js';
 import { err, unwrap, type TaskResult } from '../result.js';
 import type { CloseOptions } from '../sink.js';
 import type { Balancer, BalancerSnapshot } from './balancer.js';
-import { aggregateMetrics } from './balancer-metrics.js';
+import { BalancerHealth, type MemberHealthTransition } from './balancer-health.js';
+import { balancerMetrics } from './balancer-metrics.js';
 import {
   resolveBalancerOptions,
   type BalancerConfig,
@@ -14,21 +15,25 @@ import {
 } from './balancer-options.js';
 import { closeMembers } from './close-balancer.js';
 import { checkCloseOptions } from '../close-options.js';
-import { Member } from './member.js';
+import type { Member } from './member.js';
 import { Router } from './router.js';
 
 /**
- * The balancer's handle: its lifecycle (a state derived from the members', close) and streams;
- * the path of each task is the router's.
+ * The balancer's handle: its lifecycle (a state derived from the members', close), streams and
+ * health checks; the path of each task is the router's.
  */
 class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
   readonly name: string;
   readonly state$: Observable<PoolState>;
   readonly results$: Observable<TaskOutcome<TOutput>>;
   readonly metrics$: Observable<PoolMetrics>;
+  readonly health$: Observable<MemberHealthTransition>;
   readonly #config: BalancerConfig<TInput, TOutput>;
-  readonly #members: Member<TInput, TOutput>[];
+  readonly #members: readonly Member<TInput, TOutput>[];
   readonly #router: Router<TInput, TOutput>;
+  readonly #health: BalancerHealth | undefined;
+  /** `health$` without health checks: completes on close, nothing before. */
+  readonly #noHealth = new Subject<MemberHealthTransition>();
   readonly #state = new BehaviorSubject<PoolState>('stopped');
   readonly #metricsEnds = new Set<() => void>();
   #closed = false;
@@ -37,11 +42,28 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
   constructor(config: BalancerConfig<TInput, TOutput>) {
     this.#config = config;
     this.name = config.name;
-    this.#members = config.members.map((m, i) => new Member(i, m.name, m.sink));
-    this.#router = new Router(config, this.#members);
-    for (const member of this.#members) member.follow(() => this.#memberChanged());
-    this.#router.refresh(config.clock.now());
-    this.#memberChanged();
+    const router = new Router(config);
+    this.#router = router;
+    const members = router.roster.members;
+    this.#members = members;
+    if (config.health !== undefined) {
+      const { clock, random, intervalMs } = config;
+      this.#health = new BalancerHealth(
+        config.health,
+        members,
+        { clock, random, intervalMs },
+        (member) => {
+          // Its health changed: offered or not now; when it turned admitting, held tasks go.
+          router.roster.update(member as Member<TInput, TOutput>);
+          router.pump();
+        },
+      );
+    }
+    this.health$ = this.#health?.health$ ?? this.#noHealth.asObservable();
+    router.refresh(config.clock.now());
+    for (const member of members)
+      member.follow((was, wasLeft) => this.#memberChanged(member, was, wasLeft));
+    this.#state.next(this.#derivedState());
     const state = this.#state;
     this.state$ = new Observable<PoolState>((subscriber) => {
       if (!this.#closed) return state.subscribe(subscriber);
@@ -98,52 +120,53 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
   }
 
   recheck(): void {
-    this.#router.invalidate();
     this.#router.pump();
   }
 
-  #memberChanged(): void {
+  #memberChanged(member: Member<TInput, TOutput>, was: PoolState, wasLeft: boolean): void {
     const router = this.#router;
-    router.invalidate();
+    router.roster.changed(member, was, wasLeft);
+    if (member.left) this.#health?.leave(member);
     if (!router.stopping) this.#state.next(this.#derivedState());
-    if (this.#members.every((m) => m.left))
+    if (router.roster.live === 0)
       router.dropHeld('pool-closed', `every member of balancer '${this.name}' is closed`);
     else router.pump();
   }
 
   /** Running when a member runs; else starting when one starts; else failed when one failed; else stopped. */
   #derivedState(): PoolState {
-    let state: PoolState = 'stopped';
-    for (const m of this.#members) {
-      if (m.left) continue;
-      if (m.state === 'running') return 'running';
-      if (m.state === 'starting') state = 'starting';
-      else if (m.state === 'failed' && state === 'stopped') state = 'failed';
-    }
-    return state;
+    const { running, starting, failed } = this.#router.roster;
+    if (running > 0) return 'running';
+    if (starting > 0) return 'starting';
+    return failed > 0 ? 'failed' : 'stopped';
   }
 
   #metrics(): PoolMetrics {
     const { recorder, held } = this.#router;
     recorder.queued = held.queued;
     recorder.waiting = held.waiting;
-    return aggregateMetrics(recorder.snapshot(this.#config.clock.now()), this.#members);
+    return balancerMetrics(recorder.snapshot(this.#config.clock.now()), this.#members);
   }
 
   getSnapshot(): BalancerSnapshot {
     const metrics = this.#metrics();
-    const offered = this.#closed ? [] : this.#router.offered(undefined);
+    const { roster } = this.#router;
+    const offered = (m: Member<TInput, TOutput>): boolean =>
+      !this.#closed && roster.offered.has(m) && roster.available(m);
     return {
       name: this.name,
       state: this.#closed ? 'stopped' : this.#state.value,
       size: this.#members.reduce((sum, m) => sum + (m.left ? 0 : m.size), 0),
       metrics,
-      members: this.#members.map((m) => ({
-        name: m.name,
-        state: m.state,
-        available: offered.includes(m),
-        inFlight: m.inFlight,
-      })),
+      members: this.#members.map((m) => {
+        const member = {
+          name: m.name,
+          state: m.state,
+          available: offered(m),
+          inFlight: m.inFlight,
+        };
+        return m.health === undefined ? member : { ...member, health: m.health.state };
+      }),
     };
   }
 
@@ -200,6 +223,8 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
     if (this.#closed) return;
     this.#closed = true;
     this.#router.end();
+    this.#health?.stop();
+    this.#noHealth.complete();
     for (const member of this.#members) member.unfollow();
     for (const end of [...this.#metricsEnds]) end();
     this.#state.next('stopped');
@@ -210,10 +235,16 @@ class BalancerHandle<TInput, TOutput> implements Balancer<TInput, TOutput> {
 
 /**
  * Creates a balancer over `pools`: a sink that routes each task to one member by `strategy`,
- * never to one that is not running or not available, and holds tasks (up to `capacity`) while
- * none can take them. It starts nothing: it runs when a member runs.
+ * never to one that is not running, not available or (with `health`) not healthy enough, and
+ * holds tasks (up to `capacity`) while none can take them. It starts nothing: it runs when a
+ * member runs.
  * @example
- * const api = createBalancer({ name: 'api', pools: { apiA, apiB }, strategy: 'least-loaded' });
+ * const api = createBalancer({
+ *   name: 'api',
+ *   pools: { apiA, apiB },
+ *   strategy: 'least-loaded',
+ *   health: { maxErrorRate: 0.2, maxP99Ms: 500 },
+ * });
  * const answer = await api.run(request);
  */
 export function createBalancer<TInput, TOutput>(

@@ -1,105 +1,143 @@
 import type { Subscription } from 'rxjs';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { PoolState } from '../pool/pool-events.js';
-import type { TaskSink } from '../sink.js';
+import type { SinkSnapshot, TaskSink } from '../sink.js';
+import type { MemberHealth } from './member-health.js';
 import type { MemberView } from './strategy.js';
+
+/** The balancer's refresh count, shared by its members: figures read in an older one are stale. */
+export interface FiguresEpoch {
+  value: number;
+}
 
 /**
  * One member as the balancer keeps it: the sink, and the view strategies read (mutated in place
- * by the balancer, read-only to them). Depends only on the sink's `state$` and `getSnapshot()`.
+ * by the balancer, read-only to them). Its live figures are read from the sink's snapshot when a
+ * strategy first asks for one after a refresh, so members no strategy looks at cost nothing.
+ * Depends only on the sink's `state$` and `getSnapshot()`.
  */
 export class Member<TInput, TOutput> implements MemberView {
   state: PoolState = 'stopped';
-  size = 1;
   inFlight = 0;
-  queueUtilisation = 0;
-  errorRate = 0;
-  latencyMs = 0;
   /** Its `state$` completed: it was closed, for good. */
   left = false;
   /** It refused a task for a full queue; offered again once one of ours settles there, or at the next refresh. */
   full = false;
-  /** Its metrics at the last refresh. */
+  /** Its health watch, when the balancer has `health` on. */
+  health: MemberHealth | undefined;
+  /** Its last metrics, read when it left (a live member's are read when needed, not kept). */
   metrics: PoolMetrics | undefined;
+  #size = 1;
+  #queueUtilisation = 0;
+  #errorRate = 0;
+  #latencyMs = 0;
+  /** The refresh its figures were read in (-1: never). */
+  #readIn = -1;
   #ended = 0;
   #errors = 0;
   #subscription: Subscription | undefined;
+  readonly #epoch: FiguresEpoch;
 
   constructor(
     readonly index: number,
     readonly name: string,
     readonly sink: TaskSink<TInput, TOutput>,
-  ) {}
+    epoch: FiguresEpoch,
+  ) {
+    this.#epoch = epoch;
+  }
 
-  /** Follows the member's state; `changed` is called after each change and when it leaves. */
-  follow(changed: () => void): void {
+  get size(): number {
+    if (this.#readIn !== this.#epoch.value) this.refresh();
+    return this.#size;
+  }
+
+  get queueUtilisation(): number {
+    if (this.#readIn !== this.#epoch.value) this.refresh();
+    return this.#queueUtilisation;
+  }
+
+  get errorRate(): number {
+    if (this.#readIn !== this.#epoch.value) this.refresh();
+    return this.#errorRate;
+  }
+
+  get latencyMs(): number {
+    if (this.#readIn !== this.#epoch.value) this.refresh();
+    return this.#latencyMs;
+  }
+
+  /**
+   * Follows the member's state; `changed(was, wasLeft)` is called after each change (with what
+   * it was before) and when it leaves.
+   */
+  follow(changed: (was: PoolState, wasLeft: boolean) => void): void {
     this.#subscription = this.sink.state$.subscribe({
       next: (state) => {
-        if (state === this.state) return;
+        const was = this.state;
+        if (state === was) return;
         this.state = state;
         this.full = false;
-        changed();
+        changed(was, false);
       },
-      complete: () => {
-        this.left = true;
-        this.state = 'stopped';
-        changed();
-      },
+      complete: () => this.#leave(changed),
       // A sink's state$ does not fail; if one does, treat the member as gone.
-      error: () => {
-        this.left = true;
-        changed();
-      },
+      error: () => this.#leave(changed),
     });
+  }
+
+  #leave(changed: (was: PoolState, wasLeft: boolean) => void): void {
+    if (this.left) return;
+    const was = this.state;
+    try {
+      this.metrics = this.sink.getSnapshot().metrics;
+    } catch {
+      // A sink that cannot report: its figures are left out of the balancer's totals.
+    }
+    this.left = true;
+    this.state = 'stopped';
+    changed(was, false);
   }
 
   unfollow(): void {
     this.#subscription?.unsubscribe();
   }
 
-  /** Reads the member's snapshot: size and live figures (error rate since the last refresh). */
-  refresh(): void {
-    this.full = false;
+  /** Reads the member's snapshot now, for its figures; `undefined` when the sink cannot report. */
+  refresh(): SinkSnapshot | undefined {
+    this.#readIn = this.#epoch.value;
     let snapshot;
     try {
       snapshot = this.sink.getSnapshot();
     } catch {
-      return; // A sink that cannot report now keeps its last figures.
+      return undefined; // A sink that cannot report now keeps its last figures.
     }
+    // Numbers only are kept: a member holds no snapshot alive, so that sampling thousands of
+    // members leaves the young generation nothing to copy.
     const m = snapshot.metrics;
-    this.metrics = m;
-    this.size = Math.max(1, snapshot.size);
+    this.#size = Math.max(1, snapshot.size);
     const capacity = this.sink.capacity;
-    this.queueUtilisation =
+    this.#queueUtilisation =
       capacity > 0 && capacity < Infinity ? Math.min(1, (m.queued + m.waiting) / capacity) : 0;
     const errors = m.failed + m.crashed + m.timedOut;
     const ended = m.completed + errors;
     const recent = ended - this.#ended;
-    if (recent > 0) this.errorRate = (errors - this.#errors) / recent;
+    if (recent > 0) this.#errorRate = (errors - this.#errors) / recent;
     this.#ended = ended;
     this.#errors = errors;
-    this.latencyMs = m.latency.p90;
+    this.#latencyMs = m.latency.p90;
+    return snapshot;
   }
 
   /** Why it cannot take a task now, for a refusal's message. */
   why(available: boolean): string {
     if (this.left) return `${this.name} is closed`;
     if (this.state !== 'running') return `${this.name} is ${this.state}`;
+    const health = this.health?.why();
+    if (health !== undefined && this.health!.blocked) return `${this.name} ${health}`;
     if (!available) return `${this.name} is unavailable (isAvailable)`;
-    return `${this.name} refused it (queue full)`;
+    if (this.full) return `${this.name} refused it (queue full)`;
+    if (health !== undefined) return `${this.name} ${health}`;
+    return `${this.name} refused it`;
   }
-}
-
-/** Why a task is refused: no member can take it (each says why) and the queue is full. */
-export function refusal<TInput, TOutput>(
-  balancer: string,
-  members: readonly Member<TInput, TOutput>[],
-  available: (member: Member<TInput, TOutput>) => boolean,
-  capacity: number,
-): string {
-  const why = members.map((m) => m.why(available(m))).join(', ');
-  const head = members.some((m) => m.state === 'running' && !m.left)
-    ? `no member of balancer '${balancer}' can take the task: ${why}`
-    : `no member of balancer '${balancer}' is running: ${why}`;
-  return capacity === 0 ? head : `${head}; and its queue is full (capacity ${capacity})`;
 }

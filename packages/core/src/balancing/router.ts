@@ -7,16 +7,18 @@ import { err, type TaskResult } from '../result.js';
 import { countOutcome } from './balancer-metrics.js';
 import type { BalancerConfig } from './balancer-options.js';
 import { HeldTasks, routed, type Routed } from './held-tasks.js';
-import { Member, refusal } from './member.js';
+import { Member } from './member.js';
+import { Roster } from './roster.js';
 
 /** Refusals of a member that leave the task unrun: it may go to another member. */
 const BOUNCED: ReadonlySet<RejectReason> = new Set(['queue-full', 'pool-closed', 'pool-failed']);
 
 /**
- * The path of a task through a balancer, on one screen: submit → pick a member (the strategy,
- * over the members that can take it) → send → settled; a member's refusal that leaves the task
- * unrun sends it to another member, or to the held queue, which `pump` drains oldest first as
- * members come free. Counts every task in the balancer's own metrics.
+ * The path of a task through a balancer, on one screen: submit → pick a member (the roster: the
+ * strategy over the members that can take it, then the gates of the one chosen) → send →
+ * settled; a member's refusal that leaves the task unrun sends it to another member, or to the
+ * held queue, which `pump` drains oldest first as members come free. Counts every task in the
+ * balancer's own metrics. Nothing on the path looks at every member.
  */
 export class Router<TInput, TOutput> {
   readonly held: HeldTasks<TInput, TOutput>;
@@ -26,32 +28,20 @@ export class Router<TInput, TOutput> {
   readonly idle: (() => void)[] = [];
   /** Set by close: no more submits; the retry timer is not re-armed. */
   stopping = false;
+  readonly roster: Roster<TInput, TOutput>;
   readonly #name: string;
   readonly #ids = new Set<string>();
-  /** Members offered to the strategy when nothing else narrows them (rebuilt when one changes). */
-  #ready: Member<TInput, TOutput>[] | undefined;
-  #seq = 0;
   #timed = 0;
-  /** What strategies get as their state: one object, its `seq` moved on for each decision. */
-  readonly #route: { seq: number; readonly random: () => number };
   #taskIds = 0;
   #nextRefresh = 0;
   #timer: unknown;
   #ended = false;
 
-  constructor(
-    readonly config: BalancerConfig<TInput, TOutput>,
-    readonly members: readonly Member<TInput, TOutput>[],
-  ) {
+  constructor(readonly config: BalancerConfig<TInput, TOutput>) {
     this.#name = config.name;
-    this.#route = { seq: 0, random: config.random };
+    this.roster = new Roster(config);
     this.held = new HeldTasks(config.capacity);
     this.recorder = new MetricsRecorder(config.clock.now(), config.intervalMs * 10);
-  }
-
-  /** Members changed (state, availability): offer them afresh. */
-  invalidate(): void {
-    this.#ready = undefined;
   }
 
   /** Clears the retry timer (the balancer is closed). */
@@ -91,12 +81,12 @@ export class Router<TInput, TOutput> {
     const task = routed<TInput, TOutput>(input, options, key, id, this.#taskIds);
     const held = this.held;
     if (held.queued + held.waiting === 0) {
-      const member = this.#pick(task);
+      const member = this.roster.pick(task);
       if (member instanceof Member) return this.#accept(task) ?? this.#send(task, member);
       if (member !== undefined)
         return this.#accept(task) ?? Promise.resolve(this.finish(task, member));
     }
-    if (this.members.every((m) => m.left))
+    if (this.roster.live === 0)
       return this.#refuse('pool-closed', `every member of balancer '${this.#name}' is closed`);
     if (held.hasRoom) return this.#accept(task) ?? this.#hold(task);
     if (this.config.overflow === 'wait')
@@ -114,51 +104,6 @@ export class Router<TInput, TOutput> {
   #refuse(reason: RejectReason, message: string): Promise<TaskResult<TOutput>> {
     this.recorder.rejected++;
     return Promise.resolve(err(new TaskRejected(reason, message)));
-  }
-
-  /** The member for `task` among those that can take it (`undefined`: none can; a `Left`: the strategy failed). */
-  #pick(task: Routed<TInput, TOutput>): Member<TInput, TOutput> | TaskResult<TOutput> | undefined {
-    const offered = this.offered(task.tried);
-    if (offered.length === 0) return undefined;
-    const route = this.#route;
-    route.seq = this.#seq++;
-    try {
-      const i = this.config.strategy(offered, task, route);
-      const member = offered[i];
-      if (Number.isInteger(i) && member !== undefined) return member;
-      throw new RangeError(
-        `the strategy of balancer '${this.#name}' chose ${String(i)}: expected a whole number from 0 to ${offered.length - 1}`,
-      );
-    } catch (cause) {
-      return err(new TaskFailed(cause));
-    }
-  }
-
-  /** Running members that are available and not refusing for a full queue, less those in `tried`. */
-  offered(tried: readonly number[] | undefined): Member<TInput, TOutput>[] {
-    const { isAvailable } = this.config;
-    let ready = this.#ready;
-    if (ready === undefined || isAvailable !== undefined) {
-      ready = this.members.filter(
-        (m) => m.state === 'running' && !m.full && !m.left && this.#available(m),
-      );
-      if (isAvailable === undefined) this.#ready = ready;
-    }
-    return tried === undefined ? ready : ready.filter((m) => !tried.includes(m.index));
-  }
-
-  #available(member: Member<TInput, TOutput>): boolean {
-    const { isAvailable } = this.config;
-    if (isAvailable === undefined) return true;
-    try {
-      return isAvailable(member, member.index) === true;
-    } catch (error) {
-      // Not swallowed: re-thrown on a later tick, as XState does with an error nobody handles.
-      setTimeout(() => {
-        throw error;
-      });
-      return false;
-    }
   }
 
   #send(
@@ -193,10 +138,7 @@ export class Router<TInput, TOutput> {
   ): Promise<TaskResult<TOutput>> | TaskResult<TOutput> {
     member.inFlight--;
     this.recorder.active--;
-    if (member.full) {
-      member.full = false;
-      this.#ready = undefined;
-    }
+    this.roster.settledAt(member);
     if (
       result._tag === 'Left' &&
       result.left._tag === 'TaskRejected' &&
@@ -204,15 +146,12 @@ export class Router<TInput, TOutput> {
     ) {
       // Not run there: another member, or the queue. A full member is not offered again until it
       // settles one of ours (or the next refresh).
-      if (result.left.reason === 'queue-full') {
-        member.full = true;
-        this.#ready = undefined;
-      }
+      if (result.left.reason === 'queue-full') this.roster.markFull(member);
       (task.tried ??= []).push(member.index);
-      const next = this.#pick(task);
+      const next = this.roster.pick(task);
       if (next instanceof Member) return this.#send(task, next);
       if (next !== undefined) return this.finish(task, next);
-      if (this.held.hasRoom && !this.members.every((m) => m.left)) return this.#hold(task);
+      if (this.held.hasRoom && this.roster.live > 0) return this.#hold(task);
       return this.finish(task, err(new TaskRejected(result.left.reason, this.fullMessage())));
     }
     const out = this.finish(task, result);
@@ -258,7 +197,7 @@ export class Router<TInput, TOutput> {
     const held = this.held;
     held.admit();
     for (let task = held.peek(); task !== undefined; task = held.peek()) {
-      const member = this.#pick(task);
+      const member = this.roster.pick(task);
       if (member === undefined) return;
       const { resolve } = held.release(task);
       if (member instanceof Member) resolve(this.#send(task, member));
@@ -273,15 +212,15 @@ export class Router<TInput, TOutput> {
     for (const task of this.held.all()) this.held.release(task).resolve(this.finish(task, refused));
   }
 
+  /** Members' figures are read again when next asked for; full members are offered again. */
   refresh(now: number): void {
     this.#nextRefresh = now + this.config.intervalMs;
-    for (const m of this.members) if (!m.left) m.refresh();
-    this.#ready = undefined;
+    this.roster.refresh();
   }
 
   /** Why no member can take a task, and the queue is full. */
   fullMessage(): string {
-    return refusal(this.#name, this.members, (m) => this.#available(m), this.config.capacity);
+    return this.roster.refusal();
   }
 
   /** Nothing held, nothing at a member. */

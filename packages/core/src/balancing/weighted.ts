@@ -24,49 +24,64 @@ export function liveWeight(member: MemberView, fastestMs: number): number {
   return queue * errors * latency;
 }
 
-/** Picks by weight: the member whose slice of the total holds the point `seq × GOLDEN mod 1`. */
-function pick(weights: ArrayLike<number>, total: number, seq: number): number {
-  const n = weights.length;
+/**
+ * Picks by weight: the member whose slice of the total holds the point `seq × GOLDEN mod 1`,
+ * found by binary search in the running totals (`sums[i]`: the weights of members 0…i).
+ */
+function pick(sums: Float64Array, seq: number): number {
+  const n = sums.length;
+  const total = sums[n - 1]!;
   if (!(total > 0)) return seq % n;
-  let point = ((seq * GOLDEN) % 1) * total;
-  for (let i = 0; i < n - 1; i++) {
-    point -= weights[i]!;
-    if (point < 0) return i;
+  const point = ((seq * GOLDEN) % 1) * total;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sums[mid]! > point) hi = mid;
+    else lo = mid + 1;
   }
-  return n - 1;
+  return lo;
+}
+
+/** Running totals of `weightOf` over `members`. */
+function runningTotals(
+  members: readonly MemberView[],
+  weightOf: (member: MemberView) => number,
+): Float64Array {
+  const sums = new Float64Array(members.length);
+  let total = 0;
+  members.forEach((m, i) => (sums[i] = total += weightOf(m)));
+  return sums;
 }
 
 /**
  * Members in proportion to their weights: static (one number ≥ 0 per member, by its index in
  * `pools`), or `'live'` (see `liveWeight`). A member offered whose static weight is 0 gets
- * tasks only when every member offered weighs 0 (then it goes round-robin).
+ * tasks only when every member offered weighs 0 (then it goes round-robin). The weights of the
+ * members offered are added up once per `state.version`; a decision is then a binary search.
  * @example
  * createBalancer({ pools: [big, small], strategy: weighted([3, 1]) }); // 3 tasks of 4 to big
  */
 export function weighted(weights: readonly number[] | 'live'): Strategy {
-  if (weights === 'live') {
-    return (members, _task, { seq }) => {
-      let fastest = Infinity;
-      for (const m of members) if (m.latencyMs > 0 && m.latencyMs < fastest) fastest = m.latencyMs;
-      const live = members.map((m) => liveWeight(m, fastest));
-      return pick(
-        live,
-        live.reduce((a, b) => a + b, 0),
-        seq,
-      );
-    };
-  }
-  const fixed = [...weights];
+  const fixed = weights === 'live' ? [] : [...weights];
+  const weigh =
+    weights === 'live'
+      ? (members: readonly MemberView[]) => {
+          let fastest = Infinity;
+          for (const m of members)
+            if (m.latencyMs > 0 && m.latencyMs < fastest) fastest = m.latencyMs;
+          return runningTotals(members, (m) => liveWeight(m, fastest));
+        }
+      : (members: readonly MemberView[]) => runningTotals(members, (m) => fixed[m.index] ?? 0);
   let cachedFor: readonly MemberView[] | undefined;
-  let cached: number[] = [];
-  let total = 0;
-  return (members, _task, { seq }) => {
-    // The members offered stay the same array while no member comes or goes: weigh them once.
-    if (members !== cachedFor) {
+  let cachedAt: number | undefined;
+  let sums: Float64Array = new Float64Array(0);
+  return (members, _task, { seq, version }) => {
+    if (members !== cachedFor || version !== cachedAt) {
       cachedFor = members;
-      cached = members.map((m) => fixed[m.index] ?? 0);
-      total = cached.reduce((a, b) => a + b, 0);
+      cachedAt = version;
+      sums = weigh(members);
     }
-    return pick(cached, total, seq);
+    return pick(sums, seq);
   };
 }

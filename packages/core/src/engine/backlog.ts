@@ -181,22 +181,15 @@ export class Backlog {
     }
   }
 
+  /**
+   * The FIFO path is kept small, the rest out of line: this is inlined into the run loop, whose
+   * inlining budget is tight (see `LaneRunner.settleRun`).
+   */
   #shiftLive(): Task | undefined {
-    const priority = this.priority;
-    if (priority !== undefined) {
-      // Removal from a priority queue is by key, so what it gives is live.
-      const task = priority.shift();
-      if (task !== undefined) this.metrics.queued--;
-      return task;
-    }
+    if (this.priority !== undefined) return this.#shiftPriority(this.priority);
     const queue = this.#queue as FifoQueue<Task | BulkTasks>;
     for (let item = queue.peek(); item !== undefined; item = queue.peek()) {
-      if (item instanceof BulkTasks) {
-        const task = item.take();
-        if (item.done) queue.shift();
-        this.metrics.queued--;
-        return task;
-      }
+      if (item instanceof BulkTasks) return this.#takeFromBulk(queue, item);
       queue.shift();
       if (item.state !== TaskState.queued) {
         this.#deadQueued--;
@@ -206,6 +199,20 @@ export class Backlog {
       return item;
     }
     return undefined;
+  }
+
+  #shiftPriority(priority: PriorityQueue<Task>): Task | undefined {
+    // Removal from a priority queue is by key, so what it gives is live.
+    const task = priority.shift();
+    if (task !== undefined) this.metrics.queued--;
+    return task;
+  }
+
+  #takeFromBulk(queue: FifoQueue<Task | BulkTasks>, bulk: BulkTasks): Task {
+    const task = bulk.take();
+    if (bulk.done) queue.shift();
+    this.metrics.queued--;
+    return task;
   }
 
   /** Moves waiting submits into the queue while there is room. */

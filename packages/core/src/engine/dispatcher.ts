@@ -125,19 +125,27 @@ export class Dispatcher implements TaskPath {
   place(task: Task, room: Room, now: number): void {
     this.metrics.submitted++;
     if (task.x !== undefined) this.door.remember(task);
-    if (room === WAIT) {
-      this.backlog.wait(task);
-      if (this.growth !== undefined) this.growth.demand();
-    } else if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
+    // (A full queue's overflow, out of line: this is inlined into `submit`.)
+    if (room !== HAS_ROOM) return this.#placeOverflow(task, room);
+    if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
       const lane = this.roster.idle.pop()!;
       if (this.runner.start(lane, task, now)) this.pump(lane, this.runner.settledAt);
     } else {
       // (Free lanes beside queued tasks means the rate limit holds them: queue behind them.)
       this.backlog.enqueue(task);
-      // Evict after queueing the newcomer, so that the pool never looks idle in between.
-      if (room === EVICT) this.door.dropOldest();
       if (this.growth !== undefined) this.growth.demand();
     }
+  }
+
+  /** A task admitted into a full queue: it waits for room, or the oldest queued task makes room. */
+  #placeOverflow(task: Task, room: Room): void {
+    if (room === WAIT) this.backlog.wait(task);
+    else {
+      this.backlog.enqueue(task);
+      // Evict after queueing the newcomer, so that the pool never looks idle in between.
+      if (room === EVICT) this.door.dropOldest();
+    }
+    if (this.growth !== undefined) this.growth.demand();
   }
 
   /** The free `lane` takes queued tasks (from time `now`) until the queue is empty or it is busy. */
@@ -167,8 +175,13 @@ export class Dispatcher implements TaskPath {
     if (reject === undefined) task.resolve(result);
     else if (result._tag === 'Right') (task.resolve as (value: unknown) => void)(result.right);
     else reject(result.left);
-    if (this.results$.observed) this.results$.next({ taskId: task.id, id: task.x?.id, result });
+    if (this.results$.observed) this.#publish(task, result);
     if (this.waiters.watched) this.waiters.check();
+  }
+
+  /** Out of line: `settle` is inlined into the run loop, whose inlining budget is tight. */
+  #publish(task: Task, result: TaskResult<unknown>): void {
+    this.results$.next({ taskId: task.id, id: task.x?.id, result });
   }
 
   /**

@@ -42,8 +42,8 @@ export class Door {
   #refusalMessage: string;
   /** What made the pool refuse, when something did (a failed pool's `PoolFailedError`). */
   #refusalCause: unknown = undefined;
-  /** Unsettled tasks that carry a caller's id. */
-  readonly #named = new Map<string, Task>();
+  /** Unsettled tasks that carry a caller's id (made at the first: most pools see none). */
+  #named: Map<string, Task> | undefined;
   readonly #backlog: Backlog;
 
   constructor(
@@ -73,7 +73,7 @@ export class Door {
     const checked = checkSubmitOptions(options, config.priority?.levels);
     if (typeof checked === 'string') return new Refusal(this.refuse('invalid-input', checked));
     if (checked?.signal?.aborted === true) return new Refusal(this.cancelAtDoor(checked.signal));
-    if (checked?.id !== undefined && this.#named.has(checked.id)) {
+    if (checked?.id !== undefined && this.#named?.has(checked.id) === true) {
       return new Refusal(
         this.refuse(
           'invalid-input',
@@ -157,7 +157,7 @@ export class Door {
       x.onAbort = () => this.canceller.cancel(task, signal.reason);
       signal.addEventListener('abort', x.onAbort, { once: true });
     }
-    if (x.id !== undefined) this.#named.set(x.id, task);
+    if (x.id !== undefined) (this.#named ??= new Map<string, Task>()).set(x.id, task);
   }
 
   /** A task with extras settled: its id is free, its signal no longer listened to. */
@@ -167,12 +167,12 @@ export class Door {
       x.signal!.removeEventListener('abort', x.onAbort);
       x.onAbort = undefined;
     }
-    if (x.id !== undefined) this.#named.delete(x.id);
+    if (x.id !== undefined) this.#named?.delete(x.id);
   }
 
   /** The unsettled task submitted with `id`. */
   named(id: string): Task | undefined {
-    return this.#named.get(id);
+    return this.#named?.get(id);
   }
 
   /** Overflow `'drop-oldest'`: the oldest queued task makes room for a newcomer. */

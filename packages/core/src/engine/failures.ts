@@ -21,8 +21,8 @@ import { ownExtras, RetryEntry, TaskState, type Task } from './task.js';
  */
 export class Failures {
   readonly deadLetters$ = new Subject<DeadLetter<unknown>>();
-  /** Tasks waiting out a retry delay, with their entry in the timer heap. */
-  readonly #retries = new Map<Task, RetryEntry>();
+  /** Tasks waiting out a retry delay, with their entry in the timer heap (made at the first retry). */
+  #retries: Map<Task, RetryEntry> | undefined;
 
   constructor(
     private readonly path: TaskPath,
@@ -85,7 +85,7 @@ export class Failures {
     m.retrying++;
     task.state = TaskState.retrying;
     const entry = new RetryEntry(task, now + plan.delayMs);
-    this.#retries.set(task, entry);
+    (this.#retries ??= new Map<Task, RetryEntry>()).set(task, entry);
     this.path.timers.add(entry);
   }
 
@@ -103,7 +103,7 @@ export class Failures {
   /** A retry delay is over: the task queues again (past `capacity`: it was accepted long ago). */
   requeue(entry: RetryEntry): void {
     const task = entry.task;
-    this.#retries.delete(task);
+    this.#retries?.delete(task);
     if (task.state !== TaskState.retrying) return;
     const path = this.path;
     path.metrics.retrying--;
@@ -118,9 +118,9 @@ export class Failures {
 
   /** Takes a task out of its retry delay (it is being settled otherwise); `false` if it was not waiting. */
   withdraw(task: Task): boolean {
-    const entry = this.#retries.get(task);
+    const entry = this.#retries?.get(task);
     if (entry === undefined) return false;
-    this.#retries.delete(task);
+    this.#retries!.delete(task);
     this.path.timers.remove(entry);
     this.path.metrics.retrying--;
     return true;
@@ -128,6 +128,6 @@ export class Failures {
 
   /** The tasks waiting out a retry delay now. */
   waiting(): Task[] {
-    return [...this.#retries.keys()];
+    return this.#retries === undefined ? [] : [...this.#retries.keys()];
   }
 }

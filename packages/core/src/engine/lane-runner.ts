@@ -126,15 +126,36 @@ export class LaneRunner implements AdoptedRunOwner {
     }
   }
 
-  /** Records a run's outcome. Returns `true` when the lane may take the next task. */
+  /**
+   * Records a run's outcome. Returns `true` when the lane may take the next task.
+   *
+   * Only a value answered in time is handled here; the rest (a failure, a late answer, a worker
+   * that holds its lanes or left service) out of line. This function is inlined into the run
+   * loop (`finish` → `pump`), and V8 inlines only up to a bytecode budget: measured, a larger
+   * body here cost 5–10 % of throughput.
+   */
   settleRun(lane: Lane, value: unknown, failed: boolean): boolean {
     const task = lane.task!;
     lane.task = undefined;
     lane.ctx = undefined;
     if (lane.heapIndex >= 0) this.#timers.remove(lane);
-    const m = this.#metrics;
     const now = this.#config.clock.now();
     this.settledAt = now;
+    if (failed || task.state !== TaskState.running || outOfService(lane))
+      return this.#settleOther(lane, task, value, failed, now);
+    const m = this.#metrics;
+    lane.tasksDone++;
+    m.active--;
+    m.completed++;
+    m.latency.record(now - (task.t / 1024 + this.#epoch));
+    this.path.settle(task, ok(value));
+    // (Whoever watches results$ may have taken the worker out of service meanwhile.)
+    return !(lane.primary.hold || outOfService(lane)) || this.#mayGoOn(lane, value, false, now);
+  }
+
+  /** `settleRun` for a failed run, or an answer that came too late. */
+  #settleOther(lane: Lane, task: Task, value: unknown, failed: boolean, now: number): boolean {
+    const m = this.#metrics;
     if (task.state !== TaskState.running || outOfService(lane)) {
       // Already dealt with: cancelled, timed out, or its worker was taken out of service
       // (the task may even be running again elsewhere, as a retry).
@@ -149,12 +170,18 @@ export class LaneRunner implements AdoptedRunOwner {
       lane.tasksDone++;
       m.active--;
       const ranMs = now - (task.t / 1024 + this.#epoch);
-      if (!failed) {
+      if (failed) this.#failures.runFailed(task, value, lane.id, ranMs, now);
+      else {
         m.latency.record(ranMs);
         m.completed++;
         this.path.settle(task, ok(value));
-      } else this.#failures.runFailed(task, value, lane.id, ranMs, now);
+      }
     }
+    return this.#mayGoOn(lane, value, failed, now);
+  }
+
+  /** After a run: whether its lane goes on (not when its worker left service or crashed). */
+  #mayGoOn(lane: Lane, value: unknown, failed: boolean, now: number): boolean {
     if (outOfService(lane)) return false;
     if (failed && isInstance(value, WorkerCrashedError)) {
       this.#roster.crash(lane.primary, value);

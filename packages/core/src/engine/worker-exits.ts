@@ -11,7 +11,7 @@ import { outOfService, SLOT_GONE, SLOT_STARTING, SLOT_STOPPING, type Slot } from
  */
 export class WorkerExits {
   /** By worker: tasks running on it that its executor called innocent (`requeueRun`). */
-  readonly #innocent = new Map<string, Set<number>>();
+  #innocent: Map<string, Set<number>> | undefined;
 
   constructor(private readonly path: Dispatcher) {}
 
@@ -66,7 +66,7 @@ export class WorkerExits {
 
   /** A worker actor stopped: nothing it said of its runs matters any more. */
   stopped(id: string): void {
-    this.#innocent.delete(id);
+    this.#innocent?.delete(id);
   }
 
   /**
@@ -78,8 +78,8 @@ export class WorkerExits {
    */
   #failRunning(worker: Slot, cause: unknown, brokeWorker: boolean): boolean {
     const path = this.path;
-    const innocent = this.#innocent.get(worker.id);
-    this.#innocent.delete(worker.id);
+    const innocent = this.#innocent?.get(worker.id);
+    this.#innocent?.delete(worker.id);
     let requeued = false;
     for (const lane of worker.allLanes) {
       const task = lane.task;
@@ -114,8 +114,9 @@ export class WorkerExits {
       (lane) => lane.task?.id === taskId && lane.task.state === TaskState.running,
     );
     if (!running) return;
-    let innocent = this.#innocent.get(workerId);
-    if (innocent === undefined) this.#innocent.set(workerId, (innocent = new Set()));
+    const byWorker = (this.#innocent ??= new Map<string, Set<number>>());
+    let innocent = byWorker.get(workerId);
+    if (innocent === undefined) byWorker.set(workerId, (innocent = new Set()));
     innocent.add(taskId);
   }
 
@@ -130,7 +131,7 @@ export class WorkerExits {
     const path = this.path;
     const worker = path.roster.get(workerId);
     if (worker === undefined || outOfService(worker)) return;
-    const innocent = this.#innocent.get(workerId);
+    const innocent = this.#innocent?.get(workerId);
     const now = path.config.clock.now();
     let requeued = false;
     for (let i = taskIds.length - 1; i >= 0; i--) {

@@ -2,14 +2,20 @@ import type { Percentiles } from '../metrics/histogram.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { HealthWindow } from './judge-window.js';
 
+/** What a window is made of: the figures of a snapshot it reads (any `PoolMetrics` has them). */
+export type WindowFigures = Pick<
+  PoolMetrics,
+  'at' | 'completed' | 'failed' | 'crashed' | 'timedOut' | 'queued' | 'waiting' | 'latency'
+>;
+
 /** Runs that ended one way or another: progress, as far as a stall goes. */
-const finished = (m: PoolMetrics): number => m.completed + m.failed + m.crashed + m.timedOut;
+const finished = (m: WindowFigures): number => m.completed + m.failed + m.crashed + m.timedOut;
 
 /**
  * When the sink last made progress, given the previous figure and a new snapshot: now, when a
  * run finished since `previous` or nothing waits to start; otherwise unchanged.
  */
-export function progressAt(previous: PoolMetrics, current: PoolMetrics, since: number): number {
+export function progressAt(previous: WindowFigures, current: WindowFigures, since: number): number {
   const waiting = current.queued + current.waiting;
   return waiting === 0 || finished(current) > finished(previous) ? current.at : since;
 }
@@ -25,8 +31,8 @@ export function progressAt(previous: PoolMetrics, current: PoolMetrics, since: n
  * earlier snapshot holds no completed run.
  */
 export function windowBetween(
-  previous: PoolMetrics,
-  current: PoolMetrics,
+  previous: WindowFigures,
+  current: WindowFigures,
   capacity: number,
   lastProgressAt: number,
 ): HealthWindow {

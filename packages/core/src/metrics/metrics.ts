@@ -1,4 +1,9 @@
-import { Histogram, type Percentiles } from './histogram.js';
+import {
+  EMPTY_HISTOGRAM,
+  Histogram,
+  type HistogramSnapshot,
+  type Percentiles,
+} from './histogram.js';
 import type { BatchMetrics } from '../batching/batch-options.js';
 
 /** One priority level's share of the queue (priority pools only). */
@@ -8,6 +13,21 @@ export interface LevelMetrics {
   readonly queued: number;
   /** Time from submit to start of tasks of this level (their level when they started), in ms. */
   readonly wait: Percentiles;
+}
+
+/**
+ * The histograms behind a snapshot's percentiles, as plain data: what lets `mergeMetrics` add
+ * several pools' latencies up exactly, here or in another process. One field of `PoolMetrics`
+ * rather than a method of the pool, so anything carrying metrics (`metrics$`, a remote pool's
+ * reports) carries them; built only when a snapshot is taken, from the histograms the pool has
+ * anyway (nothing per task, nothing kept per pool). Sparse, so a logged snapshot stays short.
+ */
+export interface MetricsHistograms {
+  readonly latency: HistogramSnapshot;
+  readonly failedLatency: HistogramSnapshot;
+  readonly timedOutLatency: HistogramSnapshot;
+  readonly crashedLatency: HistogramSnapshot;
+  readonly queueWait: HistogramSnapshot;
 }
 
 /**
@@ -87,6 +107,12 @@ export interface PoolMetrics {
   readonly batch?: BatchMetrics;
   /** Per priority level, lowest first; present for `queue: { kind: 'priority' }` pools only. */
   readonly levels?: readonly LevelMetrics[];
+  /**
+   * The five latency histograms behind the percentiles above, mergeable (`mergeMetrics`).
+   * Every pool's and balancer's snapshot has them; optional for metrics made elsewhere (without
+   * them a total's percentiles are only bounds).
+   */
+  readonly histograms?: MetricsHistograms;
 }
 
 /** What an empty histogram reports; shared, as most pools never fail a run. */
@@ -127,7 +153,7 @@ export class MetricsRecorder {
   /** Runs that completed (see `runFailed` and co. for the others). */
   readonly latency = new Histogram();
   readonly queueWait = new Histogram();
-  // Made at the first run of their kind: a histogram is ~14 KiB, and most pools never need these.
+  // Made at the first run of their kind: most pools never need these.
   #failedLatency: Histogram | undefined;
   #timedOutLatency: Histogram | undefined;
   #crashedLatency: Histogram | undefined;
@@ -246,6 +272,14 @@ export class MetricsRecorder {
       utilisation: capacity > 0 ? Math.min(1, (current.busy - base.busy) / capacity) : 0,
       windowMs: span,
       throttledMs: this.throttled === undefined ? 0 : this.throttled(now),
+      // Last, so a logged snapshot reads its counters first.
+      histograms: {
+        latency: this.latency.snapshot(),
+        failedLatency: this.#failedLatency?.snapshot() ?? EMPTY_HISTOGRAM,
+        timedOutLatency: this.#timedOutLatency?.snapshot() ?? EMPTY_HISTOGRAM,
+        crashedLatency: this.#crashedLatency?.snapshot() ?? EMPTY_HISTOGRAM,
+        queueWait: this.queueWait.snapshot(),
+      },
     };
     const { levelWait, levelSizes } = this;
     if (levelWait === undefined || levelSizes === undefined) return snapshot;

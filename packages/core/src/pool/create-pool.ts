@@ -30,12 +30,6 @@ const topState = (value: unknown): PoolState =>
  */
 class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly name: string;
-  readonly actor: PoolActorView;
-  readonly state$: Observable<PoolState>;
-  readonly events$: Observable<PoolEvent>;
-  readonly results$: Observable<TaskOutcome<TOutput>>;
-  readonly deadLetters$: Observable<DeadLetter<TInput>>;
-  readonly metrics$: Observable<PoolMetrics>;
   /** The pool actor itself: only the handle (and a system restarting it) sends it events. */
   readonly #actor: PoolActorRef;
   readonly #config: PoolConfig<TInput, TOutput>;
@@ -46,6 +40,10 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly #lifecycle: PoolLifecycle;
   /** Gathers items into batches (batch pools only). */
   readonly #batcher: Batcher<TInput, TOutput> | undefined;
+  // Made when first asked for (as the streams are): most small pools are never watched.
+  #view: PoolActorView | undefined;
+  #results$: Observable<TaskOutcome<TOutput>> | undefined;
+  #deadLetters$: Observable<DeadLetter<TInput>> | undefined;
 
   /**
    * Wires the handle around `actor`, the pool actor made from `parts.input`; starts it unless
@@ -59,7 +57,6 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.#engine = engine;
     this.#tasks = engine.tasks;
     this.#actor = actor;
-    this.actor = viewOf(actor);
     if (config.batch === undefined) this.#batcher = undefined;
     else {
       // A batch pool's engine runs arrays of inputs: its task type is TInput[], not TInput.
@@ -118,11 +115,30 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       if (closed) lifecycle.finish();
     });
     if (startActor) actor.start();
-    this.state$ = streams.state$;
-    this.events$ = streams.events$;
-    this.metrics$ = streams.metrics$;
-    this.results$ = (this.#batcher?.results$ ?? engine.results$).asObservable();
-    this.deadLetters$ = engine.deadLetters$.asObservable();
+  }
+
+  get actor(): PoolActorView {
+    return (this.#view ??= viewOf(this.#actor));
+  }
+
+  get state$(): Observable<PoolState> {
+    return this.#streams.state$;
+  }
+
+  get events$(): Observable<PoolEvent> {
+    return this.#streams.events$;
+  }
+
+  get metrics$(): Observable<PoolMetrics> {
+    return this.#streams.metrics$;
+  }
+
+  get results$(): Observable<TaskOutcome<TOutput>> {
+    return (this.#results$ ??= (this.#batcher?.results$ ?? this.#engine.results$).asObservable());
+  }
+
+  get deadLetters$(): Observable<DeadLetter<TInput>> {
+    return (this.#deadLetters$ ??= this.#engine.deadLetters$.asObservable());
   }
 
   start(): this {

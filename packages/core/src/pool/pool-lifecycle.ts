@@ -80,11 +80,13 @@ export class PoolLifecycle {
   close(options: CloseOptions = {}): Promise<void> {
     const { abort, timeoutMs, cancelQueued } = checkCloseOptions(options);
     const { name, actor, clock, streams } = this.parts;
+    // The reason is read only by an abort: an error (and its stack) per drained pool was a
+    // seventh of what closing 10,000 small pools cost.
     const closeEvent = () =>
       ({
         type: 'pool.close',
         abort,
-        reason: new PoolClosedError(`pool '${name}' closed with abort`),
+        reason: abort ? new PoolClosedError(`pool '${name}' closed with abort`) : undefined,
       }) as const;
     if (this.#closing !== undefined) {
       // Already closing: a later abort or deadline still bounds it; the promise is the same.

@@ -1,6 +1,7 @@
 /**
- * The pool machine's actions towards its supervisor: a new supervisor each start, its restart
- * decisions carried out (later, through the clock), seats it forgets, and giving up.
+ * The pool machine's actions towards its supervisor: made at the first crash of each start of
+ * the pool, told of crashes, its restart decisions carried out (later, through the clock), seats
+ * it forgets, and giving up.
  */
 import { cancel, raise, stopChild } from 'xstate';
 import { describeValue } from '../describe-value.js';
@@ -41,22 +42,49 @@ function failureOf(context: PoolContext, event: PoolMachineEvent): PoolFailedErr
   );
 }
 
-/** A fresh supervisor and seat list for this life of the pool. */
+/**
+ * A fresh seat list for this life of the pool, and no supervisor until a crash needs one (see
+ * `workerCrashedSupervised`): an actor and the events telling it of every worker were much of
+ * what starting a small pool cost, and most pools never see a crash.
+ */
 export const begin = enqueuePoolActions(({ context, enqueue }) => {
   if (context.supervisor !== undefined) enqueue(stopChild(context.supervisor));
   const seats = context.effects.seats;
   enqueue(() => seats.clearSeats());
-  enqueue.assign(({ spawn }) => ({
-    supervisor: spawn('supervisor', {
-      // One id for every pool: its final state sends the pool `xstate.done.actor.<id>`,
-      // and XState caches transitions per event type for good.
-      id: 'supervisor',
-      input: { ...context.supervision, clock: context.clock, random: context.random },
-    }),
+  enqueue.assign({
+    supervisor: undefined,
     size: context.requestedSize,
     epoch: context.epoch + 1,
     failure: undefined,
-  }));
+  });
+});
+
+/**
+ * Settles a crash, and tells the supervisor when a wanted seat lost its worker unplanned. The
+ * first crash of this life of the pool makes the supervisor, given the seats in start order:
+ * it would have heard of each as it was added, and of nothing else before a crash.
+ */
+export const workerCrashedSupervised = enqueuePoolActions(({ context, event, enqueue }) => {
+  if (event.type !== 'worker.crashed') return;
+  if (context.supervisor === undefined) {
+    const startOrder = [...context.effects.seats.seats()];
+    enqueue.assign(({ spawn }) => ({
+      supervisor: spawn('supervisor', {
+        // One id for every pool: its final state sends the pool `xstate.done.actor.<id>`,
+        // and XState caches transitions per event type for good.
+        id: 'supervisor',
+        input: { ...context.supervision, clock: context.clock, random: context.random, startOrder },
+      }),
+    }));
+  }
+  // Given the context as assigned above: the supervisor, made or not.
+  enqueue(({ context: now }) => {
+    const unplanned = now.effects.crashed(event.id, event.cause);
+    const seats = now.effects.seats;
+    const seat = seats.seatOf(event.id);
+    if (!unplanned || seat === undefined || !seats.has(seat)) return;
+    tellSupervisor(now, { type: 'child.exited', id: seat, abnormal: true, cause: event.cause });
+  });
 });
 
 /** Carries out a restart decision: stop the siblings now, start the seats after the delay. */

@@ -129,21 +129,6 @@ export function workerCrashed({ context, event }: PoolActionArgs): void {
   if (event.type === 'worker.crashed') context.effects.crashed(event.id, event.cause);
 }
 
-/** Settles the crash, and tells the supervisor when a wanted seat lost its worker unplanned. */
-export function workerCrashedSupervised({ context, event }: PoolActionArgs): void {
-  if (event.type !== 'worker.crashed') return;
-  const unplanned = context.effects.crashed(event.id, event.cause);
-  const seats = context.effects.seats;
-  const seat = seats.seatOf(event.id);
-  if (!unplanned || seat === undefined || !seats.has(seat)) return;
-  tellSupervisor(context, {
-    type: 'child.exited',
-    id: seat,
-    abnormal: true,
-    cause: event.cause,
-  });
-}
-
 /** A worker actor reached `stopped`: the engine forgets it, and its actor is stopped. */
 export const workerStopped = enqueuePoolActions(({ context, event, enqueue }) => {
   if (event.type !== 'worker.stopped') return;

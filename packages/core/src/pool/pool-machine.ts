@@ -9,12 +9,18 @@ import {
   respawn,
   respawnReplaced,
   workerCrashed,
-  workerCrashedSupervised,
   workerReady,
   workerReplacing,
   workerStopped,
 } from './pool-machine-workers.js';
-import { begin, cancelRespawns, fail, forgetSeat, restart } from './pool-machine-supervision.js';
+import {
+  begin,
+  cancelRespawns,
+  fail,
+  forgetSeat,
+  restart,
+  workerCrashedSupervised,
+} from './pool-machine-supervision.js';
 import { resize } from './pool-machine-resize.js';
 import {
   abandonSetups,
@@ -49,8 +55,9 @@ const accepting = {
 
 /**
  * A pool's lifecycle: `stopped → starting → running → closing → stopped`, and `failed` when its
- * supervisor gives up. The pool spawns a worker actor per seat and a supervisor actor; a crash
- * is an event to the pool, which reports it to the supervisor and carries out its decision
+ * supervisor gives up. The pool spawns a worker actor per seat, and a supervisor actor at the
+ * first crash of each start; a crash is an event to the pool, which reports it to the supervisor
+ * and carries out its decision
  * (restart seats after a backoff, forget a seat, or fail). Plain logic: every effect — the
  * engine driven through open, close, drain and stop, workers started, `events$` told — goes
  * through `PoolEffects` from its input, in named actions or actions enqueued by

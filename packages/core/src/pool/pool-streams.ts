@@ -20,37 +20,50 @@ export interface StreamSources {
  * The pool handle's own streams: `state$` (lifecycle), `events$` (told first where the pool is)
  * and `metrics$` (a timer per subscriber, none without one), and their completion when the
  * pool's close is final. `results$` and `deadLetters$` are the engine's (or the batcher's)
- * Subjects as they are.
+ * Subjects as they are. Each observable is made when first asked for: most of 10,000 small
+ * pools are never watched, and theirs were a tenth of what such a pool held.
  */
 export class PoolStreams {
-  readonly state$: Observable<PoolState>;
-  readonly events$: Observable<PoolEvent>;
-  readonly metrics$: Observable<PoolMetrics>;
   readonly #state = new BehaviorSubject<PoolState>('stopped');
   /** The state of the last `pool.state` event on `events$`: what a new subscriber is told first. */
   #announced: PoolState = 'stopped';
-  /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete). */
-  readonly #metricsSubscribers = new Set<() => void>();
-  readonly #events: Subject<PoolEvent>;
+  /** Ends each live `metrics$` subscription (final snapshot, timer cleared, complete); made at the first. */
+  #metricsSubscribers: Set<() => void> | undefined;
+  readonly #sources: StreamSources;
+  #state$: Observable<PoolState> | undefined;
+  #events$: Observable<PoolEvent> | undefined;
+  #metrics$: Observable<PoolMetrics> | undefined;
 
   constructor(sources: StreamSources) {
-    const { events, clock, intervalMs, metrics, closed } = sources;
-    this.#events = events;
+    this.#sources = sources;
+  }
+
+  get state$(): Observable<PoolState> {
+    if (this.#state$ !== undefined) return this.#state$;
+    const { closed } = this.#sources;
     // A BehaviorSubject once complete gives a new subscriber no value: the last state comes first.
     const state = this.#state;
-    this.state$ = new Observable<PoolState>((subscriber) => {
+    return (this.#state$ = new Observable<PoolState>((subscriber) => {
       if (!closed()) return state.subscribe(subscriber);
       subscriber.next(state.value);
       subscriber.complete();
       return undefined;
-    }).pipe(distinctUntilChanged());
+    }).pipe(distinctUntilChanged()));
+  }
+
+  get events$(): Observable<PoolEvent> {
+    const events = this.#sources.events;
     // Told first where the pool is, then everything after: the state is the last one announced,
     // so one who subscribes between a state change and its event misses nothing and sees no repeat.
-    this.events$ = new Observable<PoolEvent>((subscriber) => {
+    return (this.#events$ ??= new Observable<PoolEvent>((subscriber) => {
       subscriber.next({ type: 'pool.state', state: this.#announced });
       return subscriber.closed ? undefined : events.subscribe(subscriber);
-    });
-    this.metrics$ = new Observable<PoolMetrics>((subscriber) => {
+    }));
+  }
+
+  get metrics$(): Observable<PoolMetrics> {
+    const { clock, intervalMs, metrics, closed } = this.#sources;
+    return (this.#metrics$ ??= new Observable<PoolMetrics>((subscriber) => {
       if (closed()) {
         subscriber.next(metrics());
         subscriber.complete();
@@ -66,13 +79,13 @@ export class PoolStreams {
         subscriber.next(metrics());
         subscriber.complete();
       };
-      this.#metricsSubscribers.add(end);
+      (this.#metricsSubscribers ??= new Set<() => void>()).add(end);
       tick();
       return () => {
         clock.clearTimeout(handle);
-        this.#metricsSubscribers.delete(end);
+        this.#metricsSubscribers?.delete(end);
       };
-    });
+    }));
   }
 
   /** The top-level state last entered. */
@@ -84,13 +97,17 @@ export class PoolStreams {
   enter(state: PoolState): void {
     this.#state.next(state);
     this.#announced = state;
-    this.#events.next({ type: 'pool.state', state });
+    const events = this.#sources.events;
+    if (events.observed) events.next({ type: 'pool.state', state });
   }
 
   /** The close is final: each `metrics$` subscriber gets its last snapshot, `state$` completes. */
   complete(): void {
-    for (const end of [...this.#metricsSubscribers]) end();
-    this.#metricsSubscribers.clear();
+    const subscribers = this.#metricsSubscribers;
+    if (subscribers !== undefined) {
+      for (const end of [...subscribers]) end();
+      subscribers.clear();
+    }
     this.#state.complete();
   }
 }

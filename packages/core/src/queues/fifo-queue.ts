@@ -1,19 +1,18 @@
 import type { TaskQueue } from './task-queue.js';
 
 const MIN_RING = 16;
+/** The ring of a queue that never held an item: shared, and never written (a push grows it first). */
+const NO_RING: undefined[] = [];
 
 /**
  * A FIFO ring buffer that grows by doubling and shrinks when mostly empty: O(1) push and
  * shift with no `Array#shift` and no per-item allocation. Bounds are the pool's business.
  */
 export class FifoQueue<T> implements TaskQueue<T> {
-  #ring: (T | undefined)[];
+  // Made at the first push: most queues of most pools never hold a task.
+  #ring: (T | undefined)[] = NO_RING;
   #head = 0;
   #size = 0;
-
-  constructor() {
-    this.#ring = new Array<T | undefined>(MIN_RING);
-  }
 
   get size(): number {
     return this.#size;
@@ -21,14 +20,14 @@ export class FifoQueue<T> implements TaskQueue<T> {
 
   /** Adds an item at the tail. */
   push(item: T): void {
-    if (this.#size === this.#ring.length) this.#resize(this.#ring.length * 2);
+    if (this.#size === this.#ring.length) this.#grow();
     this.#ring[(this.#head + this.#size) & (this.#ring.length - 1)] = item;
     this.#size++;
   }
 
   /** Puts an item back at the head (it goes out next). */
   unshift(item: T): void {
-    if (this.#size === this.#ring.length) this.#resize(this.#ring.length * 2);
+    if (this.#size === this.#ring.length) this.#grow();
     this.#head = (this.#head - 1) & (this.#ring.length - 1);
     this.#ring[this.#head] = item;
     this.#size++;
@@ -38,7 +37,7 @@ export class FifoQueue<T> implements TaskQueue<T> {
   reserve(count: number): void {
     const needed = this.#size + count;
     if (needed <= this.#ring.length) return;
-    let length = this.#ring.length;
+    let length = Math.max(MIN_RING, this.#ring.length);
     while (length < needed) length *= 2;
     this.#resize(length);
   }
@@ -66,6 +65,10 @@ export class FifoQueue<T> implements TaskQueue<T> {
     const items: T[] = [];
     for (let item = this.shift(); item !== undefined; item = this.shift()) items.push(item);
     return items;
+  }
+
+  #grow(): void {
+    this.#resize(Math.max(MIN_RING, this.#ring.length * 2));
   }
 
   #resize(length: number): void {

@@ -6,6 +6,15 @@ import type { SubmitOptions } from '../pool/submit-options.js';
 import { FifoQueue } from '../queues/fifo-queue.js';
 import { isErr, type TaskResult } from '../result.js';
 
+/**
+ * What `through` needs of a sink: any `TaskSink` (a pool, a balancer) is one. Its `results$` is
+ * read only as a signal that room may have freed (any outcome, or its completion).
+ */
+export type ThroughTarget<TInput, TOutput> = Pick<
+  TaskSink<TInput, TOutput>,
+  'submit' | 'capacity' | 'getSnapshot'
+> & { readonly results$: Observable<unknown> };
+
 /** How `through` feeds a pool. */
 export interface ThroughOptions {
   /**
@@ -40,7 +49,7 @@ export interface ThroughOptions {
  * from(urls).pipe(through(fetchPool, { ordered: true })).subscribe((result) => ...);
  */
 export function through<TInput, TOutput>(
-  pool: TaskSink<TInput, TOutput>,
+  pool: ThroughTarget<TInput, TOutput>,
   options: ThroughOptions = {},
 ): OperatorFunction<TInput, TaskResult<TOutput>> {
   if (typeof options !== 'object' || options === null) {
@@ -92,7 +101,11 @@ export function through<TInput, TOutput>(
       let retryOnResult: Subscription | undefined;
 
       const finishIfDone = (): void => {
-        if (sourceDone && inFlight === 0 && backlog.size === 0) subscriber.complete();
+        // `early` too: a source may complete in reaction to a result emitted (a feedback loop)
+        // while results that were waiting for it are still to go out.
+        if (sourceDone && inFlight === 0 && backlog.size === 0 && early.size === 0) {
+          subscriber.complete();
+        }
       };
       const emit = (index: number, result: TaskResult<TOutput>): void => {
         if (!ordered) return subscriber.next(result);
@@ -161,8 +174,11 @@ interface Item<T> {
   readonly input: T;
 }
 
-/** Refused at the door because the queue was full (an evicted task carries its id; this does not). */
-function isRefusedForRoom(result: TaskResult<unknown>): boolean {
+/**
+ * Refused at the door because the queue was full (an evicted task carries its id; this does not):
+ * what `through` tries again when room frees rather than emitting.
+ */
+export function isRefusedForRoom(result: TaskResult<unknown>): boolean {
   return (
     isErr(result) &&
     result.left._tag === 'TaskRejected' &&

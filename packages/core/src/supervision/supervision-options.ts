@@ -94,8 +94,16 @@ function oneOf<T extends string>(option: string, value: unknown, allowed: readon
   return value as T;
 }
 
+/** The defaults, resolved once: most pools give no `supervision` (each made its own backoff). */
+let defaults: SupervisionConfig | undefined;
+
 /** Validates `createPool({ supervision })` and applies the defaults. */
-export function resolveSupervision(options: SupervisionOptions = {}): SupervisionConfig {
+export function resolveSupervision(options?: SupervisionOptions): SupervisionConfig {
+  if (options === undefined) return (defaults ??= Object.freeze(resolveGiven({})));
+  return resolveGiven(options);
+}
+
+function resolveGiven(options: SupervisionOptions): SupervisionConfig {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError('supervision', options, 'an object');
   }

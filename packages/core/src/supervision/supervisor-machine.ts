@@ -21,6 +21,13 @@ export interface SupervisorInput {
   readonly clock: Clock;
   /** Source of jitter; `Math.random` unless a test fixes it. */
   readonly random?: () => number;
+  /**
+   * Children it supervises from the start, in start order, as if each had been `child.added`.
+   * A pool spawns its supervisor at the first crash, not at start, and hands it its seats: until
+   * then the supervisor would only record them (no restarts yet, every backoff series at zero).
+   * @default []
+   */
+  readonly startOrder?: readonly string[];
 }
 
 /** What a supervisor is told about its children. */
@@ -199,9 +206,9 @@ export const supervisorMachine = setup({
 }).createMachine({
   id: 'supervisor',
   initial: 'supervising',
-  context: ({ input }) => ({
+  context: ({ input: { startOrder, ...input } }) => ({
     ...input,
-    order: [],
+    order: startOrder === undefined ? [] : [...startOrder],
     children: {},
     restarts: [],
     decision: undefined,

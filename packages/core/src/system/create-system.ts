@@ -257,7 +257,7 @@ class SystemHandle implements Reconfigurable {
 
   /** The close is final: health watches stop, streams complete, the system actor stops. */
   #end(): void {
-    for (const { health } of this.members.balancers.values()) health.stop();
+    for (const { health } of this.members.balancers.values()) health.unsubscribe();
     for (const { watching } of this.members.pools.values()) watching?.unsubscribe();
     this.#streams.complete();
     queueMicrotask(() => this.actor.stop());

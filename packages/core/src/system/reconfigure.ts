@@ -146,7 +146,7 @@ function switchBalancers(
   for (const name of [...diff.balancersRemoved, ...diff.rebalanced.map((b) => b.name)]) {
     const member = members.balancers.get(name);
     if (member === undefined) continue;
-    old.push({ balancer: member.balancer, stop: () => member.health.stop() });
+    old.push({ balancer: member.balancer, stop: () => member.health.unsubscribe() });
     members.leavingBalancers.add(member.balancer);
     members.balancers.delete(name);
   }

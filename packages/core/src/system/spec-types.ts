@@ -101,10 +101,16 @@ type Last<T> = T extends readonly [...unknown[], infer L]
     ? X
     : never;
 
-/** What pipeline `N` takes per item: its first stage's input. */
-export type PipelineInput<S, N> = SinkInput<S, First<PipelinesOf<S>[N & keyof PipelinesOf<S>]>>;
-/** What pipeline `N` gives per item: its last stage's output. */
-export type PipelineOutput<S, N> = SinkOutput<S, Last<PipelinesOf<S>[N & keyof PipelinesOf<S>]>>;
+/** What pipeline `N` of a system takes per item: its first stage's input. */
+export type SystemPipelineInput<S, N> = SinkInput<
+  S,
+  First<PipelinesOf<S>[N & keyof PipelinesOf<S>]>
+>;
+/** What pipeline `N` of a system gives per item: its last stage's output. */
+export type SystemPipelineOutput<S, N> = SinkOutput<
+  S,
+  Last<PipelinesOf<S>[N & keyof PipelinesOf<S>]>
+>;
 
 /** The first pair of stages of `T` that do not chain, as a message; `never` when all do. */
 export type ChainProblem<S, T> = T extends readonly [

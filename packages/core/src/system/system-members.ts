@@ -8,7 +8,7 @@ import type { Pool } from '../pool/pool.js';
 import { restartWorkersEvent } from '../pool/restart-workers.js';
 import type { PoolMachineEvent } from '../pool/pool-machine.js';
 import type { TaskSink } from '../sink.js';
-import { watchMembers, type BalancerHealth, type MemberHealthTransition } from './system-health.js';
+import { forwardHealth, type SystemHealthTransition } from './system-health.js';
 import { systemPipeline, type PipelineHandle } from './system-pipelines.js';
 import type { BalancerPlan, PoolPlan, SystemPlan } from './system-plan.js';
 
@@ -23,12 +23,12 @@ export interface PoolMember {
   watching: Subscription | undefined;
 }
 
-/** One balancer of the system, with its members' health watches. */
+/** One balancer of the system, and the forwarding of its members' health to the system. */
 export interface BalancerMember {
   readonly name: string;
   readonly plan: BalancerPlan;
   readonly balancer: Balancer<unknown, unknown>;
-  readonly health: BalancerHealth;
+  readonly health: Subscription;
 }
 
 /** Where the members tell what happens to them. */
@@ -36,7 +36,7 @@ export interface MemberHooks {
   /** Pool `name` (actor `id`) entered `state`. */
   poolState(name: string, id: string, state: PoolState, pool: Pool<unknown, unknown>): void;
   /** Health transitions of balancer members. */
-  readonly health$: Subject<MemberHealthTransition>;
+  readonly health$: Subject<SystemHealthTransition>;
 }
 
 /**
@@ -111,22 +111,14 @@ export class SystemMembers {
 
   /** Builds balancer `plan.name` over its members (which exist already: dependency order). */
   buildBalancer(plan: BalancerPlan): BalancerMember {
-    const members = plan.members.map((name) => ({ name, sink: this.sinkOf(name) }));
-    const health = watchMembers(
-      plan.name,
-      members,
-      plan.health,
-      this.plan.clock,
-      this.hooks.health$,
-    );
+    const members = plan.members.map((name) => [name, this.sinkOf(name)] as const);
     const balancer = createBalancer<unknown, unknown>({
       ...(plan.options as object),
       name: plan.name,
-      pools: Object.fromEntries(members.map((m) => [m.name, m.sink])),
+      pools: Object.fromEntries(members),
       clock: this.plan.clock,
-      ...(health.isAvailable === undefined ? {} : { isAvailable: health.isAvailable }),
     });
-    health.follow(() => balancer.recheck());
+    const health = forwardHealth(plan.name, balancer, this.hooks.health$);
     const member: BalancerMember = { name: plan.name, plan, balancer, health };
     this.balancers.set(plan.name, member);
     return member;

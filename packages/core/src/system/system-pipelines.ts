@@ -9,7 +9,7 @@ import { PoolStateError } from '../errors.js';
 import { isOk, type TaskResult } from '../result.js';
 import type { TaskSink } from '../sink.js';
 import { through, type ThroughOptions } from '../streams/through.js';
-import { stageSink } from './stage-sink.js';
+import { namedStage } from './named-stage.js';
 
 /** How `process` feeds each stage (`through`'s options). */
 export type PipelineProcessOptions = Pick<ThroughOptions, 'ordered' | 'concurrency'>;
@@ -45,14 +45,14 @@ export interface PipelineHandle extends SystemPipeline<unknown, unknown> {
 
 /**
  * Makes pipeline `name` over `stages`; each stage is looked up by name on each call (see
- * `stageSink`), so a stream already running follows a reconfigure that replaced a stage.
+ * `namedStage`), so a stream already running follows a reconfigure that replaced a stage.
  */
 export function systemPipeline(
   name: string,
   stages: readonly string[],
   current: (stage: string) => TaskSink<unknown, unknown> | undefined,
 ): PipelineHandle {
-  const sinks = stages.map((stage) => stageSink(stage, current));
+  const sinks = stages.map((stage) => namedStage(stage, current));
   const stopped$ = new Subject<void>();
   let stopped = false;
   let running = 0;

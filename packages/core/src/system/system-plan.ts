@@ -1,6 +1,5 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import { InvalidSystemSpecError } from '../errors.js';
-import type { HealthOptions } from '../health/health-options.js';
 import type { PoolOptions } from '../pool/options.js';
 import type { Clock } from '../time/clock.js';
 import { resolveClock } from '../time/resolve-clock.js';
@@ -22,9 +21,8 @@ export interface BalancerPlan {
   readonly entry: BalancerEntry;
   /** Its members' names, in the entry's order. */
   readonly members: readonly string[];
-  /** `createBalancer`'s options but `name`, `pools`, `clock` (the system gives those). */
+  /** `createBalancer`'s options (`health` too) but `name`, `pools`, `clock` (the system gives those). */
   readonly options: Readonly<Record<string, unknown>>;
-  readonly health: HealthOptions | undefined;
 }
 
 /** A valid spec, normalized: what the system builds, in the order it builds it. */
@@ -59,8 +57,8 @@ export function planSystem(spec: SystemSpec): SystemPlan {
     } as PoolOptions<unknown, unknown, unknown>,
   }));
   const balancers = Object.entries(spec.balancers ?? {}).map(([name, entry]) => {
-    const { pools: members, health, ...options } = entry;
-    return { name, entry, members, options, health };
+    const { pools: members, ...options } = entry;
+    return { name, entry, members, options };
   });
   return {
     name: spec.name ?? 'system',

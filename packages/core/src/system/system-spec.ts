@@ -5,7 +5,6 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { BalancerOptions } from '../balancing/balancer-options.js';
-import type { HealthOptions } from '../health/health-options.js';
 import type { BatchPoolOptions, PoolOptions } from '../pool/options.js';
 import type { BackoffOptions } from '../supervision/exponential-backoff.js';
 import type { SupervisionStrategy } from '../supervision/supervisor-machine.js';
@@ -29,19 +28,13 @@ export type BatchPoolEntry<TInput = never, TOutput = unknown, TResource = unknow
 /** Options a balancer entry may not carry: the system gives them (`pools` are names here). */
 export type SystemSetBalancerOption = 'name' | 'clock' | 'owns' | 'pools' | 'isAvailable';
 
-/** One balancer of a system: `createBalancer`'s options, its members named, and their health. */
+/** One balancer of a system: `createBalancer`'s options (`health` included), its members named. */
 export interface BalancerEntry<TName extends string = string> extends Omit<
   BalancerOptions<unknown, unknown>,
   SystemSetBalancerOption
 > {
   /** Its members, by name: pools or other balancers of the same system (no cycle). */
   readonly pools: readonly TName[];
-  /**
-   * A health check per member: a member judged unhealthy gets no task until it recovers
-   * (see `watchHealth`). Every transition is on `system.health$`.
-   * @default undefined (every running member takes tasks)
-   */
-  readonly health?: HealthOptions;
 }
 
 /** How the system restarts its pools: OTP's flags, over the pools in declaration order. */

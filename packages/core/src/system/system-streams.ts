@@ -1,7 +1,7 @@
 import { BehaviorSubject, Observable, Subject, distinctUntilChanged } from 'rxjs';
 import type { Clock } from '../time/clock.js';
 import type { SystemEvent, SystemState } from './system-events.js';
-import type { MemberHealthTransition } from './system-health.js';
+import type { SystemHealthTransition } from './system-health.js';
 import { systemMetrics$, type MetricsSources, type SystemMetrics } from './system-metrics.js';
 
 /**
@@ -12,10 +12,10 @@ import { systemMetrics$, type MetricsSources, type SystemMetrics } from './syste
 export class SystemStreams {
   readonly state$: Observable<SystemState>;
   readonly events$: Observable<SystemEvent>;
-  readonly health$: Observable<MemberHealthTransition>;
+  readonly health$: Observable<SystemHealthTransition>;
   readonly metrics$: Observable<SystemMetrics>;
   /** Where balancer members' health transitions are told. */
-  readonly healthIn = new Subject<MemberHealthTransition>();
+  readonly healthIn = new Subject<SystemHealthTransition>();
   readonly #state = new BehaviorSubject<SystemState>('stopped');
   readonly #events = new Subject<SystemEvent>();
   readonly #metricsEnds = new Set<() => void>();
@@ -37,7 +37,7 @@ export class SystemStreams {
       }
       return this.#events.subscribe(subscriber);
     });
-    this.health$ = new Observable<MemberHealthTransition>((subscriber) => {
+    this.health$ = new Observable<SystemHealthTransition>((subscriber) => {
       if (this.#ended) {
         subscriber.complete();
         return undefined;

@@ -6,15 +6,15 @@ import type { CloseOptions } from '../sink.js';
 import type {
   BalancerName,
   CheckedSpec,
-  PipelineInput,
   PipelineName,
-  PipelineOutput,
   PoolName,
   SinkInput,
   SinkOutput,
+  SystemPipelineInput,
+  SystemPipelineOutput,
 } from './spec-types.js';
 import type { SystemEvent, SystemState } from './system-events.js';
-import type { MemberHealthTransition } from './system-health.js';
+import type { SystemHealthTransition } from './system-health.js';
 import type { SystemMetrics } from './system-metrics.js';
 import type { SystemPipeline } from './system-pipelines.js';
 import type { SystemSpec } from './system-spec.js';
@@ -55,7 +55,7 @@ export interface System<S extends SystemSpec = SystemSpec> {
   /** The pipeline `name`. */
   pipeline<N extends PipelineName<S>>(
     name: N,
-  ): SystemPipeline<PipelineInput<S, N>, PipelineOutput<S, N>>;
+  ): SystemPipeline<SystemPipelineInput<S, N>, SystemPipelineOutput<S, N>>;
   /** The lifecycle state; the current one on subscribe. Completes when `close()` resolves. */
   readonly state$: Observable<SystemState>;
   /**
@@ -64,7 +64,7 @@ export interface System<S extends SystemSpec = SystemSpec> {
    */
   readonly events$: Observable<SystemEvent>;
   /** Every health transition of every balancer member, tagged with both names. */
-  readonly health$: Observable<MemberHealthTransition>;
+  readonly health$: Observable<SystemHealthTransition>;
   /** Each pool's and balancer's metrics: one snapshot on subscribe, then every `metrics.intervalMs`. */
   readonly metrics$: Observable<SystemMetrics>;
   getSnapshot(): SystemSnapshot;

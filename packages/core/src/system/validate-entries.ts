@@ -4,7 +4,6 @@
  * needs), then the whole entry for checks across options.
  */
 import { resolveBalancerOptions } from '../balancing/balancer-options.js';
-import { resolveHealthOptions } from '../health/health-options.js';
 import { POOL_OPTION_NAMES, resolvePoolOptions, type PoolOptions } from '../pool/options.js';
 import type { TaskSink } from '../sink.js';
 import {
@@ -57,7 +56,7 @@ const SET_BY_SYSTEM_BALANCER: Readonly<Record<string, string>> = {
   name: 'a balancer is named by its key in `balancers`',
   clock: "every member runs on the system's `clock`",
   owns: 'the system closes every member itself, in dependency order',
-  isAvailable: 'the system decides availability from `health`',
+  isAvailable: 'a system is data: availability comes from `health`',
 };
 
 const BALANCER_KEYS = [
@@ -109,7 +108,7 @@ export function checkBalancerEntry(name: string, entry: unknown): SpecProblem[] 
   );
   const options: Record<string, unknown> = {};
   for (const key of BALANCER_KEYS)
-    if (key !== 'pools' && key !== 'health' && key in entry) options[key] = readSafely(entry, key);
+    if (key !== 'pools' && key in entry) options[key] = readSafely(entry, key);
   const check = (given: Record<string, unknown>) => () =>
     resolveBalancerOptions({ ...given, name, pools });
   const found: (SpecProblem | undefined)[] = [];
@@ -124,10 +123,6 @@ export function checkBalancerEntry(name: string, entry: unknown): SpecProblem[] 
       problemOf(where, check('weights' in options ? { strategy, weights } : { strategy })),
     );
   }
-  if ('health' in entry)
-    found.push(
-      problemOf(where, () => resolveHealthOptions(readSafely(entry, 'health') as never, 'health')),
-    );
   for (const problem of found) if (problem !== undefined) problems.push(problem);
   return distinct(problems);
 }

@@ -34,6 +34,8 @@ export interface WorkerInput {
 /** Events a worker actor takes: lifecycle only; tasks themselves never pass through it. */
 export type WorkerEvent =
   | { type: 'task.started' }
+  /** Sent by the worker itself when its logic has no `setup`: there is nothing to wait for. */
+  | { type: 'worker.set-up' }
   | { type: 'task.finished' }
   | { type: 'worker.stop' }
   | { type: 'worker.crash'; cause: unknown }

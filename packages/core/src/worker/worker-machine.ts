@@ -1,4 +1,4 @@
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, sendParent, setup, stopChild } from 'xstate';
 import { setupWorker } from './worker-setup.js';
 import type {
   WorkerContext,
@@ -17,6 +17,15 @@ export type {
 
 /** The worker state values, as the pool reports them. */
 export type WorkerState = 'starting' | 'idle' | 'busy' | 'stopping' | 'stopped' | 'crashed';
+
+/** The setup's actor, while a worker whose logic has a `setup` is `starting`. */
+const SETUP = 'setup';
+
+/** What a worker does once set up: on to `idle` (telling the pool), or to `stopping` if asked to stop meanwhile. */
+const setUp = [
+  { guard: 'stopRequested', target: 'stopping', actions: 'keepResource' },
+  { target: 'idle', actions: ['keepResource', 'notifyReady'] },
+] as const;
 
 /**
  * A worker's lifecycle: `starting` (its `setup` runs) → `idle` ⇄ `busy` → `stopping` (its
@@ -68,6 +77,28 @@ export const workerMachine = setup({
     recordCrash: assign({
       cause: ({ event }) => (event as { cause?: unknown }).cause,
     }),
+    /**
+     * A logic with a `setup` runs it as the child actor `setup` (stopped on leaving `starting`,
+     * which aborts its signal). One without has nothing to wait for, and is set up a microtask
+     * later — not at once, so that `start()` still leaves a pool `starting` — with no actor:
+     * an actor and its events per worker were most of the cost of starting many small pools.
+     */
+    beginSetup: enqueueActions(({ context, self, enqueue }) => {
+      if (context.logic.setup !== undefined) {
+        enqueue.spawnChild('setupWorker', { id: SETUP, input: { context, self } });
+        return;
+      }
+      enqueue(() =>
+        queueMicrotask(() => {
+          if (self.getSnapshot().status === 'active') self.send({ type: 'worker.set-up' });
+        }),
+      );
+    }),
+    keepResource: assign({
+      resource: ({ event }) =>
+        event.type === 'worker.set-up' ? undefined : (event as { output?: unknown }).output,
+      hasResource: true,
+    }),
   },
   guards: {
     stopRequested: ({ context }) => context.stopRequested,
@@ -93,29 +124,15 @@ export const workerMachine = setup({
   }),
   states: {
     starting: {
-      invoke: {
-        src: 'setupWorker',
-        input: ({ context, self }) => ({ context, self }),
-        onDone: [
-          {
-            guard: 'stopRequested',
-            target: 'stopping',
-            actions: assign({ resource: ({ event }) => event.output, hasResource: true }),
-          },
-          {
-            target: 'idle',
-            actions: [
-              assign({ resource: ({ event }) => event.output, hasResource: true }),
-              'notifyReady',
-            ],
-          },
-        ],
-        onError: {
-          target: 'crashed',
-          actions: assign({ cause: ({ event }) => event.error }),
-        },
-      },
+      entry: 'beginSetup',
+      exit: stopChild(SETUP),
       on: {
+        [`xstate.done.actor.${SETUP}`]: setUp,
+        'worker.set-up': setUp,
+        [`xstate.error.actor.${SETUP}`]: {
+          target: 'crashed',
+          actions: assign({ cause: ({ event }) => (event as { error?: unknown }).error }),
+        },
         'worker.stop': { actions: assign({ stopRequested: true }) },
         'worker.crash': { target: 'crashed', actions: 'recordCrash' },
       },

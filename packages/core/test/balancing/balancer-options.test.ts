@@ -69,6 +69,22 @@ describe('createBalancer options', () => {
     ['owns not a boolean', { owns: 'yes' as never }, 'invalid option `owns`'],
     ['intervalMs 0', { intervalMs: 0 }, 'invalid option `intervalMs`: got 0'],
     [
+      'health that is no object',
+      { health: 'yes' as never },
+      'invalid option `health`: got "yes"; allowed: true (the default thresholds), false, or thresholds',
+    ],
+    [
+      'a health threshold out of range',
+      { health: { maxErrorRate: 2 } },
+      'invalid option `health.maxErrorRate`: got 2; allowed: a number from 0 to 1',
+    ],
+    [
+      'health thresholds that contradict',
+      { health: { failuresToDegrade: 3, failuresToUnhealthy: 2 } },
+      'invalid option `health.failuresToUnhealthy`: got 2; allowed: a whole number > failuresToDegrade (3)',
+    ],
+    ['an unknown health option', { health: { maxErrors: 1 } as never }, '`health.maxErrors`'],
+    [
       'a misspelt option',
       { strategi: 'round-robin' } as never,
       'invalid option `strategi`: got "round-robin"; allowed: one of the known options: name, pools, strategy',
@@ -76,6 +92,14 @@ describe('createBalancer options', () => {
   ])('refuses %s', (_what, options, message) => {
     expect(make(options)).toThrow(InvalidOptionError);
     expect(make(options)).toThrow(message);
+  });
+
+  it('takes health: true (the defaults) or false (off)', async () => {
+    const on = createBalancer({ pools: [a, b], health: true });
+    const off = createBalancer({ pools: [a, b], health: false });
+    expect(on.getSnapshot().members.map((m) => m.health)).toEqual(['healthy', 'healthy']);
+    expect(off.getSnapshot().members.map((m) => m.health)).toEqual([undefined, undefined]);
+    await Promise.all([on.close(), off.close()]);
   });
 
   it('tells apart members named alike by their index', () => {

@@ -30,7 +30,8 @@ const members = (n: number): MemberView[] => Array.from({ length: n }, (_, i) =>
 /** How many of `tasks` decisions each member got. */
 function shares(strategy: Strategy, of: readonly MemberView[], tasks: number): number[] {
   const counts = of.map(() => 0);
-  for (let seq = 0; seq < tasks; seq++) counts[strategy(of, {}, { seq, random: Math.random })]!++;
+  for (let seq = 0; seq < tasks; seq++)
+    counts[strategy(of, {}, { seq, random: Math.random, version: 0 })]!++;
   return counts;
 }
 
@@ -38,9 +39,9 @@ describe('roundRobin', () => {
   it('takes each member in turn', () => {
     const s = roundRobin();
     const m = members(3);
-    expect([0, 1, 2, 3, 4].map((seq) => s(m, {}, { seq, random: Math.random }))).toEqual([
-      0, 1, 2, 0, 1,
-    ]);
+    expect(
+      [0, 1, 2, 3, 4].map((seq) => s(m, {}, { seq, random: Math.random, version: 0 })),
+    ).toEqual([0, 1, 2, 0, 1]);
   });
 });
 
@@ -51,7 +52,7 @@ describe('leastLoaded', () => {
       view(1, { inFlight: 3, size: 1 }),
       view(2, { inFlight: 5, size: 4 }),
     ];
-    expect(leastLoaded()(m, {}, { seq: 0, random: Math.random })).toBe(2);
+    expect(leastLoaded()(m, {}, { seq: 0, random: Math.random, version: 0 })).toBe(2);
   });
 
   it('shares ties round-robin', () => {
@@ -65,10 +66,12 @@ describe('powerOfTwoChoices', () => {
     // a = floor(0.1 × 3) = 0; b = floor(0.9 × 2) = 1, shifted past a to 2: 5 in flight beats 9.
     const draws = [0.1, 0.9];
     const random = () => draws.shift()!;
-    expect(powerOfTwoChoices()(m, {}, { seq: 0, random })).toBe(2);
+    expect(powerOfTwoChoices()(m, {}, { seq: 0, random, version: 0 })).toBe(2);
     // a = 2; b = floor(0.99 × 2) = 1 (below a: kept): 1 in flight beats 5.
     const again = [0.99, 0.99];
-    expect(powerOfTwoChoices()(m, {}, { seq: 0, random: () => again.shift()! })).toBe(1);
+    expect(powerOfTwoChoices()(m, {}, { seq: 0, random: () => again.shift()!, version: 0 })).toBe(
+      1,
+    );
   });
 
   it('with one member, takes it without drawing', () => {
@@ -81,6 +84,7 @@ describe('powerOfTwoChoices', () => {
           random: () => {
             throw new Error('no draw');
           },
+          version: 0,
         },
       ),
     ).toBe(0);
@@ -120,7 +124,7 @@ describe('weighted', () => {
 describe('keyHash', () => {
   const keys = Array.from({ length: 10_000 }, (_, i) => `tenant-${i}`);
   const route = (s: Strategy, m: readonly MemberView[]) =>
-    keys.map((key) => m[s(m, { key }, { seq: 0, random: Math.random })]!.name);
+    keys.map((key) => m[s(m, { key }, { seq: 0, random: Math.random, version: 0 })]!.name);
   const moved = (a: string[], b: string[]) =>
     a.filter((name, i) => name !== b[i]).length / a.length;
 
@@ -154,9 +158,11 @@ describe('keyHash', () => {
     const m = members(3);
     const reversed = [...m].reverse();
     for (const key of keys.slice(0, 100))
-      expect(reversed[s(reversed, { key }, { seq: 0, random: Math.random })]!.name).toBe(
-        m[s(m, { key }, { seq: 0, random: Math.random })]!.name,
-      );
-    expect([0, 1, 2, 3].map((seq) => s(m, {}, { seq, random: Math.random }))).toEqual([0, 1, 2, 0]);
+      expect(
+        reversed[s(reversed, { key }, { seq: 0, random: Math.random, version: 0 })]!.name,
+      ).toBe(m[s(m, { key }, { seq: 0, random: Math.random, version: 0 })]!.name);
+    expect([0, 1, 2, 3].map((seq) => s(m, {}, { seq, random: Math.random, version: 0 }))).toEqual([
+      0, 1, 2, 0,
+    ]);
   });
 });

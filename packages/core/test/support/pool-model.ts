@@ -167,8 +167,15 @@ export class PoolModel {
   /** Crashes the model has applied its restart rule to, and observed crash reports checked. */
   #crashesSeen = 0;
   #reportsSeen = 0;
-  /** The crashes the pool must report: those while it runs or closes (once it failed, its workers are being stopped). */
+  /**
+   * The crashes the pool must report: those while it runs or closes, until it gives up. Once it
+   * gave up (past the restart limit: failed if it was running; still closing if it was closing)
+   * its workers are being stopped, and a stopped worker's crash is not reported — even one in the
+   * same tick as the crash that made it give up.
+   */
   readonly reported: { at: number; workerId: string }[] = [];
+  /** The pool gave up while closing: it stays `closing` (to drain), but its workers are stopped. */
+  #gaveUpClosing = false;
   constructor(public size: number) {}
 
   /** A close has reached `stopped`: `start()` throws from now on (close is final). */
@@ -209,7 +216,7 @@ export class PoolModel {
 
   /** A worker crashed (as the model predicts): the supervisor replaces it, or fails at the limit. */
   #onCrash(h: Harness, c: { at: number; workerId: string }): void {
-    if (this.state !== 'running' && this.state !== 'closing') return;
+    if (this.state !== 'running' && (this.state !== 'closing' || this.#gaveUpClosing)) return;
     this.reported.push(c);
     // A worker the pool already gave up (a shrink) is not restarted, so it does not count.
     if (h.retiring.has(c.workerId)) return;
@@ -220,6 +227,7 @@ export class PoolModel {
     }
     this.failTimes.push(c.at);
     if (this.state === 'running') [this.state, this.refusal] = ['failed', 'pool-failed'];
+    else this.#gaveUpClosing = true;
   }
 
   /** Catches up with a step (crashes, drains, deadlines), then checks the pool against the model. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createSystem, createVirtualClock, type SupervisionStrategy } from '@troupe/core';
-import { fragile, record, until } from './support.js';
+import { fragile, record, until } from './system-support.js';
 
 const backoff = { minMs: 100, maxMs: 100, jitter: 0 };
 

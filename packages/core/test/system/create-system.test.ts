@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { Subject, firstValueFrom, lastValueFrom, take, toArray, type Observable } from 'rxjs';
 import { createSystem, createVirtualClock, isOk, PoolStateError } from '@troupe/core';
-import { fragile, record, until } from './support.js';
+import { fragile, record, until } from './system-support.js';
 
 /** A worker that waits until `release()` for each task. */
 function gated() {

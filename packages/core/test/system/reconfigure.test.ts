@@ -15,7 +15,7 @@ import {
   type TaskResult,
   type VirtualClock,
 } from '@troupe/core';
-import { record, until } from './support.js';
+import { record, until } from './system-support.js';
 
 /** A worker that takes 5 ms of the clock and logs `<tag>:<n>` once per run. */
 function timed(clock: VirtualClock, tag: string, ran: string[]) {

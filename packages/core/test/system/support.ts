@@ -1,63 +1,101 @@
-/** Workers and recorders for system tests. */
-import { fromAsync, WorkerCrashedError, type SystemEvent, type VirtualClock } from '@troupe/core';
-import type { Observable } from 'rxjs';
-
 /**
- * A worker whose setup fails while `down.has(name)`, and that crashes on a negative input
- * (`WorkerCrashedError`); with `maxRestarts: 0` on its pool, the pool fails at the first
- * crash or failed setup (past its own limit at once).
+ * Pipeline test fixtures: stage pools on a virtual clock whose workers take a set time and may
+ * fail, each seen through a proxy counting what is submitted and not settled, and sources that
+ * count how many items were read.
  */
-export function switchable(name: string, down: Set<string>, started: string[] = []) {
-  return fromAsync({
-    setup: () => {
-      if (down.has(name)) throw new Error(`${name} is down`);
-      started.push(name);
+import {
+  createPool,
+  createVirtualClock,
+  type Pool,
+  type PoolOptions,
+  type VirtualClock,
+} from '@troupe/core';
+import { after } from '../support/virtual-time.js';
+
+/** What the stages of one pipeline have in flight now, and the most they ever had. */
+export interface InFlight {
+  now: number;
+  max: number;
+}
+
+/** A started stage pool: `run(n)` after `ms(n)`; it throws when `fails(n)`; counts into `inFlight`. */
+export function stagePool(
+  clock: VirtualClock,
+  inFlight: InFlight,
+  options: {
+    name: string;
+    run: (n: number) => number;
+    ms?: (n: number) => number;
+    fails?: (n: number) => boolean;
+  } & Partial<PoolOptions<number, number>>,
+): Pool<number, number> {
+  const { run, ms = () => 10, fails = () => false, ...more } = options;
+  const pool = createPool<number, number>({
+    clock,
+    worker: async (n: number) => {
+      await after(clock, ms(n), undefined);
+      if (fails(n)) throw new Error(`${options.name} failed on ${n}`);
+      return run(n);
     },
-    run: async (n: number) => {
-      if (n < 0) throw new WorkerCrashedError(`${name} broke`);
-      return n;
+    ...more,
+  }).start();
+  return new Proxy(pool, {
+    get(target, prop) {
+      if (prop === 'submit') {
+        return (input: number, submitOptions?: Parameters<Pool<number, number>['submit']>[1]) => {
+          inFlight.max = Math.max(inFlight.max, ++inFlight.now);
+          return target.submit(input, submitOptions).finally(() => inFlight.now--);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
     },
   });
 }
 
-/** A pool entry of a pool that fails as soon as its setup does (no restart of its own). */
-export function fragile(name: string, down: Set<string>, started: string[] = []) {
-  return {
-    worker: switchable(name, down, started),
-    supervision: { maxRestarts: 0 },
-  } as const;
+/** A fresh clock and in-flight counter. */
+export const scene = (): { clock: VirtualClock; inFlight: InFlight } => ({
+  clock: createVirtualClock(),
+  inFlight: { now: 0, max: 0 },
+});
+
+/** How many items a counted source has given, and the most it was ever ahead of what came out. */
+export interface Reads {
+  read: number;
+  out: number;
+  maxAhead: number;
+  /** Whether the source's `finally` ran (it was finished or told to return). */
+  closed: boolean;
 }
 
-/** Records `events$` as short strings: `system:running`, `apiA:failed`, `restarting apiA`, … */
-export function record(events$: Observable<SystemEvent>): string[] {
-  const seen: string[] = [];
-  events$.subscribe((event) => {
-    switch (event.type) {
-      case 'system.state':
-        seen.push(`system:${event.state}`);
-        break;
-      case 'pool.state':
-        seen.push(`${event.pool}:${event.state}`);
-        break;
-      case 'pool.restarting':
-        seen.push(`restarting ${event.pool}`);
-        break;
-      case 'pool.restarted':
-        seen.push(`restarted ${event.pool}${event.workers ? ' (workers)' : ''}`);
-        break;
-      case 'system.failed':
-        seen.push(`failed: ${event.error.pool}`);
-        break;
-      case 'system.reconfigured':
-        seen.push('reconfigured');
-        break;
+export const reads = (): Reads => ({ read: 0, out: 0, maxAhead: 0, closed: false });
+
+/** A generator of `items` that counts its reads against what came out. */
+export function* countedItems(items: readonly number[], r: Reads): Generator<number> {
+  try {
+    for (const item of items) {
+      r.read++;
+      r.maxAhead = Math.max(r.maxAhead, r.read - r.out);
+      yield item;
     }
-  });
-  return seen;
+  } finally {
+    r.closed = true;
+  }
 }
 
-/** Advances the clock in steps until `done()` or `maxMs` have passed. */
-export async function until(clock: VirtualClock, done: () => boolean, maxMs = 60_000, stepMs = 10) {
-  for (let t = 0; t < maxMs && !done(); t += stepMs) await clock.advance(stepMs);
-  return done();
+/** The same, async. */
+export async function* countedAsyncItems(
+  items: readonly number[],
+  r: Reads,
+): AsyncGenerator<number> {
+  try {
+    for (const item of items) {
+      await Promise.resolve();
+      r.read++;
+      r.maxAhead = Math.max(r.maxAhead, r.read - r.out);
+      yield item;
+    }
+  } finally {
+    r.closed = true;
+  }
 }
