@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('docs/guide/composition.md', () => {
   it('has its examples', () => {
-    expect(examples.length).toBe(11);
+    expect(examples.length).toBe(12);
   });
 
   it('runs every example, printing what it says', async () => {
@@ -49,5 +49,6 @@ describe('docs/guide/composition.md', () => {
     expect(await run(8)).toBe('0 store stored 500\n1 store stored 600\n2 resize TaskFailed');
     expect(await run(9)).toBe('100 8');
     expect(await run(10)).toBe('10 5 5 10\n10');
+    expect(await run(11)).toBe('b:1\n["A:1","B:2"]\n["apiA","loudly","apiC"] 4');
   });
 });

@@ -197,6 +197,46 @@ export class RestartLimitExceededError extends Error {
   }
 }
 
+/** One problem of a system spec: where it is (`pools.fetch.size.min`) and what is wrong there. */
+export interface SpecProblem {
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * A system spec given to `createSystem` or `reconfigure` is wrong: every problem found, each
+ * naming its path, in `problems` and one a line in the message. Nothing was built or changed.
+ */
+export class InvalidSystemSpecError extends TypeError {
+  override readonly name = 'InvalidSystemSpecError';
+  constructor(readonly problems: readonly SpecProblem[]) {
+    const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+    super(
+      `invalid system spec (${count}):\n${problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+    );
+  }
+}
+
+/**
+ * A system gave up: pool `pool` failed once more than its `supervision` allows (`restarts`
+ * within `withinMs`). Every member of the system is closed; `cause` is the pool's last failure.
+ */
+export class SystemFailedError extends Error {
+  override readonly name = 'SystemFailedError';
+  constructor(
+    readonly system: string,
+    readonly pool: string,
+    readonly restarts: number,
+    readonly withinMs: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `system '${system}' failed: pool '${pool}' failed ${restarts} times within ${withinMs} ms, past the system's supervision limit (last cause: ${describeValue(cause)})`,
+      { cause },
+    );
+  }
+}
+
 /** @deprecated Renamed `RestartLimitExceededError` (every error class but a `TaskError` ends in `Error`); this alias goes in the next release. */
 export const RestartLimitExceeded = RestartLimitExceededError;
 /** @deprecated Renamed `RestartLimitExceededError`. */

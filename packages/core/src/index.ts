@@ -60,12 +60,14 @@ export type {
 export {
   BatchResultError,
   InvalidOptionError,
+  InvalidSystemSpecError,
   PoolClearedError,
   PoolClosedError,
   PoolFailedError,
   PoolStateError,
   RestartLimitExceeded,
   RestartLimitExceededError,
+  SystemFailedError,
   TaskCancelled,
   TaskFailed,
   TaskRejected,
@@ -76,7 +78,7 @@ export {
   WorkerCrashed,
   WorkerCrashedError,
 } from './errors.js';
-export type { RejectReason, TaskError } from './errors.js';
+export type { RejectReason, SpecProblem, TaskError } from './errors.js';
 export { rejectUnknownOptions } from './reject-unknown-options.js';
 export { err, isErr, isOk, ok, unwrap } from './result.js';
 export type { Either, Left, Right, TaskResult } from './result.js';
@@ -157,3 +159,40 @@ export type {
   PipelineOutput,
   StageMismatch,
 } from './system/pipeline-stages.js';
+
+export { createSystem } from './system/create-system.js';
+export type { System, SystemSnapshot } from './system/system.js';
+export type {
+  AnyPoolEntry,
+  BalancerEntry,
+  BatchPoolEntry,
+  PoolEntry,
+  SystemSpec,
+  SystemSupervisionOptions,
+} from './system/system-spec.js';
+export type {
+  BalancerName,
+  CheckedSpec,
+  EntryInput,
+  EntryOutput,
+  PipelineName,
+  PoolName,
+  SinkInput,
+  SinkName,
+  SinkOutput,
+  SystemPipelineInput,
+  SystemPipelineOutput,
+  ValidSpec,
+} from './system/spec-types.js';
+export { validateSpec } from './system/validate-spec.js';
+export { systemMachine } from './system/system-machine.js';
+export type {
+  SystemContext,
+  SystemEffects,
+  SystemMachineEvent,
+  SystemMachineInput,
+} from './system/system-machine.js';
+export type { SystemChanges, SystemEvent, SystemState } from './system/system-events.js';
+export type { PipelineProcessOptions, SystemPipeline } from './system/system-pipelines.js';
+export type { SystemMetrics } from './system/system-metrics.js';
+export type { SystemHealthTransition } from './system/system-health.js';

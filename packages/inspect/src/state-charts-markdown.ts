@@ -3,6 +3,7 @@ import {
   healthMachine,
   poolMachine,
   supervisorMachine,
+  systemMachine,
   workerMachine,
 } from '@troupe/core';
 import type { AnyStateMachine } from 'xstate';
@@ -49,6 +50,14 @@ degrades and opens on bad ones in a row, probes with a trickle of tasks after \`
 ramps traffic up in \`healthy.ramping\` after a recovery.`,
       machine: healthMachine,
     },
+    {
+      title: 'System machine',
+      name: 'systemMachine',
+      what: `A system of pools (\`createSystem\`), the root supervisor: it spawns its pools' actors as its
+children, starts them, restarts a failed pool under its own limits (with a \`supervisorMachine\` of
+its own), fails once past them, and closes every member in reverse dependency order.`,
+      machine: systemMachine,
+    },
   ];
 
 const INTRO = `# State charts
@@ -71,7 +80,7 @@ How to read them:
 `;
 
 /**
- * The Markdown page `docs/state-charts.md`: Troupe's five machines as Mermaid charts, with a
+ * The Markdown page `docs/state-charts.md`: Troupe's six machines as Mermaid charts, with a
  * short guide to reading them. `pnpm charts` writes it; a test compares it with the file.
  */
 export function stateChartsMarkdown(): string {

@@ -5,7 +5,7 @@ import { stateChartsMarkdown } from '@troupe/inspect';
 const page = new URL('../../../docs/state-charts.md', import.meta.url);
 
 describe('stateChartsMarkdown', () => {
-  it('has a chart for each of the five machines', () => {
+  it('has a chart for each of the six machines', () => {
     const text = stateChartsMarkdown();
     const names = [
       'poolMachine',
@@ -13,9 +13,10 @@ describe('stateChartsMarkdown', () => {
       'supervisorMachine',
       'autoscalerMachine',
       'healthMachine',
+      'systemMachine',
     ];
     for (const name of names) expect(text).toContain(`(\`${name}\`)\n`);
-    expect(text.match(/```mermaid\nstateDiagram-v2\n/g)).toHaveLength(5);
+    expect(text.match(/```mermaid\nstateDiagram-v2\n/g)).toHaveLength(6);
   });
 
   it('is what docs/state-charts.md holds', () => {

@@ -1,20 +1,15 @@
 import type { Observable } from 'rxjs';
-import { createActor, type Actor } from 'xstate';
+import { createActor } from 'xstate';
 import { InvalidOptionError, PoolClearedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { unwrap, type TaskResult } from '../result.js';
 import type { CloseOptions } from '../sink.js';
 import { Autoscaler } from '../scaling/autoscaler.js';
 import { Batcher } from '../batching/batcher.js';
-import { Engine } from '../engine/engine.js';
 import { engineScalingPort } from './engine-scaling-port.js';
-import {
-  resolvePoolOptions,
-  type BatchPoolOptions,
-  type PoolConfig,
-  type PoolOptions,
-} from './options.js';
+import type { BatchPoolOptions, PoolConfig, PoolOptions } from './options.js';
 import type { Pool } from './pool.js';
+import { preparePool, type PoolActorRef, type PoolParts } from './pool-parts.js';
 import { viewOf, type PoolActorView } from './pool-actor-view.js';
 import type { PoolEngine, ScaleRequest } from './pool-engine.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
@@ -35,8 +30,8 @@ const topState = (value: unknown): PoolState =>
  */
 class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   readonly name: string;
-  /** The pool actor itself: only the handle sends it events. */
-  readonly #actor: Actor<typeof poolMachine>;
+  /** The pool actor itself: only the handle (and a system restarting it) sends it events. */
+  readonly #actor: PoolActorRef;
   readonly #config: PoolConfig<TInput, TOutput>;
   readonly #engine: PoolEngine<TInput, TOutput>;
   /** Where submits go: the engine's task path itself, one call from `submit` (the hot path). */
@@ -50,28 +45,17 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   #results$: Observable<TaskOutcome<TOutput>> | undefined;
   #deadLetters$: Observable<DeadLetter<TInput>> | undefined;
 
-  constructor(options: PoolOptions<TInput, TOutput, unknown>) {
-    const config = resolvePoolOptions(options);
+  /**
+   * Wires the handle around `actor`, the pool actor made from `parts.input`; starts it unless
+   * `startActor` is `false` (an actor spawned by a parent starts with it).
+   */
+  constructor(parts: PoolParts<TInput, TOutput>, actor: PoolActorRef, startActor: boolean) {
+    const { config, engine: made, inspect } = parts;
     this.#config = config;
     this.name = config.name;
-    const made = new Engine<TInput, TOutput>(config as unknown as PoolConfig<unknown, unknown>);
     const engine: PoolEngine<TInput, TOutput> = made;
     this.#engine = engine;
     this.#tasks = engine.tasks;
-    const actor = createActor(poolMachine, {
-      id: config.name,
-      clock: config.clock,
-      ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
-      input: {
-        name: config.name,
-        size: config.size,
-        logic: config.logic as PoolConfig<unknown, unknown>['logic'],
-        effects: made,
-        clock: config.clock,
-        supervision: config.supervision,
-        random: config.random,
-      },
-    });
     this.#actor = actor;
     if (config.batch === undefined) this.#batcher = undefined;
     else {
@@ -116,7 +100,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
               sizing,
               intervalMs: config.intervalMs,
               clock: config.clock,
-              inspect: options.inspect,
+              inspect,
             },
             engineScalingPort(engine, resizeItself),
           )
@@ -130,7 +114,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       autoscaler?.follow(state === 'starting' || state === 'running');
       if (closed) lifecycle.finish();
     });
-    actor.start();
+    if (startActor) actor.start();
   }
 
   get actor(): PoolActorView {
@@ -290,5 +274,25 @@ export function createPool<TInput, TOutput, TResource = unknown>(
 export function createPool<TInput, TOutput, TResource = unknown>(
   options: PoolOptions<TInput, TOutput, TResource> | BatchPoolOptions<TInput, TOutput, TResource>,
 ): Pool<TInput, TOutput> {
-  return new PoolHandle<TInput, TOutput>(options as PoolOptions<TInput, TOutput, unknown>);
+  const parts = preparePool<TInput, TOutput>(options as PoolOptions<TInput, TOutput, unknown>);
+  const { config, inspect, input } = parts;
+  const actor = createActor(poolMachine, {
+    id: config.name,
+    clock: config.clock,
+    ...(inspect === undefined ? {} : { inspect }),
+    input,
+  });
+  return new PoolHandle<TInput, TOutput>(parts, actor, true);
+}
+
+/**
+ * A pool handle around `actor`, a pool actor made elsewhere from `parts.input` (a system spawns
+ * its pools' actors as its children): the same handle `createPool` returns, except that it does
+ * not start the actor, whose parent does. Not public: `createPool` is how users make a pool.
+ */
+export function createPoolAround<TInput, TOutput>(
+  parts: PoolParts<TInput, TOutput>,
+  actor: PoolActorRef,
+): Pool<TInput, TOutput> {
+  return new PoolHandle<TInput, TOutput>(parts, actor, false);
 }

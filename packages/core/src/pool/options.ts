@@ -119,7 +119,8 @@ export interface PoolConfig<TInput, TOutput> extends QueueConfig {
   readonly random: () => number;
 }
 
-const KNOWN = [
+/** The options `createPool` knows (a system's pool entries take the same, less a few). */
+export const POOL_OPTION_NAMES: readonly string[] = [
   'name',
   'worker',
   'size',
@@ -175,7 +176,7 @@ function readPoolOptions<TInput, TOutput, TResource>(
   options: PoolOptions<TInput, TOutput, TResource>,
   reading: { option: string },
 ): PoolConfig<TInput, TOutput> {
-  rejectUnknownOptions('', options, KNOWN);
+  rejectUnknownOptions('', options, POOL_OPTION_NAMES);
   reading.option = 'worker';
   const logic = resolveWorker(options.worker);
   reading.option = 'name';

@@ -1,4 +1,5 @@
-import type { Actor, Observer, SnapshotFrom, Subscription } from 'xstate';
+import type { Observer, SnapshotFrom, Subscription } from 'xstate';
+import type { PoolActorRef } from './pool-parts.js';
 import type { poolMachine } from './pool-machine.js';
 
 /**
@@ -7,7 +8,7 @@ import type { poolMachine } from './pool-machine.js';
  * drive a pool; the `inspect` option sees the whole actor tree as it runs.
  */
 export interface PoolActorView {
-  /** The actor's id: the pool's name. */
+  /** The actor's id: the pool's name (`<name>.<n>` for the n-th pool of that name a system made). */
   readonly id: string;
   /** XState's unique id for this actor in its system (as inspection events name it). */
   readonly sessionId: string;
@@ -23,7 +24,7 @@ export interface PoolActorView {
 }
 
 /** A read-only view of `actor` (see `PoolActorView`). */
-export function viewOf(actor: Actor<typeof poolMachine>): PoolActorView {
+export function viewOf(actor: PoolActorRef): PoolActorView {
   return Object.freeze({
     id: actor.id,
     sessionId: actor.sessionId,

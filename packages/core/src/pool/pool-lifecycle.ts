@@ -1,12 +1,11 @@
 import { checkCloseOptions } from '../close-options.js';
 import type { Subject } from 'rxjs';
-import type { Actor } from 'xstate';
+import type { PoolActorRef } from './pool-parts.js';
 import { PoolClosedError, PoolStateError } from '../errors.js';
 import type { Clock } from '../time/clock.js';
 import type { CloseOptions } from '../sink.js';
 import type { PoolEngine } from './pool-engine.js';
 import type { PoolState } from './pool-events.js';
-import type { poolMachine } from './pool-machine.js';
 import type { PoolStreams } from './pool-streams.js';
 
 /** What the lifecycle drives and ends. */
@@ -14,7 +13,7 @@ export interface LifecycleParts {
   readonly name: string;
   readonly clock: Clock;
   /** The pool actor: only the handle (this, and resize) sends it events. */
-  readonly actor: Actor<typeof poolMachine>;
+  readonly actor: PoolActorRef;
   readonly engine: Pick<PoolEngine<unknown, unknown>, 'clear' | 'resume' | 'refuse'> & {
     /** The engine's streams, completed when the close is final. */
     readonly events$: Pick<Subject<unknown>, 'complete'>;

@@ -1,4 +1,4 @@
-import type { Actor } from 'xstate';
+import type { PoolActorRef } from './pool-parts.js';
 import { InvalidOptionError, PoolStateError } from '../errors.js';
 import { checkSize } from '../option-checks.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
@@ -6,7 +6,6 @@ import { checkBounds, dryRunAtZero, type SizingConfig } from '../scaling/sizing-
 import type { PoolEngine } from './pool-engine.js';
 import type { PoolState } from './pool-events.js';
 import type { PoolLifecycle } from './pool-lifecycle.js';
-import type { poolMachine } from './pool-machine.js';
 
 /** What `resize()` takes: a number of workers, or a dynamic pool's new bounds. */
 export type ResizeRequest = number | { readonly min?: number; readonly max?: number };
@@ -16,7 +15,7 @@ export interface ResizeParts {
   readonly name: string;
   /** A dynamic pool's sizing (its bounds move with `resize({ min, max })`); `undefined` when fixed. */
   readonly sizing: SizingConfig | undefined;
-  readonly actor: Actor<typeof poolMachine>;
+  readonly actor: PoolActorRef;
   readonly engine: Pick<
     PoolEngine<unknown, unknown>,
     'readyCount' | 'liveCount' | 'bounds' | 'setBounds' | 'boundsChanged'
