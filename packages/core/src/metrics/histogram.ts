@@ -39,8 +39,9 @@ export interface Percentiles {
 /**
  * A histogram as plain data: what travels in `PoolMetrics.histograms`, merges exactly
  * (`mergeHistograms`) and survives JSON. Only the non-empty buckets are listed, so a snapshot is
- * as small as the spread of what was recorded, not the ~14 KiB of the histogram itself. The bucket
- * layout (64 linear sub-buckets per power of two of microseconds) is part of the format.
+ * as small as the spread of what was recorded, not the half KiB per power of two seen that the
+ * histogram itself holds. The bucket layout (64 linear sub-buckets per power of two of
+ * microseconds) is part of the format.
  */
 export interface HistogramSnapshot {
   /** Values recorded. */
