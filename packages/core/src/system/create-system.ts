@@ -6,6 +6,7 @@ import type { PoolActorRef } from '../pool/pool-parts.js';
 import type { Pool } from '../pool/pool.js';
 import type { CloseOptions } from '../sink.js';
 import { checkFixed, keepFixed, reconfigureSystem, type Reconfigurable } from './reconfigure.js';
+import { replacePool } from './replace-pool.js';
 import type { CheckedSpec } from './spec-types.js';
 import type { System, SystemSnapshot } from './system.js';
 import { SystemClose } from './system-close.js';
@@ -39,16 +40,14 @@ class SystemHandle implements Reconfigurable {
   #closing: Promise<void> | undefined;
   #closeOptions: CloseOptions = {};
   #reconfiguring: Promise<unknown> = Promise.resolve();
+  /** Lost pools whose replacement is waiting its turn. */
+  readonly #replacing = new Set<string>();
 
   constructor(plan: SystemPlan) {
     this.plan = plan;
     this.name = plan.name;
     const streams = new SystemStreams(
-      {
-        pools: () => new Map([...this.members.pools].map(([name, m]) => [name, m.pool])),
-        balancers: () =>
-          new Map([...this.members.balancers].map(([name, m]) => [name, m.balancer])),
-      },
+      { pools: () => this.members.poolSinks(), balancers: () => this.members.balancerSinks() },
       plan.clock,
       plan.metricsIntervalMs,
     );
@@ -59,6 +58,10 @@ class SystemHandle implements Reconfigurable {
         const cause = state === 'failed' ? pool.getSnapshot().failure : undefined;
         this.actor.send({ type: 'pool.state', name, id, state, cause });
       },
+      poolClosed: (name, id) => {
+        if (this.actor.getSnapshot().status === 'active')
+          this.actor.send({ type: 'pool.closed', name, id });
+      },
       health$: streams.healthIn,
     });
     this.members = members;
@@ -66,6 +69,7 @@ class SystemHandle implements Reconfigurable {
     const effects: SystemEffects = {
       poolActor: (name) => members.poolActor(name),
       restartWorkers: (name, cause) => members.restartWorkers(name, cause),
+      replacePool: (name) => this.#replace(name),
       emit: (event) => streams.emit(event),
       // A failure closes with no options (a drain); a later close() shares it, abort and all.
       close: () => this.#beginClose(this.#closeOptions),
@@ -87,6 +91,7 @@ class SystemHandle implements Reconfigurable {
     for (const balancer of plan.balancers) members.buildBalancer(balancer);
     for (const { name, stages } of plan.pipelines) members.buildPipeline(name, stages);
     this.actor.subscribe((snapshot) => {
+      members.replacements.follow(snapshot.context.lost);
       const state = topState(snapshot.value);
       if (state !== streams.state) streams.enter(state);
       if (state === 'stopped' && snapshot.context.closed) this.#end();
@@ -176,18 +181,11 @@ class SystemHandle implements Reconfigurable {
   }
 
   getSnapshot(): SystemSnapshot {
-    const { members } = this;
     const failure = this.actor.getSnapshot().context.failure;
     return {
       name: this.name,
       state: this.#streams.state,
-      pools: Object.fromEntries(
-        [...members.pools].map(([name, m]) => [name, m.pool.getSnapshot().state]),
-      ),
-      balancers: Object.fromEntries(
-        [...members.balancers].map(([name, m]) => [name, m.balancer.getSnapshot().state]),
-      ),
-      pipelines: Object.fromEntries([...members.pipelines].map(([name, p]) => [name, p.stages])),
+      ...this.members.snapshot(),
       ...(failure === undefined ? {} : { failure }),
     };
   }
@@ -235,10 +233,25 @@ class SystemHandle implements Reconfigurable {
     return this.#closing;
   }
 
+  /**
+   * Replaces lost pool `name` (see `replacePool`), one after another with reconfigures; a
+   * replacement already on its way is not asked for twice.
+   */
+  #replace(name: string): void {
+    if (this.#replacing.has(name)) return;
+    this.#replacing.add(name);
+    const replaced = this.#reconfiguring.then(() => {
+      this.#replacing.delete(name);
+      return replacePool(this, name);
+    });
+    this.#reconfiguring = replaced.catch(() => undefined);
+  }
+
   /** Every member's close, in reverse dependency order (the same one for the failure and `close()`). */
   #beginClose(options: CloseOptions): Promise<void> {
     if (this.#close === undefined) {
       const { members } = this;
+      members.replacements.endAll();
       this.#close = new SystemClose(
         {
           clock: this.plan.clock,

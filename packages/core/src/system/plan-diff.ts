@@ -116,6 +116,31 @@ export function diffPlans(current: SystemPlan, next: SystemPlan, live: boolean):
 }
 
 /**
+ * What replacing pool `name` by a new pool of the same spec changes (a pool closed through its
+ * own handle): the pool, and every balancer over it, directly or through other balancers, in
+ * dependency order. Pipelines find their stages by name: none changes.
+ */
+export function replacementDiff(plan: SystemPlan, name: string): PlanDiff {
+  const gone = new Set([name]);
+  const rebalanced: BalancerPlan[] = [];
+  for (const balancer of plan.balancers) {
+    if (!balancer.members.some((m) => gone.has(m))) continue;
+    rebalanced.push(balancer);
+    gone.add(balancer.name);
+  }
+  return {
+    added: [],
+    removed: [],
+    resized: [],
+    replaced: plan.pools.filter((p) => p.name === name),
+    balancersAdded: [],
+    balancersRemoved: [],
+    rebalanced,
+    pipelinesChanged: [],
+  };
+}
+
+/**
  * The new size when `size` is all that changed and a running pool can take it (`resize(n)` for
  * a fixed size, `resize({ min, max })` for bounds alone); `undefined` when the pool must be
  * replaced.

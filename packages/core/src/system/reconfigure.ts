@@ -1,16 +1,21 @@
 import type { Actor } from 'xstate';
-import type { Balancer } from '../balancing/balancer.js';
 import { InvalidSystemSpecError, PoolStateError } from '../errors.js';
-import type { Pool } from '../pool/pool.js';
-import { diffPlans, fixedChanges, type PlanDiff } from './plan-diff.js';
+import { diffPlans, fixedChanges } from './plan-diff.js';
+import {
+  retireBalancers,
+  retirePool,
+  running,
+  switchBalancers,
+  switchPipelines,
+  type LeavingPool,
+} from './switch-members.js';
 import type { SystemEvent, SystemState } from './system-events.js';
 import type { systemMachine } from './system-machine.js';
 import type { SystemMembers } from './system-members.js';
-import type { PipelineHandle } from './system-pipelines.js';
 import type { SystemPlan } from './system-plan.js';
 import type { SystemSpec } from './system-spec.js';
 
-/** What `reconfigure` works on: the system's plan, members and actor. */
+/** What `reconfigure` (and the replacement of a lost pool) works on: the system's plan, members and actor. */
 export interface Reconfigurable {
   plan: SystemPlan;
   readonly members: SystemMembers;
@@ -78,7 +83,7 @@ export async function reconfigureSystem(system: Reconfigurable, next: SystemPlan
   const live = state === 'running';
   const diff = diffPlans(system.plan, next, live);
   const { members, actor } = system;
-  const leaving: { name: string; id: string; pool: Pool<unknown, unknown> }[] = [];
+  const leaving: LeavingPool[] = [];
   for (const name of [...diff.removed, ...diff.replaced.map((p) => p.name)]) {
     const member = members.pools.get(name)!;
     leaving.push({ name, id: member.actorId, pool: member.pool });
@@ -108,19 +113,8 @@ export async function reconfigureSystem(system: Reconfigurable, next: SystemPlan
   // What was left behind drains, in reverse dependency order.
   for (const pipeline of oldPipelines) pipeline.stop();
   await Promise.all(oldPipelines.map((p) => p.whenIdle()));
-  for (const { balancer, stop } of oldBalancers.reverse()) {
-    await balancer.close();
-    stop();
-    members.leavingBalancers.delete(balancer);
-  }
-  await Promise.all(
-    leaving.map(async ({ name, id, pool }) => {
-      await pool.close();
-      members.leavingPools.delete(pool);
-      // The system may have closed meanwhile (its actor stopped with every pool's).
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'pool.gone', name, id });
-    }),
-  );
+  await retireBalancers(members, oldBalancers);
+  await Promise.all(leaving.map((pool) => retirePool(members, actor, pool)));
   system.tell({
     type: 'system.reconfigured',
     changes: {
@@ -133,55 +127,5 @@ export async function reconfigureSystem(system: Reconfigurable, next: SystemPlan
       balancersRemoved: diff.balancersRemoved,
       pipelinesChanged: diff.pipelinesChanged,
     },
-  });
-}
-
-/** Builds new and rebuilt balancers (in dependency order); returns the ones left behind. */
-function switchBalancers(
-  members: SystemMembers,
-  next: SystemPlan,
-  diff: PlanDiff,
-): { balancer: Balancer<unknown, unknown>; stop: () => void }[] {
-  const old: { balancer: Balancer<unknown, unknown>; stop: () => void }[] = [];
-  for (const name of [...diff.balancersRemoved, ...diff.rebalanced.map((b) => b.name)]) {
-    const member = members.balancers.get(name);
-    if (member === undefined) continue;
-    old.push({ balancer: member.balancer, stop: () => member.health.unsubscribe() });
-    members.leavingBalancers.add(member.balancer);
-    members.balancers.delete(name);
-  }
-  const building = new Set([...diff.rebalanced, ...diff.balancersAdded].map((b) => b.name));
-  for (const plan of next.balancers) if (building.has(plan.name)) members.buildBalancer(plan);
-  return old;
-}
-
-/** Builds new and changed pipelines; returns the ones left behind. */
-function switchPipelines(
-  members: SystemMembers,
-  next: SystemPlan,
-  diff: PlanDiff,
-): PipelineHandle[] {
-  const old: PipelineHandle[] = [];
-  for (const name of diff.pipelinesChanged) {
-    const pipeline = members.pipelines.get(name);
-    if (pipeline !== undefined) old.push(pipeline);
-    members.pipelines.delete(name);
-    const plan = next.pipelines.find((p) => p.name === name);
-    if (plan !== undefined) members.buildPipeline(plan.name, plan.stages);
-  }
-  return old;
-}
-
-/** Resolves once `pool` is running, or has left starting otherwise (its supervision decides). */
-function running(pool: Pool<unknown, unknown>): Promise<void> {
-  return new Promise((resolve) => {
-    const subscription = pool.state$.subscribe({
-      next: (state) => {
-        if (state === 'starting' || state === 'stopped') return;
-        resolve();
-        queueMicrotask(() => subscription.unsubscribe());
-      },
-      complete: resolve,
-    });
   });
 }

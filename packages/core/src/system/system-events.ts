@@ -37,8 +37,16 @@ export type SystemEvent =
       readonly attempt: number;
       readonly cause: unknown;
     }
-  /** The system restarted `pool`: started again, or its workers restarted (`workers: true`). */
-  | { readonly type: 'pool.restarted'; readonly pool: string; readonly workers: boolean }
+  /**
+   * The system restarted `pool`: started again, its workers restarted (`workers: true`), or,
+   * once its own handle closed it, replaced by a new pool from its spec (`replaced: true`).
+   */
+  | {
+      readonly type: 'pool.restarted';
+      readonly pool: string;
+      readonly workers: boolean;
+      readonly replaced?: true;
+    }
   /** The system gave up: it closes every member. Told once. */
   | { readonly type: 'system.failed'; readonly error: SystemFailedError }
   /** `reconfigure` applied a spec. */

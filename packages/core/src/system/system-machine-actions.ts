@@ -14,7 +14,7 @@ import {
 } from './system-machine-types.js';
 
 /** Reports to the supervisor, unless there is none or it has given up (escalated: final). */
-function tell(context: SystemContext, event: SupervisorEvent): void {
+export function tell(context: SystemContext, event: SupervisorEvent): void {
   const supervisor = context.supervisor;
   if (supervisor !== undefined && supervisor.getSnapshot().status === 'active')
     supervisor.send(event);
@@ -33,13 +33,17 @@ export const begin = enqueueSystemActions(({ context, enqueue }) => {
   }));
 });
 
-/** Every pool joins the supervisor in declaration order, and starts. */
+/**
+ * Every pool joins the supervisor in declaration order, and starts (a lost pool's replacement,
+ * on its way, is started when it joins).
+ */
 export const superviseAll = enqueueSystemActions(({ context, enqueue }) => {
-  const { pools, ids } = context;
+  const { pools, ids, lost } = context;
   enqueue(() => {
     for (const name of pools) tell(context, { type: 'child.added', id: name });
   });
-  for (const name of pools) enqueue.sendTo(ids[name]!, { type: 'pool.start' });
+  for (const name of pools)
+    if (!lost.includes(name)) enqueue.sendTo(ids[name]!, { type: 'pool.start' });
 });
 
 /** Records a pool's state (any system state). */
@@ -86,8 +90,9 @@ export const scheduleRestart = enqueueSystemActions(({ context, event, enqueue }
 });
 
 /**
- * A restart is due: each pool in it restarts, in declaration order — started again when failed
- * (or stopped), its workers restarted in place when starting or running (a sibling's failure).
+ * A restart is due: each pool in it restarts, in declaration order — replaced when lost (closed
+ * through its own handle), started again when failed (or stopped), its workers restarted in
+ * place when starting or running (a sibling's failure).
  */
 export const restartPools = enqueueSystemActions(({ context, event, enqueue }) => {
   if (event.type !== 'pools.restart') return;
@@ -98,7 +103,12 @@ export const restartPools = enqueueSystemActions(({ context, event, enqueue }) =
     const id = ids[pool];
     const state = states[pool];
     if (id === undefined || !context.pools.includes(pool)) continue;
-    if (state === 'failed' || state === 'stopped') {
+    if (context.lost.includes(pool)) {
+      enqueue(() => {
+        effects.replacePool(pool);
+        effects.emit({ type: 'pool.restarted', pool, workers: false, replaced: true });
+      });
+    } else if (state === 'failed' || state === 'stopped') {
       enqueue.sendTo(id, { type: 'pool.start' });
       enqueue(() => effects.emit({ type: 'pool.restarted', pool, workers: false }));
     } else if (state === 'starting' || state === 'running') {
@@ -173,7 +183,10 @@ export const startAdded = enqueueSystemActions(({ context, event, enqueue }) => 
 export const unsupervise = enqueueSystemActions(({ context, event, enqueue }) => {
   if (event.type !== 'pool.removed' || !context.pools.includes(event.name)) return;
   const { name } = event;
-  enqueue.assign({ pools: context.pools.filter((p) => p !== name) });
+  enqueue.assign({
+    pools: context.pools.filter((p) => p !== name),
+    lost: context.lost.filter((p) => p !== name),
+  });
   enqueue(() => tell(context, { type: 'child.removed', id: name }));
 });
 

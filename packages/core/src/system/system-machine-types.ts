@@ -28,6 +28,13 @@ export interface SystemEffects {
    * failed (a sibling, under `one-for-all` or `rest-for-one`); `undefined` when it has none.
    */
   restartWorkers(name: string, cause: unknown): PoolMachineEvent | undefined;
+  /**
+   * Replaces pool `name`, whose own handle closed it, with a new pool from its spec: prepared,
+   * its actor spawned by `pool.respawn`, its handle built, joined with `pool.join`; balancers
+   * over it are rebuilt once it runs. Asynchronous (one after another with reconfigures); does
+   * nothing when `name` is no longer waiting for it by then.
+   */
+  replacePool(name: string): void;
   /** Tells the system's `events$`. */
   emit(event: SystemEvent): void;
   /**
@@ -64,6 +71,13 @@ export type SystemMachineEvent =
   | { type: 'pool.join'; name: string }
   /** `reconfigure` removes pool `name`: no longer supervised (it is being drained and closed). */
   | { type: 'pool.removed'; name: string }
+  /**
+   * The pool `name` whose actor is `id` began a close the system did not ask for (its own
+   * handle's `close()`): a failure, for the supervisor, that only a replacement can mend.
+   */
+  | { type: 'pool.closed'; name: string; id: string }
+  /** The replacement of lost pool `name` is prepared: spawn its actor, in the same seat. */
+  | { type: 'pool.respawn'; name: string }
   /** The pool `name` whose actor is `id`, removed or replaced, is closed: its actor stops. */
   | { type: 'pool.gone'; name: string; id: string }
   /** A restart's delay is over: restart `names` (in declaration order). */
@@ -86,6 +100,11 @@ export interface SystemContext {
   ids: Readonly<Record<string, string>>;
   /** Actors of pools removed or replaced, still closing: stopped once closed (`pool.gone`). */
   leaving: readonly string[];
+  /**
+   * Pools closed through their own handles, waiting for a replacement (`pool.respawn`): a
+   * closed pool's actor cannot start again.
+   */
+  lost: readonly string[];
   /** Each pool's last state. */
   states: Readonly<Record<string, PoolState>>;
   supervisor: SystemSupervisorRef | undefined;

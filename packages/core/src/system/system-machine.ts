@@ -19,6 +19,13 @@ import {
   superviseState,
   unsupervise,
 } from './system-machine-actions.js';
+import {
+  closedOutside,
+  exitClosed,
+  markLost,
+  replaceLost,
+  respawnPool,
+} from './system-machine-lost.js';
 import type {
   SystemContext,
   SystemEffects,
@@ -42,6 +49,8 @@ const supervising = {
   'supervisor.escalate': { target: 'failed', actions: 'fail' },
   'pool.join': { actions: 'startAdded' },
   'pool.removed': { actions: 'unsupervise' },
+  'pool.closed': { guard: 'closedOutside', actions: ['markLost', 'exitClosed'] },
+  'pool.respawn': { actions: 'respawnPool' },
   'system.close': 'closing',
 } as const;
 
@@ -52,7 +61,9 @@ const supervising = {
  * children in declaration order); a pool entering `failed` is an exit told to the supervisor,
  * whose decision it carries out through the clock: restart the pool (or, under `one-for-all`
  * and `rest-for-one`, its siblings too), or escalate — the system fails once and closes every
- * member. Plain logic: it starts and restarts its pool actors with events (`sendTo`); closing,
+ * member. A pool closed through its own handle (`pool.closed`) is an exit too, under the same
+ * limits; its restart is a replacement (`effects.replacePool`, then `pool.respawn` spawns the
+ * new actor in its seat). Plain logic: it starts and restarts its pool actors with events (`sendTo`); closing,
  * `events$` and what it reads of the pools go through `SystemEffects` in its input; pool states
  * come in as `pool.state` events. Never ends in XState's `error` status: a
  * close that throws ends in `stopped` too.
@@ -68,7 +79,7 @@ export const systemMachine = setup({
     supervisor: supervisorMachine,
     close: fromPromise<void, SystemEffects>(({ input }) => input.close()),
   },
-  guards: { allRunning, notClosed },
+  guards: { allRunning, notClosed, closedOutside },
   actions: {
     begin,
     superviseAll,
@@ -84,6 +95,10 @@ export const systemMachine = setup({
     unsupervise,
     stopPool,
     markClosed,
+    markLost,
+    replaceLost,
+    exitClosed,
+    respawnPool,
   },
 }).createMachine({
   id: 'system',
@@ -105,6 +120,7 @@ export const systemMachine = setup({
       effects: input.effects,
       pools: [...input.pools],
       ids,
+      lost: [],
       leaving: [],
       states,
       supervisor: undefined,
@@ -130,6 +146,8 @@ export const systemMachine = setup({
           actions: ['begin', 'superviseAll'],
         },
         'system.close': 'closing',
+        'pool.closed': { guard: 'closedOutside', actions: ['markLost', 'replaceLost'] },
+        'pool.respawn': { actions: 'respawnPool' },
       },
     },
     starting: {

@@ -8,9 +8,11 @@ import type { Pool } from '../pool/pool.js';
 import { restartWorkersEvent } from '../pool/restart-workers.js';
 import type { PoolMachineEvent } from '../pool/pool-machine.js';
 import type { TaskSink } from '../sink.js';
+import { Replacements } from './replacements.js';
 import { forwardHealth, type SystemHealthTransition } from './system-health.js';
 import { systemPipeline, type PipelineHandle } from './system-pipelines.js';
 import type { BalancerPlan, PoolPlan, SystemPlan } from './system-plan.js';
+import type { SystemSnapshot } from './system.js';
 
 /** One pool of the system: its plan, its parts, its actor's id, and the handle around the actor. */
 export interface PoolMember {
@@ -35,6 +37,12 @@ export interface BalancerMember {
 export interface MemberHooks {
   /** Pool `name` (actor `id`) entered `state`. */
   poolState(name: string, id: string, state: PoolState, pool: Pool<unknown, unknown>): void;
+  /**
+   * Pool `name` (actor `id`) began to close, or its close became final (its `state$` completed:
+   * a pool never started closes without a state of its own). Told for every close; the system
+   * actor tells the ones it did not ask for.
+   */
+  poolClosed(name: string, id: string): void;
   /** Health transitions of balancer members. */
   readonly health$: Subject<SystemHealthTransition>;
 }
@@ -51,6 +59,8 @@ export class SystemMembers {
   readonly leavingPools = new Set<Pool<unknown, unknown>>();
   /** Balancers a reconfigure removed or rebuilt, still draining. */
   readonly leavingBalancers = new Set<Balancer<unknown, unknown>>();
+  /** Pools closed through their own handles, being replaced. */
+  readonly replacements = new Replacements();
   /** Pools prepared and not yet adopted, by name. */
   readonly #pending = new Map<string, Omit<PoolMember, 'pool' | 'actor' | 'watching'>>();
   /** Actors made per pool name: a replacement's actor id is `<name>.<n>` (no name has a `.`). */
@@ -84,11 +94,36 @@ export class SystemMembers {
     this.#pending.delete(name);
     const pool = createPoolAround(pending.parts, actor);
     const member: PoolMember = { ...pending, pool, actor, watching: undefined };
-    member.watching = pool.state$.subscribe((state) =>
-      this.hooks.poolState(name, member.actorId, state, pool),
-    );
+    member.watching = pool.state$.subscribe({
+      next: (state) => {
+        this.hooks.poolState(name, member.actorId, state, pool);
+        if (state === 'closing') this.hooks.poolClosed(name, member.actorId);
+      },
+      complete: () => this.hooks.poolClosed(name, member.actorId),
+    });
     this.pools.set(name, member);
     return member;
+  }
+
+  /** The pools' handles by name (for `system.metrics$`). */
+  poolSinks(): Map<string, Pool<unknown, unknown>> {
+    return new Map([...this.pools].map(([name, m]) => [name, m.pool]));
+  }
+
+  /** The balancers by name (for `system.metrics$`). */
+  balancerSinks(): Map<string, Balancer<unknown, unknown>> {
+    return new Map([...this.balancers].map(([name, m]) => [name, m.balancer]));
+  }
+
+  /** Each member's state (a pipeline's stages), by name: the members' part of the system's snapshot. */
+  snapshot(): Pick<SystemSnapshot, 'pools' | 'balancers' | 'pipelines'> {
+    const pools = [...this.pools].map(([name, m]) => [name, m.pool.getSnapshot().state]);
+    const balancers = [...this.balancers].map(([n, m]) => [n, m.balancer.getSnapshot().state]);
+    return {
+      pools: Object.fromEntries(pools) as SystemSnapshot['pools'],
+      balancers: Object.fromEntries(balancers) as SystemSnapshot['balancers'],
+      pipelines: Object.fromEntries([...this.pipelines].map(([name, p]) => [name, p.stages])),
+    };
   }
 
   /** The event that restarts pool `name`'s workers in place (see `restartWorkersEvent`). */
@@ -124,9 +159,28 @@ export class SystemMembers {
     return member;
   }
 
+  /**
+   * When pool `name`, or a pool under balancer `name`, is being replaced: resolves once every
+   * such replacement is over; `undefined` when none is.
+   */
+  replaced(name: string): Promise<void> | undefined {
+    const pending = this.#poolsUnder(name).filter((pool) => this.replacements.pending(pool));
+    if (pending.length === 0) return undefined;
+    return Promise.all(pending.map((pool) => this.replacements.done(pool))).then(() => undefined);
+  }
+
+  #poolsUnder(name: string): string[] {
+    if (this.pools.has(name)) return [name];
+    const members = this.balancers.get(name)?.plan.members ?? [];
+    return members.flatMap((member) => this.#poolsUnder(member));
+  }
+
   /** Builds pipeline `name` over `stages` (each looked up by name on each call). */
   buildPipeline(name: string, stages: readonly string[]): PipelineHandle {
-    const pipeline = systemPipeline(name, stages, (stage) => this.findSink(stage));
+    const pipeline = systemPipeline(name, stages, {
+      current: (stage) => this.findSink(stage),
+      replaced: (stage) => this.replaced(stage),
+    });
     this.pipelines.set(name, pipeline);
     return pipeline;
   }

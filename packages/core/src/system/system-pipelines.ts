@@ -7,9 +7,8 @@
 import { Observable, Subject, connect, filter, map, merge, takeUntil } from 'rxjs';
 import { PoolStateError } from '../errors.js';
 import { isOk, type TaskResult } from '../result.js';
-import type { TaskSink } from '../sink.js';
 import { through, type ThroughOptions } from '../streams/through.js';
-import { namedStage } from './named-stage.js';
+import { namedStage, type StageLookup } from './named-stage.js';
 
 /** How `process` feeds each stage (`through`'s options). */
 export type PipelineProcessOptions = Pick<ThroughOptions, 'ordered' | 'concurrency'>;
@@ -50,9 +49,9 @@ export interface PipelineHandle extends SystemPipeline<unknown, unknown> {
 export function systemPipeline(
   name: string,
   stages: readonly string[],
-  current: (stage: string) => TaskSink<unknown, unknown> | undefined,
+  lookup: StageLookup,
 ): PipelineHandle {
-  const sinks = stages.map((stage) => namedStage(stage, current));
+  const sinks = stages.map((stage) => namedStage(stage, lookup));
   const stopped$ = new Subject<void>();
   let stopped = false;
   let running = 0;

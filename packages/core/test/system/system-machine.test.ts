@@ -36,10 +36,20 @@ function harness(
   const clock = createVirtualClock();
   const log: string[] = [];
   const told: SystemEvent[] = [];
+  const replaced: string[] = [];
+  const made = new Map<string, number>();
   let closes = 0;
   const effects: SystemEffects = {
-    poolActor: (name) => ({ id: name, input: { name, log } as never }),
+    // A replacement's actor is `<name>.<n>`, as the system names it.
+    poolActor: (name) => {
+      const n = made.get(name) ?? 1;
+      return { id: n === 1 ? name : `${name}.${n}`, input: { name, log } as never };
+    },
     restartWorkers: (name) => ({ type: `restart-workers-of-${name}` }) as never,
+    replacePool: (name) => {
+      replaced.push(name);
+      made.set(name, (made.get(name) ?? 1) + 1);
+    },
     emit: (event) => told.push(event),
     close: () => {
       closes++;
@@ -66,7 +76,8 @@ function harness(
   }).start();
   const state = (name: string, value: 'running' | 'failed' | 'stopped' | 'starting') =>
     actor.send({ type: 'pool.state', name, id: name, state: value, cause: `${name} broke` });
-  return { clock, log, told, actor, state, closes: () => closes };
+  const closed = (name: string, id = name) => actor.send({ type: 'pool.closed', name, id });
+  return { clock, log, told, replaced, actor, state, closed, closes: () => closes };
 }
 
 describe('systemMachine', () => {
@@ -179,5 +190,101 @@ describe('systemMachine', () => {
     expect(actor.getSnapshot().context.pools).toEqual(['b', 'c', 'd']);
     actor.send({ type: 'pool.gone', name: 'a', id: 'a' });
     expect(actor.getSnapshot().children.a).toBeUndefined();
+  });
+
+  it('counts a pool closed through its own handle as an exit, and restarts it by a replacement', async () => {
+    const { actor, log, told, replaced, state, closed, clock } = harness();
+    actor.send({ type: 'system.start' });
+    for (const p of ['a', 'b', 'c']) state(p, 'running');
+    log.length = 0;
+    closed('b');
+    closed('b'); // its close becoming final: the same loss, told once
+    const restarting = told.filter((e) => e.type === 'pool.restarting');
+    expect(restarting).toHaveLength(1);
+    expect(restarting[0]).toMatchObject({ pool: 'b', delayMs: 50, attempt: 1 });
+    expect((restarting[0] as { cause: Error }).cause).toMatchObject({
+      name: 'PoolClosedError',
+      message: expect.stringContaining("pool 'b' was closed through its own handle") as string,
+    });
+    expect(actor.getSnapshot().context.lost).toEqual(['b']);
+    await clock.advance(50);
+    // No start for the closed actor: a replacement is asked for instead.
+    expect(log).toEqual([]);
+    expect(replaced).toEqual(['b']);
+    expect(told).toContainEqual({
+      type: 'pool.restarted',
+      pool: 'b',
+      workers: false,
+      replaced: true,
+    });
+    actor.send({ type: 'pool.respawn', name: 'b' });
+    expect(actor.getSnapshot().context).toMatchObject({
+      lost: [],
+      ids: { b: 'b.2' },
+      leaving: ['b'],
+    });
+    expect(actor.getSnapshot().children['b.2']).toBeDefined();
+    actor.send({ type: 'pool.join', name: 'b' });
+    expect(log).toEqual(['b pool.start']);
+    // The old actor's states no longer count; the new one's do.
+    actor.send({ type: 'pool.state', name: 'b', id: 'b', state: 'stopped' });
+    closed('b', 'b');
+    expect(told.filter((e) => e.type === 'pool.restarting')).toHaveLength(1);
+    actor.send({ type: 'pool.state', name: 'b', id: 'b.2', state: 'running' });
+    expect(actor.getSnapshot().value).toBe('running');
+    actor.send({ type: 'pool.gone', name: 'b', id: 'b' });
+    expect(actor.getSnapshot().children.b).toBeUndefined();
+    expect(actor.getSnapshot().context.leaving).toEqual([]);
+  });
+
+  it('replaces a pool closed before the start at once, and starts the replacement when it joins', () => {
+    const { actor, log, told, replaced, state, closed } = harness();
+    closed('a');
+    expect(replaced).toEqual(['a']);
+    actor.send({ type: 'system.start' });
+    expect(log).toEqual(['b pool.start', 'c pool.start']);
+    expect(told.filter((e) => e.type === 'pool.restarting')).toEqual([]);
+    actor.send({ type: 'pool.respawn', name: 'a' });
+    actor.send({ type: 'pool.join', name: 'a' });
+    expect(log).toEqual(['b pool.start', 'c pool.start', 'a pool.start']);
+    state('b', 'running');
+    state('c', 'running');
+    expect(actor.getSnapshot().value).toBe('starting');
+    actor.send({ type: 'pool.state', name: 'a', id: 'a.2', state: 'running' });
+    expect(actor.getSnapshot().value).toBe('running');
+  });
+
+  it('fails once when pools are closed through their handles past its limit', async () => {
+    const { actor, told, state, closed, clock } = harness();
+    actor.send({ type: 'system.start' });
+    for (const p of ['a', 'b', 'c']) state(p, 'running');
+    for (let n = 1; n <= 3; n++) {
+      closed('c', n === 1 ? 'c' : `c.${n}`);
+      await clock.advance(50);
+      if (actor.getSnapshot().value === 'failed') break;
+      actor.send({ type: 'pool.respawn', name: 'c' });
+      actor.send({ type: 'pool.join', name: 'c' });
+      actor.send({ type: 'pool.state', name: 'c', id: `c.${n + 1}`, state: 'running' });
+    }
+    expect(actor.getSnapshot().value).toBe('failed');
+    const failures = told.filter((e) => e.type === 'system.failed');
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatchObject({
+      error: { pool: 'c', restarts: 3, cause: { name: 'PoolClosedError' } },
+    });
+  });
+
+  it('ignores closes it asked for: of removed pools, of old actors, while closing', () => {
+    const { actor, told, replaced, state, closed } = harness();
+    actor.send({ type: 'system.start' });
+    for (const p of ['a', 'b', 'c']) state(p, 'running');
+    actor.send({ type: 'pool.removed', name: 'a' });
+    closed('a');
+    closed('b', 'b.7');
+    actor.send({ type: 'system.close' });
+    closed('c');
+    expect(told.filter((e) => e.type === 'pool.restarting')).toEqual([]);
+    expect(replaced).toEqual([]);
+    expect(actor.getSnapshot().context.lost).toEqual([]);
   });
 });
