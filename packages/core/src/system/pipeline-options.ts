@@ -31,6 +31,11 @@ export interface PipelineConfig {
   readonly name: string;
   readonly maxInFlight: number | undefined;
   readonly ordered: boolean;
+  /**
+   * Most items at each stage at once (`through`'s `concurrency`); `undefined`: `through`'s own
+   * window. Only a system pipeline sets it (its `process` option), not `createPipeline`.
+   */
+  readonly concurrency?: number;
 }
 
 /** Checks the stages and the options; throws `InvalidOptionError` naming the first bad one. */

@@ -69,12 +69,14 @@ class PipelineHandle<TInput, TOutput> implements Pipeline<TInput, TOutput> {
   readonly stages: readonly AnySink[];
   readonly maxInFlight: number | undefined;
   readonly ordered: boolean;
+  readonly #concurrency: number | undefined;
 
   constructor(stages: readonly AnySink[], config: PipelineConfig) {
     this.stages = [...stages];
     this.name = config.name;
     this.maxInFlight = config.maxInFlight;
     this.ordered = config.ordered;
+    this.#concurrency = config.concurrency;
   }
 
   process(source: PipelineSource<TInput>): Observable<PipelineOutcome<TOutput>> {
@@ -86,6 +88,8 @@ class PipelineHandle<TInput, TOutput> implements Pipeline<TInput, TOutput> {
       );
     }
     const { stages, ordered } = this;
+    const concurrency = this.#concurrency;
+    const feed = concurrency === undefined ? { ordered } : { ordered, concurrency };
     const last = stages.length - 1;
     const lastName = stages[last]!.name;
     return new Observable<PipelineOutcome<TOutput>>((subscriber) => {
@@ -93,7 +97,7 @@ class PipelineHandle<TInput, TOutput> implements Pipeline<TInput, TOutput> {
       let index = 0;
       let items = gate.items$.pipe(map((value): Carried => ({ index: index++, value })));
       stages.forEach((stage, k) => {
-        items = items.pipe(through(stageSink(stage, k), { ordered }), map(unwrap));
+        items = items.pipe(through(stageSink(stage, k), feed), map(unwrap));
       });
       return items.subscribe({
         next: (item) => {
@@ -137,5 +141,16 @@ export function createPipeline<const S extends readonly AnySink[]>(
   options: PipelineOptions = {},
 ): Pipeline<PipelineInput<S>, PipelineOutput<S>> {
   const config = resolvePipelineOptions(stages, options);
+  return new PipelineHandle(stages, config);
+}
+
+/**
+ * A pipeline over `stages` with a config already checked (a system's, whose stages are found by
+ * name and whose `concurrency` bounds each stage): what `createPipeline` makes. Not public.
+ */
+export function pipelineOf<TInput, TOutput>(
+  stages: readonly AnySink[],
+  config: PipelineConfig,
+): Pipeline<TInput, TOutput> {
   return new PipelineHandle(stages, config);
 }

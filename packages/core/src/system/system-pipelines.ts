@@ -1,17 +1,34 @@
 /**
- * A system's pipelines behind one seam: `process(source$)` runs each item through the stages in
- * turn with `through` (backpressured at each stage) and emits the last stage's results. When
- * `createPipeline` lands, this file builds one over the stages instead; the system only needs
- * `process`, `stop` and `whenIdle`.
+ * A system's pipelines: a `createPipeline` over the stages found by name (`namedStage`), whose
+ * results are the items' outcomes, and which the system stops taking input when it closes.
  */
-import { Observable, Subject, connect, filter, map, merge, takeUntil } from 'rxjs';
-import { PoolStateError } from '../errors.js';
-import { isOk, type TaskResult } from '../result.js';
-import { through, type ThroughOptions } from '../streams/through.js';
+import { Observable, Subject, map, takeUntil } from 'rxjs';
+import { InvalidOptionError, PoolStateError } from '../errors.js';
+import { checkSize } from '../option-checks.js';
+import { rejectUnknownOptions } from '../reject-unknown-options.js';
+import type { TaskResult } from '../result.js';
 import { namedStage, type StageLookup } from './named-stage.js';
+import { pipelineOf } from './pipeline.js';
 
-/** How `process` feeds each stage (`through`'s options). */
-export type PipelineProcessOptions = Pick<ThroughOptions, 'ordered' | 'concurrency'>;
+/** How `process` runs its items. */
+export interface PipelineProcessOptions {
+  /**
+   * Emit results in source order (a result waits for the ones before it) instead of as they
+   * come out.
+   * @default false
+   */
+  readonly ordered?: boolean;
+  /**
+   * Most items at each stage at once; the rest wait before it.
+   * @default each stage's workers and as many again (capped by its queue), as `through` gives a pool
+   */
+  readonly concurrency?: number;
+  /**
+   * Most items inside the whole pipeline at once (read from the source and not yet out).
+   * @default `concurrency` × the stages when `concurrency` is given; else `defaultMaxInFlight` of the stages
+   */
+  readonly maxInFlight?: number;
+}
 
 /** A pipeline of a system: items through its stages, each stage's output the next one's input. */
 export interface SystemPipeline<TInput, TOutput> {
@@ -19,14 +36,16 @@ export interface SystemPipeline<TInput, TOutput> {
   /** Its stages (pools or balancers), by name. */
   readonly stages: readonly string[];
   /**
-   * Runs each item of `source$` through every stage and emits one result per item: the last
-   * stage's `Right(output)`, or the `Left(TaskError)` of the stage where it failed (later stages
-   * never see it). Each stage holds at most `concurrency` items (`through`'s default: its size
-   * and as many again); the rest wait before it. Once the system closes, the pipeline takes no
-   * more items from `source$`: what it holds goes on through the stages, then the result
-   * stream completes. Unsubscribing cancels what is in flight. A stage is found by name for
-   * each item, so a running stream follows a `reconfigure` that replaced it. Errors with `PoolStateError` when
-   * subscribed after the system began closing.
+   * Runs each item of `source$` through every stage (a `createPipeline` over them) and emits
+   * one result per item: the last stage's `Right(output)`, or the `Left(TaskError)` of the
+   * stage where it failed (later stages never see it). Backpressured: at most `maxInFlight`
+   * items are inside, at most `concurrency` at each stage; the items `source$` pushes beyond
+   * that wait before the first stage. Once the system closes, the pipeline takes no more items
+   * from `source$`: what it holds goes on through the stages, then the result stream completes.
+   * Unsubscribing cancels what is in flight. A stage is found by name for each item, so a
+   * running stream follows a `reconfigure` that replaced it, or the replacement of a pool
+   * closed through its own handle. Throws `InvalidOptionError` for a bad option; errors with
+   * `PoolStateError` when subscribed after the system began closing.
    */
   process(
     source$: Observable<TInput>,
@@ -63,6 +82,13 @@ export function systemPipeline(
     name,
     stages,
     process(source$, options = {}) {
+      const { ordered, concurrency, maxInFlight } = checkProcessOptions(options, stages.length);
+      const pipeline = pipelineOf<unknown, unknown>(sinks, {
+        name,
+        ordered,
+        maxInFlight,
+        ...(concurrency === undefined ? {} : { concurrency }),
+      });
       return new Observable<TaskResult<unknown>>((subscriber) => {
         if (stopped) {
           subscriber.error(
@@ -75,23 +101,10 @@ export function systemPipeline(
           return undefined;
         }
         running++;
-        const [first, ...rest] = sinks;
-        let out$ = source$.pipe(takeUntil(stopped$), through(first!, options));
-        for (const sink of rest) {
-          out$ = out$.pipe(
-            connect((results$) =>
-              merge(
-                results$.pipe(filter((r) => !isOk(r))),
-                results$.pipe(
-                  filter(isOk),
-                  map((r) => r.right),
-                  through(sink, options),
-                ),
-              ),
-            ),
-          );
-        }
-        const subscription = out$.subscribe(subscriber);
+        const subscription = pipeline
+          .process(source$.pipe(takeUntil(stopped$)))
+          .pipe(map((outcome) => outcome.result))
+          .subscribe(subscriber);
         subscription.add(settle);
         return subscription;
       });
@@ -109,4 +122,30 @@ export function systemPipeline(
       });
     },
   };
+}
+
+/** `process`'s options checked (throws `InvalidOptionError` naming the first bad one), with the bound they make. */
+function checkProcessOptions(
+  options: PipelineProcessOptions,
+  stageCount: number,
+): { ordered: boolean; concurrency: number | undefined; maxInFlight: number | undefined } {
+  if (typeof options !== 'object' || options === null)
+    throw new InvalidOptionError(
+      'options',
+      options,
+      'an object { ordered?, concurrency?, maxInFlight? }',
+    );
+  rejectUnknownOptions('', options, ['ordered', 'concurrency', 'maxInFlight']);
+  const { ordered = false } = options;
+  if (typeof ordered !== 'boolean')
+    throw new InvalidOptionError('ordered', ordered, 'true or false');
+  const concurrency =
+    options.concurrency === undefined ? undefined : checkSize('concurrency', options.concurrency);
+  const maxInFlight =
+    options.maxInFlight === undefined
+      ? concurrency === undefined
+        ? undefined
+        : concurrency * stageCount
+      : checkSize('maxInFlight', options.maxInFlight);
+  return { ordered, concurrency, maxInFlight };
 }
