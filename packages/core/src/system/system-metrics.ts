@@ -1,9 +1,10 @@
 /**
- * `system.metrics$` behind one seam: every `intervalMs`, the latest metrics of each pool and
- * balancer (read from their own `metrics$`). Totals across members (exact sums, merged
- * histograms) come from `aggregateMetrics` once it lands; this file is where they join.
+ * `system.metrics$`: every `intervalMs`, each pool's and balancer's metrics at that moment (the
+ * members there are then: reconfigure and replacements change them) and the pools' exact total
+ * (`mergeMetrics`: counters summed, histograms merged).
  */
-import { Observable, type Subscription } from 'rxjs';
+import { Observable } from 'rxjs';
+import { mergeMetrics } from '../metrics/merge-metrics.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { TaskSink } from '../sink.js';
 import type { Clock } from '../time/clock.js';
@@ -12,10 +13,18 @@ import type { Clock } from '../time/clock.js';
 export interface SystemMetrics {
   /** When it was taken (the system's clock). */
   readonly at: number;
-  /** Each pool's latest metrics, by name. */
+  /** Each pool's metrics, by name. */
   readonly pools: Readonly<Record<string, PoolMetrics>>;
-  /** Each balancer's latest metrics, by name. */
+  /** Each balancer's metrics, by name. */
   readonly balancers: Readonly<Record<string, PoolMetrics>>;
+  /**
+   * Every pool's metrics as one (`mergeMetrics`): counters are sums, so the total conserves as
+   * each pool does; latency and queue-wait percentiles come from the pools' histograms merged
+   * (the percentiles of all their runs, not an average of the pools'). The pools only: a
+   * balancer's tasks are its pools' tasks too. The pools there are now: one that left (removed,
+   * or replaced) is not in it.
+   */
+  readonly total: PoolMetrics;
 }
 
 /** The members whose metrics the stream reads, as they are now (they change on reconfigure). */
@@ -24,37 +33,13 @@ export interface MetricsSources {
   balancers(): ReadonlyMap<string, TaskSink<unknown, unknown>>;
 }
 
-/** Follows the `metrics$` of the members of one kind, keeping the latest of each. */
-class Latest {
-  readonly #subscriptions = new Map<TaskSink<unknown, unknown>, Subscription>();
-  readonly #values = new Map<TaskSink<unknown, unknown>, PoolMetrics>();
-
-  /** Subscribes to new members, drops those gone; returns the latest by name. */
-  read(members: ReadonlyMap<string, TaskSink<unknown, unknown>>): Record<string, PoolMetrics> {
-    const now = new Set(members.values());
-    for (const [sink, subscription] of this.#subscriptions) {
-      if (now.has(sink)) continue;
-      subscription.unsubscribe();
-      this.#subscriptions.delete(sink);
-      this.#values.delete(sink);
-    }
-    const out: Record<string, PoolMetrics> = {};
-    for (const [name, sink] of members) {
-      if (!this.#subscriptions.has(sink))
-        this.#subscriptions.set(
-          sink,
-          sink.metrics$.subscribe((metrics) => this.#values.set(sink, metrics)),
-        );
-      const value = this.#values.get(sink);
-      if (value !== undefined) out[name] = value;
-    }
-    return out;
-  }
-
-  end(): void {
-    for (const subscription of this.#subscriptions.values()) subscription.unsubscribe();
-    this.#subscriptions.clear();
-  }
+/** Each member's metrics now, by name (read from its snapshot: all taken at the same moment). */
+function read(
+  members: ReadonlyMap<string, TaskSink<unknown, unknown>>,
+): Record<string, PoolMetrics> {
+  const out: Record<string, PoolMetrics> = {};
+  for (const [name, sink] of members) out[name] = sink.getSnapshot().metrics;
+  return out;
 }
 
 /**
@@ -69,18 +54,18 @@ export function systemMetrics$(
   ended: () => boolean,
   onEnd: (end: () => void) => () => void,
 ): Observable<SystemMetrics> {
-  return new Observable<SystemMetrics>((subscriber) => {
-    const pools = new Latest();
-    const balancers = new Latest();
-    const take = (): SystemMetrics => ({
+  const take = (): SystemMetrics => {
+    const pools = read(sources.pools());
+    return {
       at: clock.now(),
-      pools: pools.read(sources.pools()),
-      balancers: balancers.read(sources.balancers()),
-    });
+      pools,
+      balancers: read(sources.balancers()),
+      total: mergeMetrics(Object.values(pools)),
+    };
+  };
+  return new Observable<SystemMetrics>((subscriber) => {
     if (ended()) {
       subscriber.next(take());
-      pools.end();
-      balancers.end();
       subscriber.complete();
       return undefined;
     }
@@ -98,8 +83,6 @@ export function systemMetrics$(
     return () => {
       clock.clearTimeout(handle);
       forget();
-      pools.end();
-      balancers.end();
     };
   });
 }

@@ -65,7 +65,10 @@ export interface System<S extends SystemSpec = SystemSpec> {
   readonly events$: Observable<SystemEvent>;
   /** Every health transition of every balancer member, tagged with both names. */
   readonly health$: Observable<SystemHealthTransition>;
-  /** Each pool's and balancer's metrics: one snapshot on subscribe, then every `metrics.intervalMs`. */
+  /**
+   * Each pool's and balancer's metrics, and the pools' exact `total` (counters summed,
+   * histograms merged): one snapshot on subscribe, then every `metrics.intervalMs`.
+   */
   readonly metrics$: Observable<SystemMetrics>;
   getSnapshot(): SystemSnapshot;
   /**
