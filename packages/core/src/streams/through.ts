@@ -1,5 +1,6 @@
 import { Observable, type OperatorFunction, type Subscription } from 'rxjs';
 import { InvalidOptionError, ThroughUnsubscribedError } from '../errors.js';
+import { sharedAbortController } from './shared-abort-controller.js';
 import { rejectUnknownOptions } from '../reject-unknown-options.js';
 import type { TaskSink } from '../sink.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
@@ -84,7 +85,7 @@ export function through<TInput, TOutput>(
   }
   return (source) =>
     new Observable<TaskResult<TOutput>>((subscriber) => {
-      const controller = new AbortController();
+      const controller = sharedAbortController();
       const submitOptions: SubmitOptions = { ...options.submit, signal: controller.signal };
       // A dynamic pool may grow to its max: the window is sized for that.
       const snapshot = pool.getSnapshot();
