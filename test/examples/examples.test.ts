@@ -5,7 +5,7 @@
  * captured; the checks are on what it prints that does not depend on the machine's speed.
  *
  * Real time, not the injected clock: an example is what a reader runs, on the system clock with
- * real sleeps, and it is that program which must work. About 11 s in all. The demo has its own
+ * real sleeps, and it is that program which must work. About 13 s in all. The demo has its own
  * file (demo.test.ts): it runs in a child process, as when piped to a file.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -102,6 +102,30 @@ describe('examples', () => {
     expect(line(lines, 'timed runs = completed:')).toContain('true');
     expect(line(lines, 'troupe_pool_state')).toContain('state="running"} 1');
     expect(line(lines, 'closed')).toBe('closed');
+  });
+
+  it('system: orders over HTTP through a pipeline, a balancer and a batch writer; the report adds up', async () => {
+    const lines = await run('system/index.mjs');
+    expect(line(lines, 'serving')).toMatch(/^serving http:\/\/127\.0\.0\.1:\d+\/orders$/);
+    // The load is fixed: 20 orders invalid, 8 for a discontinued item, 7 too slow to price.
+    expect(line(lines, 'sent 300 requests')).toBe(
+      'sent 300 requests, answered 300: 201 stored 265, 422 invalid 20, 502 pricing failed 8, ' +
+        '504 pricing timed out 7, 503 refused 0',
+    );
+    expect(line(lines, 'stored + refused = sent:')).toContain('true');
+    expect(line(lines, 'validate:')).toBe(
+      'validate: 300 orders, 280 valid, 20 invalid (= 422 answers: true)',
+    );
+    expect(line(lines, 'quote:')).toMatch(
+      /^quote: 280 quotes = eu \d+ \+ us \d+; 265 priced, 8 failed, 7 timed out$/,
+    );
+    expect(line(lines, 'quotes = valid orders:')).toBe(
+      'quotes = valid orders: true; priced = stored: true',
+    );
+    expect(line(lines, 'store:')).toMatch(/^store: 265 orders in \d+ batches .*265 rows written$/);
+    expect(line(lines, 'rows = stored answers:')).toContain('true');
+    expect(line(lines, 'all pools:')).toMatch(/ timed out: true;/);
+    expect(line(lines, 'closed after')).toMatch(/^closed after \d+\.\d s$/);
   });
 
   it('thread-pool: every block hashed on threads, none left after close', async () => {
