@@ -6,6 +6,7 @@ import type { SubmitOptions } from '../pool/submit-options.js';
 import type { TaskResult } from '../result.js';
 import type { RateLimiter } from '../scheduling/rate-limiter.js';
 import type { DeadlineHeap } from '../time/deadline-heap.js';
+import type { TaskTracing } from '../tracing/task-tracing.js';
 import { LaneRunner } from './lane-runner.js';
 import type { Backlog } from './backlog.js';
 import { Door, EVICT, HAS_ROOM, refused, Refusal, WAIT, type Room } from './door.js';
@@ -61,6 +62,8 @@ export class Dispatcher implements TaskPath {
    */
   #gate: RateLimiter | typeof PAUSED | undefined;
   #nextTaskId = 0;
+  /** The pool's tracing (`tracing` option), decided at creation: `undefined` costs one check a submit and a settle. */
+  readonly #tracing: TaskTracing | undefined;
   /** Clock time that task timestamps (`Ticks`) count from. */
   readonly #epoch: number;
 
@@ -74,6 +77,7 @@ export class Dispatcher implements TaskPath {
     this.limiter = limiter;
     this.#gate = limiter;
     this.#epoch = parts.config.clock.now();
+    this.#tracing = parts.config.tracing;
     this.runner = new LaneRunner(this);
   }
 
@@ -125,6 +129,7 @@ export class Dispatcher implements TaskPath {
   place(task: Task, room: Room, now: number): void {
     this.metrics.submitted++;
     if (task.x !== undefined) this.door.remember(task);
+    if (this.#tracing !== undefined) this.#tracing.submitted(task, now);
     // (A full queue's overflow, out of line: this is inlined into `submit`.)
     if (room !== HAS_ROOM) return this.#placeOverflow(task, room);
     if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
@@ -169,6 +174,8 @@ export class Dispatcher implements TaskPath {
 
   /** Gives a task its one outcome. */
   settle(task: Task, result: TaskResult<unknown>): void {
+    // (Told before the state changes: tracing reads where the task ended, running or waiting.)
+    if (this.#tracing !== undefined) this.#tracing.settled(task, result);
     task.state = TaskState.done;
     if (task.x !== undefined) this.door.forget(task);
     const reject = task.reject;
