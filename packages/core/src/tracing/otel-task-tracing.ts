@@ -75,11 +75,14 @@ export class OtelTaskTracing implements TaskTracing {
     // A run given back to the queue unanswered (its thread went, it was never started there).
     if (t.run !== undefined) this.#endRun(t, now, undefined, 'requeued');
     const attributes = this.#attributes(task);
-    this.#tracer
-      .startSpan(QUEUE_SPAN, { startTime: t.waitingSince, attributes }, t.parent)
-      .end(now);
     attributes['troupe.worker.id'] = workerId;
     const run = this.#tracer.startSpan(RUN_SPAN, { startTime: now, attributes }, t.parent);
+    // The wait's span only beside a recorded run: under the same parent the sampler decides
+    // alike, and a task sampled out then costs one span, not two.
+    if (run.isRecording()) {
+      const wait = { startTime: t.waitingSince, attributes: this.#attributes(task) };
+      this.#tracer.startSpan(QUEUE_SPAN, wait, t.parent).end(now);
+    }
     t.run = run;
     t.runContext = this.#api.trace.setSpan(t.parent, run);
     return t;
