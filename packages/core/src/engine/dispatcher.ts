@@ -7,6 +7,7 @@ import type { TaskResult } from '../result.js';
 import type { SettleWatch } from './settle-watch.js';
 import type { RateLimiter } from '../scheduling/rate-limiter.js';
 import type { DeadlineHeap } from '../time/deadline-heap.js';
+import type { TaskTracing } from '../tracing/task-tracing.js';
 import { LaneRunner } from './lane-runner.js';
 import type { Backlog } from './backlog.js';
 import { Door, EVICT, HAS_ROOM, refused, Refusal, WAIT, type Room } from './door.js';
@@ -62,6 +63,8 @@ export class Dispatcher implements TaskPath {
    */
   #gate: RateLimiter | typeof PAUSED | undefined;
   #nextTaskId = 0;
+  /** The pool's tracing (`tracing` option), decided at creation: `undefined` costs one check a submit and a settle. */
+  readonly #tracing: TaskTracing | undefined;
   /** Clock time that task timestamps (`Ticks`) count from. */
   readonly #epoch: number;
 
@@ -75,6 +78,7 @@ export class Dispatcher implements TaskPath {
     this.limiter = limiter;
     this.#gate = limiter;
     this.#epoch = parts.config.clock.now();
+    this.#tracing = parts.config.tracing;
     this.runner = new LaneRunner(this);
   }
 
@@ -143,6 +147,7 @@ export class Dispatcher implements TaskPath {
     this.metrics.submitted++;
     // (Shared extras carry neither a signal nor an id: nothing for the door to remember.)
     if (task.x !== undefined && !task.x.shared) this.door.remember(task);
+    if (this.#tracing !== undefined) this.#tracing.submitted(task, now);
     // (A full queue's overflow, out of line: this is inlined into `submit`.)
     if (room !== HAS_ROOM) return this.#placeOverflow(task, room);
     if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
@@ -187,6 +192,8 @@ export class Dispatcher implements TaskPath {
 
   /** Gives a task its one outcome. */
   settle(task: Task, result: TaskResult<unknown>): void {
+    // (Told before the state changes: tracing reads where the task ended, running or waiting.)
+    if (this.#tracing !== undefined) this.#tracing.settled(task, result);
     task.state = TaskState.done;
     const reject = task.reject;
     if (task.x !== undefined && this.#handOver(task, result)) {
