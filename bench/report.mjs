@@ -14,6 +14,7 @@ import {
   manyPoolsTable,
 } from './many-pools-report.mjs';
 import { TENANTS_TARGET, tenantsLines, tenantsSection, tenantsTable } from './tenants-report.mjs';
+import { tracingLines, tracingSection, tracingTable } from './tracing-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -222,6 +223,7 @@ export function plainLines(results, { baseline } = {}) {
     balancer,
     manyPools,
     tenants,
+    tracing,
   } = results;
   return [
     ...beforeLines(throughput, memory, baseline),
@@ -234,6 +236,7 @@ export function plainLines(results, { baseline } = {}) {
     ...(balancer === undefined ? [] : balancerLines(balancer)),
     ...(manyPools === undefined ? [] : manyPoolsLines(manyPools, { baseline })),
     ...(tenants === undefined ? [] : tenantsLines(tenants)),
+    ...(tracing === undefined ? [] : tracingLines(tracing)),
   ].join('\n');
 }
 
@@ -351,6 +354,7 @@ export function markdownTables(results, { tasks, baseline }) {
     balancer,
     manyPools,
     tenants,
+    tracing,
   } = results;
   return [
     beforeTable(throughput, memory, baseline),
@@ -364,6 +368,7 @@ export function markdownTables(results, { tasks, baseline }) {
     balancer && balancerTable(balancer),
     manyPools && manyPoolsTable(manyPools, { baseline }),
     tenants && tenantsTable(tenants),
+    tracing && tracingTable(tracing),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -451,6 +456,7 @@ export function benchmarkDoc(env, results) {
     balancer,
     manyPools,
     tenants,
+    tracing,
   } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
@@ -543,5 +549,6 @@ ${threadSection(env, threads)}
 ${lifecycleSection(env, lifecycle)}
 ${balancerSection(env, balancer)}
 ${manyPoolsSection(env, manyPools)}
-${tenantsSection(env, tenants)}`;
+${tenantsSection(env, tenants)}
+${tracingSection(env, tracing)}`;
 }

@@ -1,11 +1,12 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads, lifecycle, balancer, many-pools, tenants; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle, balancer, many-pools, tenants, tracing; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
  * `--balancer-rounds N` (default 5), `--many-pools-rounds N` (default 3), `--tenants-rounds N` (default 3),
+ * `--tracing-rounds N` (default 5),
  * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
  * memory and many-pools sections, as the "before" column of a refactor: same machine, same run).
  */
@@ -24,6 +25,7 @@ import { benchmarkDoc, markdownTables, plainLines } from './report.mjs';
 import { measureSubmitMany } from './submit-many.mjs';
 import { TASKS, measureThroughput } from './throughput.mjs';
 import { measureThreads } from './threads.mjs';
+import { measureTracing } from './tracing.mjs';
 
 const SECTIONS = [
   'throughput',
@@ -35,6 +37,7 @@ const SECTIONS = [
   'balancer',
   'many-pools',
   'tenants',
+  'tracing',
 ];
 const DEFAULT_ROUNDS = {
   rounds: 5,
@@ -46,6 +49,7 @@ const DEFAULT_ROUNDS = {
   balancerRounds: 5,
   manyPoolsRounds: 3,
   tenantsRounds: 3,
+  tracingRounds: 5,
 };
 
 function parseArgs(argv) {
@@ -69,6 +73,7 @@ function parseArgs(argv) {
     else if (arg === '--balancer-rounds') args.balancerRounds = positive(arg, argv[++i]);
     else if (arg === '--many-pools-rounds') args.manyPoolsRounds = positive(arg, argv[++i]);
     else if (arg === '--tenants-rounds') args.tenantsRounds = positive(arg, argv[++i]);
+    else if (arg === '--tracing-rounds') args.tracingRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else if (arg === '--baseline') {
       args.baseline = argv[++i];
@@ -78,7 +83,7 @@ function parseArgs(argv) {
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
           '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
-          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, ' +
+          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, --tracing-rounds N, ' +
           '--baseline REF, --write',
       );
   }
@@ -170,6 +175,7 @@ const results = {
     ? await measureManyPools({ rounds: args.manyPoolsRounds, log, baseline })
     : undefined,
   tenants: runs('tenants') ? await measureTenants({ rounds: args.tenantsRounds, log }) : undefined,
+  tracing: runs('tracing') ? await measureTracing({ rounds: args.tracingRounds, log }) : undefined,
 };
 
 const flags = [
@@ -186,6 +192,7 @@ const flags = [
   args.manyPoolsRounds !== DEFAULT_ROUNDS.manyPoolsRounds &&
     `--many-pools-rounds ${args.manyPoolsRounds}`,
   args.tenantsRounds !== DEFAULT_ROUNDS.tenantsRounds && `--tenants-rounds ${args.tenantsRounds}`,
+  args.tracingRounds !== DEFAULT_ROUNDS.tracingRounds && `--tracing-rounds ${args.tracingRounds}`,
   args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
@@ -208,6 +215,7 @@ const env = {
   balancerRounds: args.balancerRounds,
   manyPoolsRounds: args.manyPoolsRounds,
   tenantsRounds: args.tenantsRounds,
+  tracingRounds: args.tracingRounds,
   tasks: TASKS,
 };
 
@@ -221,6 +229,7 @@ const roundsOf = {
   balancer: args.balancerRounds,
   'many-pools': args.manyPoolsRounds,
   tenants: args.tenantsRounds,
+  tracing: args.tracingRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

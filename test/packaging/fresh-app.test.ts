@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const packages = ['core', 'inspect', 'prometheus', 'threads'];
+/** Every package of the workspace: a new one is packed, installed and checked here too. */
+const packages = (await readdir(join(repo, 'packages'))).sort();
 
 interface Ran {
   readonly code: number | null;
@@ -255,6 +256,13 @@ describe('a fresh app outside the repository', () => {
     expect(threads.stderr).toBe('');
     expect(threads.stdout).toContain('squares: 9 16 25');
     expect(threads.code).toBe(0);
+  }, 60_000);
+
+  it('installs the troupe command: its --help runs', async () => {
+    const help = await run('node', ['node_modules/@troupe/cli/dist/bin.js', '--help'], app, 30_000);
+    expect(help.stderr).toBe('');
+    expect(help.stdout).toContain('Usage: troupe');
+    expect(help.code).toBe(0);
   }, 60_000);
 
   it('installs the tarballs with pnpm too: threads finds core as its peer, not on the registry', async () => {

@@ -48,6 +48,8 @@ export type {
 export { fromAsync } from './executors/from-async.js';
 export type { AsyncWorkerDefinition } from './executors/from-async.js';
 export { isWorkerLogic } from './worker/worker-logic.js';
+export type { RunTrace } from './tracing/run-trace.js';
+export type { TracerLike, TracingOptions } from './tracing/tracing-options.js';
 export type {
   AbortListener,
   TaskContext,

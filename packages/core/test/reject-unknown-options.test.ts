@@ -61,7 +61,7 @@ describe('every options object reports an unknown key in the same words', () => 
       () => createPool({ worker, timeout: 5 } as never),
       'timeout',
       '',
-      'name, worker, size, queue, timeoutMs, clock, inspect, metrics, supervision, retry, quarantineAfter, rate, random, batch',
+      'name, worker, size, queue, timeoutMs, clock, inspect, metrics, supervision, retry, quarantineAfter, rate, random, batch, tracing',
       'timeoutMs',
     ],
     [

@@ -18,6 +18,7 @@ import type { Reading, ReadingSource } from './reading.js';
 import { SnapshotHistogram } from './snapshot-histogram.js';
 import { Tally } from './tally.js';
 import { Watched, type Watchable } from './watched.js';
+import { isSystem, WatchedSystem, type WatchableSystem } from './watched-system.js';
 
 /** Troupe's metrics in a prom-client registry; see `createPrometheusExporter`. */
 export interface PrometheusExporter {
@@ -29,8 +30,11 @@ export interface PrometheusExporter {
    * its series leave the registry. A closed source keeps its last figures until then; watching
    * a new source of the same name then continues its series. Throws `InvalidOptionError` for a
    * name a live watched source of the same kind already has.
+   *
+   * A system (`createSystem`) is watched member by member, each pool and balancer under its name
+   * in the system, followed as members come, go and are replaced (see the observing guide).
    */
-  watch(source: Watchable, options?: WatchOptions): () => void;
+  watch(source: Watchable | WatchableSystem, options?: WatchOptions): () => void;
   /** `GET /metrics` (the `path` option) → 200 with the exposition; other paths 404. */
   readonly handler: MetricsHandler;
   /** Stops watching everything and takes the exporter's metrics out of the registry. Final. */
@@ -58,6 +62,7 @@ class Exporter implements PrometheusExporter, ReadingSource {
   readonly registry: AnyRegistry;
   readonly handler: MetricsHandler;
   readonly #watched = new Map<string, Watched>();
+  readonly #systems = new Set<WatchedSystem>();
   readonly #scalars: { readonly family: ScalarFamily; readonly metric: Counter | Gauge }[] = [];
   readonly #names: string[] = [];
   /** What brings one source's exported totals up to a reading: its counters and histograms. */
@@ -102,8 +107,9 @@ class Exporter implements PrometheusExporter, ReadingSource {
     this.handler = metricsHandler(registry, path);
   }
 
-  watch(source: Watchable, options: WatchOptions = {}): () => void {
+  watch(source: Watchable | WatchableSystem, options: WatchOptions = {}): () => void {
     if (this.#closed) throw new Error('this Prometheus exporter is closed: make a new one');
+    if (isSystem(source)) return this.#watchSystem(source, options);
     const { name, kind } = resolveWatch(source, options);
     const key = `${kind}:${name}`;
     let watched = this.#watched.get(key);
@@ -135,9 +141,30 @@ class Exporter implements PrometheusExporter, ReadingSource {
     };
   }
 
+  #watchSystem(system: WatchableSystem, options: WatchOptions): () => void {
+    if (typeof options !== 'object' || options === null || Object.keys(options).length > 0) {
+      throw new InvalidOptionError(
+        'options',
+        options,
+        'none for a system: its members are exported under their names in it',
+      );
+    }
+    const watched = new WatchedSystem(system, (member, name, kind) =>
+      this.watch(member, { name, kind }),
+    );
+    this.#systems.add(watched);
+    watched.reconcile();
+    return () => {
+      if (!this.#systems.delete(watched)) return;
+      watched.stop();
+    };
+  }
+
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const system of this.#systems) system.stop();
+    this.#systems.clear();
     for (const [key, watched] of [...this.#watched]) this.#forget(key, watched);
     for (const name of this.#names) this.registry.removeSingleMetric(name);
   }
@@ -145,6 +172,7 @@ class Exporter implements PrometheusExporter, ReadingSource {
   readings(): readonly Reading[] {
     const cached = this.#scrape;
     if (cached !== undefined) return cached;
+    for (const system of this.#systems) system.reconcile();
     const readings: Reading[] = [];
     for (const watched of this.#watched.values()) {
       const reading = this.#readingOf(watched);

@@ -6,6 +6,7 @@ export { createPrometheusExporter } from './create-prometheus-exporter.js';
 export type { PrometheusExporter } from './create-prometheus-exporter.js';
 export type { AnyRegistry, PrometheusExporterOptions, WatchOptions } from './exporter-options.js';
 export type { Watchable } from './watched.js';
+export type { WatchableSystem } from './watched-system.js';
 export type { SourceKind, SourceSnapshot } from './reading.js';
 export type { MetricsHandler } from './metrics-handler.js';
 export { DEFAULT_BUCKETS } from './le-buckets.js';

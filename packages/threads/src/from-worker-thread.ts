@@ -63,7 +63,8 @@ export function fromWorkerThread<TInput, TOutput>(
       await link.ready;
       return link;
     },
-    run: (input, ctx) => (ctx.resource as ThreadLink).send(input, ctx) as PromiseLike<TOutput>,
+    run: (input, ctx, trace) =>
+      (ctx.resource as ThreadLink).send(input, ctx, trace) as PromiseLike<TOutput>,
     teardown: (resource) => (resource as ThreadLink).close(),
   };
 }

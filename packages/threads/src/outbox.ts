@@ -1,6 +1,7 @@
 import type { MessagePort, TransferListItem } from 'node:worker_threads';
 import { isTransfer } from './transfer.js';
-import { REQUEST_SLOTS, reasonToWire } from './protocol.js';
+import type { RunTrace } from '@troupe/core';
+import { REQUEST_SLOTS, TRACED, reasonToWire } from './protocol.js';
 import { BadTransferList, UnknownExport } from './refused-input.js';
 
 /**
@@ -38,9 +39,16 @@ export class Outbox {
    * only for a marked input. Throws `BadTransferList` when that list is not an array, and
    * `UnknownExport` for a name the thread did not list (and queues nothing).
    * `now`: post at once (with whatever else is queued); otherwise in a microtask, once the
-   * caller's burst is over.
+   * caller's burst is over. `trace`: the run's trace context (a traced pool), sent with it.
    */
-  add(id: number, taskId: number, attempt: number, input: unknown, now: boolean): void {
+  add(
+    id: number,
+    taskId: number,
+    attempt: number,
+    input: unknown,
+    now: boolean,
+    trace?: RunTrace,
+  ): void {
     let value = input;
     if (isTransfer(input)) {
       const list: unknown = input.list;
@@ -57,6 +65,10 @@ export class Outbox {
         (this.#lists ??= new Map()).set(this.#items.length, list as TransferListItem[]);
         for (const item of list as TransferListItem[]) this.#transfers.push(item);
       }
+    }
+    if (trace !== undefined) {
+      value = [trace.traceparent, trace.tracestate, value];
+      attempt += attempt < 0 ? -TRACED : TRACED;
     }
     this.#items.push(id, taskId, attempt, value);
     if (now) this.flush();

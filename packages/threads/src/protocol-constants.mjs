@@ -18,6 +18,12 @@ export const THROWN = 2;
  * `callExport(name, input)` sends `-attempt` and `[name, input]`: no slot more for the others.
  */
 export const REQUEST_SLOTS = 4;
+/**
+ * Added to (a `callExport` run: taken from) the attempt of a run of a traced pool, whose input
+ * then goes as `[traceparent, tracestate, input]`: the W3C trace context of its run span, for
+ * the run's code to run in (see `thread-trace.mjs`). Attempts stay far below it.
+ */
+export const TRACED = 2 ** 24;
 /** Slots a result takes in a thread → main batch: `id, kind, value`. */
 export const RESULT_SLOTS = 3;
 

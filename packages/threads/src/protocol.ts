@@ -16,6 +16,7 @@ export {
   RUNNING_NOW,
   STARTED,
   THROWN,
+  TRACED,
   TRANSFER,
 } from './protocol-constants.mjs';
 import { INDEX_MASK, RUNNING_NOW, STARTED } from './protocol-constants.mjs';

@@ -11,11 +11,12 @@ import { fail, settle } from './answers.mjs';
 import { exportOf, handlerOf, isThenable, notAFunction } from './export-resolution.mjs';
 import { claimRun } from './run-slots.mjs';
 import { ThreadTaskContext } from './thread-task-context.mjs';
+import { remoteContext, traceApi } from './thread-trace.mjs';
 import * as wiring from './thread-wiring.mjs';
 import { fromWire } from './wire-errors.mjs';
 
 // Bound once as constants of this module: the hot paths read them as they read their own.
-const { OK, RUNNING_NOW, RUN_STARTED } = protocol;
+const { OK, RUNNING_NOW, RUN_STARTED, TRACED } = protocol;
 const { micros, wake } = wiring;
 
 /**
@@ -70,11 +71,54 @@ export function inProgress() {
 export function runTask(id, taskId, attempt, input) {
   // The link marked it sent (`~id`) before posting it, and one of the two swaps that mark for its own.
   if (!claimRun(wake, id)) return;
-  // A negative attempt marks a run of `callExport(name, input)`: its input is `[name, input]`.
+  // An attempt past ±TRACED marks a run of a traced pool: its input is `[traceparent, tracestate, input]`.
+  if (attempt >= TRACED || attempt <= -TRACED) runTraced(id, taskId, attempt, input);
+  else start(id, taskId, attempt, input);
+}
+
+/**
+ * Starts a claimed run: a negative attempt marks a run of `callExport(name, input)`, whose input
+ * is `[name, input]`.
+ *
+ * @param {number} id
+ * @param {number} taskId
+ * @param {number} attempt
+ * @param {unknown} input
+ */
+function start(id, taskId, attempt, input) {
   if (attempt < 0) {
     const call = /** @type {[string, unknown]} */ (input);
     runExport(id, taskId, -attempt, call[0], call[1]);
   } else run(task, id, taskId, attempt, input);
+}
+
+/**
+ * Starts a claimed run of a traced pool in the context of its run span (once the API is loaded:
+ * the run is in progress meanwhile, as one waiting for its export's promise).
+ *
+ * @param {number} id
+ * @param {number} taskId
+ * @param {number} attempt
+ * @param {unknown} traced `[traceparent, tracestate, input]`
+ */
+function runTraced(id, taskId, attempt, traced) {
+  const [traceparent, tracestate, input] = /** @type {[string, string | undefined, unknown]} */ (
+    traced
+  );
+  const untraced = attempt > 0 ? attempt - TRACED : attempt + TRACED;
+  /** @param {import('./thread-trace.mjs').Api | null} otel */
+  const startIn = (otel) => {
+    const parent = otel === null ? undefined : remoteContext(otel, traceparent, tracestate);
+    if (otel === null || parent === undefined) start(id, taskId, untraced, input);
+    else otel.context.with(parent, start, undefined, id, taskId, untraced, input);
+  };
+  const otel = traceApi();
+  if (!(otel instanceof Promise)) return startIn(otel);
+  running.set(id, undefined);
+  void otel.then((loaded) => {
+    wake[RUN_STARTED] = micros(performance.now());
+    startIn(loaded);
+  });
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   TaskTimedOut,
   UnrecoverableError,
   WorkerCrashedError,
+  type RunTrace,
   type TaskContext,
   type WorkerSetupContext,
 } from '@troupe/core';
@@ -103,8 +104,8 @@ export class ThreadLink implements ThreadResource, AbortTarget {
     return this.#pending.size;
   }
 
-  /** Sends one run to the thread (in the next flush); settles with its answer. */
-  send(input: unknown, ctx: TaskContext<unknown>): PromiseLike<unknown> {
+  /** Sends one run to the thread (in the next flush), with its trace context if traced; settles with its answer. */
+  send(input: unknown, ctx: TaskContext<unknown>, trace?: RunTrace): PromiseLike<unknown> {
     if (this.#phase !== READY) {
       // Only in the moment between its death and the pool hearing of it: a crash for the task.
       return Promise.reject(
@@ -132,6 +133,7 @@ export class ThreadLink implements ThreadResource, AbortTarget {
         ctx.attempt,
         input,
         idle || (!this.#settling && pending.size >= this.#lanes.value),
+        trace,
       );
     } catch (error) {
       // A bad transfer list (`add` queued nothing): refused, and nothing of the run is left.

@@ -1,5 +1,6 @@
-import type { SubmitOptions } from '../pool/submit-options.js';
+import { checkKey, type SubmitOptions } from '../pool/submit-options.js';
 import type { TaskResult } from '../result.js';
+import type { Member } from './member.js';
 
 /** A task on its way through the balancer: kept small, as every task has one. */
 export interface Routed<TInput, TOutput> {
@@ -15,6 +16,12 @@ export interface Routed<TInput, TOutput> {
   tried: number[] | undefined;
   /** While it is (or was) held: where and since when (made the first time it is held). */
   wait: Waiting<TOutput> | undefined;
+  /** The member it was last sent to. */
+  member: Member<TInput, TOutput> | undefined;
+  /** Settles the caller's promise, while it is at a member that answers by callback. */
+  done: ((result: Promise<TaskResult<TOutput>> | TaskResult<TOutput>) => void) | undefined;
+  /** The callback such a member answers (made the first time it is sent to one). */
+  answer: ((result: TaskResult<TOutput>) => void) | undefined;
 }
 
 /** What a held task needs besides (rare, so kept off every task). */
@@ -36,7 +43,42 @@ export function routed<TInput, TOutput>(
   id: string | undefined,
   taskId: number,
 ): Routed<TInput, TOutput> {
-  return { input, options, key, id, taskId, routedAt: -1, tried: undefined, wait: undefined };
+  return {
+    input,
+    options,
+    key,
+    id,
+    taskId,
+    routedAt: -1,
+    tried: undefined,
+    wait: undefined,
+    member: undefined,
+    done: undefined,
+    answer: undefined,
+  };
+}
+
+/**
+ * What the balancer reads of a submit's options: the key and id, or why it refuses them (a bad
+ * key, an id in use by one of its unsettled tasks).
+ */
+export function readRouting(
+  options: SubmitOptions,
+  ids: ReadonlySet<string>,
+  balancer: string,
+): { key: string | undefined; id: string | undefined } | string {
+  let key: string | undefined;
+  let id: string | undefined;
+  try {
+    ({ key, id } = options);
+  } catch {
+    // The member reads the options again and says what is wrong with them.
+  }
+  const badKey = checkKey(key);
+  if (badKey !== undefined) return badKey;
+  if (id !== undefined && ids.has(id))
+    return `id '${id}' is already in use by an unsettled task of balancer '${balancer}'`;
+  return { key, id };
 }
 
 /**

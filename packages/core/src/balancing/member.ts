@@ -1,7 +1,15 @@
 import type { Subscription } from 'rxjs';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { PoolState } from '../pool/pool-events.js';
-import type { SinkSnapshot, TaskSink } from '../sink.js';
+import {
+  SUBMIT_VIA,
+  SUBMIT_WITH,
+  type SettleWatch,
+  type SettlingSink,
+  type SinkSnapshot,
+  type TaskSink,
+  type WatchedSink,
+} from '../sink.js';
 import type { MemberHealth } from './member-health.js';
 import type { MemberView } from './strategy.js';
 
@@ -37,6 +45,12 @@ export class Member<TInput, TOutput> implements MemberView {
   #errors = 0;
   #subscription: Subscription | undefined;
   readonly #epoch: FiguresEpoch;
+  /** The sink, when it takes tasks with a settle callback (`SUBMIT_WITH`): a pool does. */
+  readonly settling: SettlingSink<TInput, TOutput> | undefined;
+  /** The sink, when it takes tasks with a watch (`SUBMIT_VIA`): a pool does. */
+  readonly watched: WatchedSink<TInput, TOutput> | undefined;
+  /** The balancer's watch over the tasks it sends here with `SUBMIT_VIA` (made at the first). */
+  watch: SettleWatch | undefined;
 
   constructor(
     readonly index: number,
@@ -45,6 +59,14 @@ export class Member<TInput, TOutput> implements MemberView {
     epoch: FiguresEpoch,
   ) {
     this.#epoch = epoch;
+    this.settling =
+      typeof (sink as Partial<SettlingSink<TInput, TOutput>>)[SUBMIT_WITH] === 'function'
+        ? (sink as TaskSink<TInput, TOutput> & SettlingSink<TInput, TOutput>)
+        : undefined;
+    this.watched =
+      typeof (sink as Partial<WatchedSink<TInput, TOutput>>)[SUBMIT_VIA] === 'function'
+        ? (sink as TaskSink<TInput, TOutput> & WatchedSink<TInput, TOutput>)
+        : undefined;
   }
 
   get size(): number {

@@ -1,17 +1,15 @@
 import { Subject } from 'rxjs';
-import { TaskCancelled, TaskFailed, TaskRejected, type RejectReason } from '../errors.js';
+import { TaskCancelled, TaskRejected, type RejectReason } from '../errors.js';
 import { MetricsRecorder } from '../metrics/metrics.js';
 import type { TaskOutcome } from '../pool/pool-events.js';
-import { checkKey, type SubmitOptions } from '../pool/submit-options.js';
+import type { SubmitOptions } from '../pool/submit-options.js';
 import { err, type TaskResult } from '../result.js';
 import { countOutcome } from './balancer-metrics.js';
 import type { BalancerConfig } from './balancer-options.js';
-import { HeldTasks, routed, type Routed } from './held-tasks.js';
+import { HeldTasks, readRouting, routed, type Routed } from './held-tasks.js';
+import { answer, BARE, BareWatch, deliver, deliverBare, isBounce } from './delivery.js';
 import { Member } from './member.js';
 import { Roster } from './roster.js';
-
-/** Refusals of a member that leave the task unrun: it may go to another member. */
-const BOUNCED: ReadonlySet<RejectReason> = new Set(['queue-full', 'pool-closed', 'pool-failed']);
 
 /**
  * The path of a task through a balancer, on one screen: submit → pick a member (the roster: the
@@ -60,38 +58,58 @@ export class Router<TInput, TOutput> {
     let key: string | undefined;
     let id: string | undefined;
     if (options !== undefined) {
-      try {
-        ({ key, id } = options);
-      } catch {
-        // The member reads the options again and says what is wrong with them.
-      }
-      const badKey = checkKey(key);
-      if (badKey !== undefined) return this.#refuse('invalid-input', badKey);
-      if (id !== undefined && this.#ids.has(id))
-        return this.#refuse(
-          'invalid-input',
-          `id '${id}' is already in use by an unsettled task of balancer '${this.#name}'`,
-        );
+      const read = readRouting(options, this.#ids, this.#name);
+      if (typeof read === 'string') return this.#refuse('invalid-input', read);
+      ({ key, id } = read);
     }
     // The clock is read on every 64th submit only: members' figures need not be fresher.
     if ((++this.#taskIds & 63) === 0) {
       const now = this.config.clock.now();
       if (now >= this.#nextRefresh) this.refresh(now);
     }
-    const task = routed<TInput, TOutput>(input, options, key, id, this.#taskIds);
     const held = this.held;
+    let task: Routed<TInput, TOutput> | undefined;
     if (held.queued + held.waiting === 0) {
-      const member = this.roster.pick(task);
-      if (member instanceof Member) return this.#accept(task) ?? this.#send(task, member);
-      if (member !== undefined)
+      // Without options the strategy sees no key: the task is made only if it is needed.
+      const member = this.roster.pick(
+        options === undefined
+          ? (BARE as Routed<TInput, TOutput>)
+          : (task = this.#routed(input, options, key, id)),
+      );
+      if (member instanceof Member) {
+        if (
+          task === undefined &&
+          member.watched !== undefined &&
+          (this.#timed & 63) !== 0 &&
+          !this.results.observed
+        ) {
+          this.#timed++;
+          return this.#sendBare(input, member);
+        }
+        task ??= this.#routed(input, options, key, id);
+        return this.#accept(task) ?? this.#send(task, member);
+      }
+      if (member !== undefined) {
+        task ??= this.#routed(input, options, key, id);
         return this.#accept(task) ?? Promise.resolve(this.finish(task, member));
+      }
     }
+    task ??= this.#routed(input, options, key, id);
     if (this.roster.live === 0)
       return this.#refuse('pool-closed', `every member of balancer '${this.#name}' is closed`);
     if (held.hasRoom) return this.#accept(task) ?? this.#hold(task);
     if (this.config.overflow === 'wait')
       return this.#accept(task) ?? held.hold(task, 'room', this.config.clock.now(), this.#cancel);
     return this.#refuse('queue-full', this.fullMessage());
+  }
+
+  #routed(
+    input: TInput,
+    options: SubmitOptions | undefined,
+    key: string | undefined,
+    id: string | undefined,
+  ): Routed<TInput, TOutput> {
+    return routed<TInput, TOutput>(input, options, key, id, this.#taskIds);
   }
 
   /** Counts the task in; `undefined` so that `accept(t) ?? next(t)` reads as one step. */
@@ -106,15 +124,16 @@ export class Router<TInput, TOutput> {
     return Promise.resolve(err(new TaskRejected(reason, message)));
   }
 
+  /** Sends `task` to `member`; returns the caller's promise. */
   #send(
     task: Routed<TInput, TOutput>,
     member: Member<TInput, TOutput>,
   ): Promise<TaskResult<TOutput>> {
     if (task.routedAt === -1) {
-      // Timed: one task in 8, and every task that was held. A clock read costs about as much as
+      // Timed: one task in 64, and every task that was held. A clock read costs about as much as
       // the rest of a trivial task's way through the balancer; the histograms are samples.
       const wait = task.wait;
-      if (wait !== undefined || (this.#timed++ & 7) === 0) {
+      if (wait !== undefined || (this.#timed++ & 63) === 0) {
         const now = this.config.clock.now();
         task.routedAt = now;
         this.recorder.queueWait.record(wait === undefined ? 0 : now - wait.since);
@@ -122,28 +141,67 @@ export class Router<TInput, TOutput> {
     }
     member.inFlight++;
     this.recorder.active++;
-    let submitted: Promise<TaskResult<TOutput>>;
-    try {
-      submitted = member.sink.submit(task.input, task.options);
-    } catch (cause) {
-      submitted = Promise.resolve(err(new TaskFailed(cause)));
-    }
-    return submitted.then((result) => this.#settled(task, member, result));
+    return deliver(task, member, this.#settled);
   }
 
-  #settled(
-    task: Routed<TInput, TOutput>,
+  /**
+   * The common case on its own path: a task with no options, untimed, sent while nothing is held
+   * and nobody watches `results$`, to a member that takes a watch. The member's promise is the
+   * caller's, and the balancer keeps nothing per task: `#watched` hears of it as it settles.
+   */
+  #sendBare(input: TInput, member: Member<TInput, TOutput>): Promise<TaskResult<TOutput>> {
+    this.recorder.submitted++;
+    member.inFlight++;
+    this.recorder.active++;
+    const submitted = deliverBare(
+      input,
+      member,
+      (member.watch ??= new BareWatch(member, this.#watched)),
+    );
+    if (submitted instanceof Promise) return submitted;
+    // Refused at once: from here on as any routed task (to another member, held, or refused).
+    const task = routed<TInput, TOutput>(input, undefined, undefined, undefined, this.#taskIds);
+    task.routedAt = -2;
+    task.member = member;
+    return Promise.resolve(this.#settled(task, submitted));
+  }
+
+  /** A task sent bare to `member` settled there; `true` when it is taken over (routed elsewhere). */
+  readonly #watched = (
     member: Member<TInput, TOutput>,
+    input: TInput,
     result: TaskResult<TOutput>,
-  ): Promise<TaskResult<TOutput>> | TaskResult<TOutput> {
+    resolve: (result: unknown) => void,
+  ): boolean => {
+    if (isBounce(result)) {
+      const task = routed<TInput, TOutput>(input, undefined, undefined, undefined, 0);
+      task.routedAt = -2;
+      task.member = member;
+      task.done = resolve;
+      answer(task, result, this.#settled);
+      return true;
+    }
     member.inFlight--;
     this.recorder.active--;
     this.roster.settledAt(member);
-    if (
-      result._tag === 'Left' &&
-      result.left._tag === 'TaskRejected' &&
-      BOUNCED.has(result.left.reason)
-    ) {
+    countOutcome(this.recorder, result, -1);
+    // (Subscribed to since it was sent: the balancer never numbered it.)
+    if (this.results.observed) this.results.next({ taskId: 0, id: undefined, result });
+    if (this.idle.length > 0 && this.isIdle()) for (const done of this.idle.splice(0)) done();
+    if (this.held.queued > 0) this.pump();
+    return false;
+  };
+
+  /** A member's answer for `task`: the caller's outcome, or the promise of it when the task goes on. */
+  readonly #settled = (
+    task: Routed<TInput, TOutput>,
+    result: TaskResult<TOutput>,
+  ): Promise<TaskResult<TOutput>> | TaskResult<TOutput> => {
+    const member = task.member!;
+    member.inFlight--;
+    this.recorder.active--;
+    this.roster.settledAt(member);
+    if (isBounce(result)) {
       // Not run there: another member, or the queue. A full member is not offered again until it
       // settles one of ours (or the next refresh).
       if (result.left.reason === 'queue-full') this.roster.markFull(member);
@@ -157,7 +215,7 @@ export class Router<TInput, TOutput> {
     const out = this.finish(task, result);
     if (this.held.queued > 0) this.pump();
     return out;
-  }
+  };
 
   finish(task: Routed<TInput, TOutput>, result: TaskResult<TOutput>): TaskResult<TOutput> {
     const ms = task.routedAt < 0 ? -1 : this.config.clock.now() - task.routedAt;

@@ -4,8 +4,10 @@ import type { PoolConfig } from '../pool/options.js';
 import type { PoolEvent, TaskOutcome } from '../pool/pool-events.js';
 import type { SubmitOptions } from '../pool/submit-options.js';
 import type { TaskResult } from '../result.js';
+import type { SettleWatch } from './settle-watch.js';
 import type { RateLimiter } from '../scheduling/rate-limiter.js';
 import type { DeadlineHeap } from '../time/deadline-heap.js';
+import type { TaskTracing } from '../tracing/task-tracing.js';
 import { LaneRunner } from './lane-runner.js';
 import type { Backlog } from './backlog.js';
 import { Door, EVICT, HAS_ROOM, refused, Refusal, WAIT, type Room } from './door.js';
@@ -14,7 +16,7 @@ import type { Growth } from './growth.js';
 import type { Occupancy } from './occupancy.js';
 import { promiseFor } from './promise-for.js';
 import type { EngineParts, TaskPath } from './task-path.js';
-import { RetryEntry, Task, TaskState, type TaskExtras, type Ticks } from './task.js';
+import { RetryEntry, Task, TaskState, watched, type TaskExtras, type Ticks } from './task.js';
 import type { Waiters } from './waiters.js';
 import type { WorkerRoster } from './worker-roster.js';
 import type { Lane, Slot } from './worker-slot.js';
@@ -61,6 +63,8 @@ export class Dispatcher implements TaskPath {
    */
   #gate: RateLimiter | typeof PAUSED | undefined;
   #nextTaskId = 0;
+  /** The pool's tracing (`tracing` option), decided at creation: `undefined` costs one check a submit and a settle. */
+  readonly #tracing: TaskTracing | undefined;
   /** Clock time that task timestamps (`Ticks`) count from. */
   readonly #epoch: number;
 
@@ -74,6 +78,7 @@ export class Dispatcher implements TaskPath {
     this.limiter = limiter;
     this.#gate = limiter;
     this.#epoch = parts.config.clock.now();
+    this.#tracing = parts.config.tracing;
     this.runner = new LaneRunner(this);
   }
 
@@ -96,27 +101,43 @@ export class Dispatcher implements TaskPath {
 
   /** Admits a task; resolves with its output, rejects with its TaskError. Never throws. */
   run(input: unknown, options?: SubmitOptions): Promise<unknown> {
-    return this.admit(input, options, true);
+    return this.admit(input, options, true) as Promise<unknown>;
   }
 
-  /** `submit` (`unwrapped` false) and `run` (true): through the door, then placed. */
-  admit(input: unknown, options: SubmitOptions | undefined, unwrapped: boolean): Promise<unknown> {
+  /**
+   * `submit` (`how` false), `run` (true) and `SUBMIT_WITH` (a settle callback): through the door,
+   * then placed. Returns the task's promise; with a callback, nothing when admitted and the
+   * refusal when not.
+   */
+  admit(
+    input: unknown,
+    options: SubmitOptions | undefined,
+    how: boolean | ((result: TaskResult<unknown>) => void),
+    watch?: SettleWatch,
+  ): Promise<unknown> | TaskResult<never> | undefined {
     const door = this.door;
     let extras: TaskExtras | undefined;
     if (options !== undefined && door.accepting) {
       const read = door.readOptions(options);
-      if (read instanceof Refusal) return refused(read.result, unwrapped);
+      if (read instanceof Refusal)
+        return typeof how === 'function' || watch !== undefined
+          ? read.result
+          : refused(read.result, how);
       extras = read;
     }
+    if (watch !== undefined) extras = watched(extras, watch);
     // The common case asks the door one question: open, nothing to read, room in the queue.
     const room =
-      extras === undefined && door.accepting && !this.backlog.full
+      options === undefined && door.accepting && !this.backlog.full
         ? HAS_ROOM
         : door.admission(extras);
-    if (typeof room !== 'number') return refused(room, unwrapped);
+    if (typeof room !== 'number')
+      return typeof how === 'function' || watch !== undefined ? room : refused(room, how);
     const now = this.config.clock.now();
     const task = new Task(++this.#nextTaskId, input, this.tick(now), extras);
-    const promise = promiseFor(task, unwrapped);
+    let promise: Promise<unknown> | undefined;
+    if (typeof how === 'function') task.resolve = how;
+    else promise = promiseFor(task, how);
     this.place(task, room, now);
     return promise;
   }
@@ -124,7 +145,9 @@ export class Dispatcher implements TaskPath {
   /** An admitted task goes to an idle lane, the queue, or the wait list. */
   place(task: Task, room: Room, now: number): void {
     this.metrics.submitted++;
-    if (task.x !== undefined) this.door.remember(task);
+    // (Shared extras carry neither a signal nor an id: nothing for the door to remember.)
+    if (task.x !== undefined && !task.x.shared) this.door.remember(task);
+    if (this.#tracing !== undefined) this.#tracing.submitted(task, now);
     // (A full queue's overflow, out of line: this is inlined into `submit`.)
     if (room !== HAS_ROOM) return this.#placeOverflow(task, room);
     if (this.roster.idle.length > 0 && this.metrics.queued === 0 && this.mayStart(now)) {
@@ -169,14 +192,28 @@ export class Dispatcher implements TaskPath {
 
   /** Gives a task its one outcome. */
   settle(task: Task, result: TaskResult<unknown>): void {
+    // (Told before the state changes: tracing reads where the task ended, running or waiting.)
+    if (this.#tracing !== undefined) this.#tracing.settled(task, result);
     task.state = TaskState.done;
-    if (task.x !== undefined) this.door.forget(task);
     const reject = task.reject;
-    if (reject === undefined) task.resolve(result);
+    if (task.x !== undefined && this.#handOver(task, result)) {
+      // Taken over by its watch (a balancer routes it elsewhere).
+    } else if (reject === undefined) task.resolve(result);
     else if (result._tag === 'Right') (task.resolve as (value: unknown) => void)(result.right);
     else reject(result.left);
     if (this.results$.observed) this.#publish(task, result);
     if (this.waiters.watched) this.waiters.check();
+  }
+
+  /** A task with extras settles: the door forgets it, its watch (if any) hears first and may take it over. */
+  #handOver(task: Task, result: TaskResult<unknown>): boolean {
+    const x = task.x!;
+    if (!x.shared) this.door.forget(task);
+    const watch = x.watch;
+    return (
+      watch !== undefined &&
+      watch.settled(task.input, result, task.resolve as (result: unknown) => void)
+    );
   }
 
   /** Out of line: `settle` is inlined into the run loop, whose inlining budget is tight. */

@@ -54,7 +54,8 @@ export class Failures {
    * `brokeWorker`: the run took its worker down (a quarantine strike).
    */
   failRun(task: Task, error: TaskError, workerId: string, brokeWorker: boolean, now: number): void {
-    const { retry, quarantineAfter, random } = this.path.config;
+    const { retry, quarantineAfter, random, tracing } = this.path.config;
+    if (tracing !== undefined) tracing.runFailed(task, error, now);
     const policy = task.x?.retry ?? retry;
     if (policy === undefined && (!brokeWorker || quarantineAfter > 1)) {
       return this.settleFailure(task, error);

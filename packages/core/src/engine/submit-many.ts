@@ -67,7 +67,12 @@ export class BulkAdmission {
     // One clock reading for the call: the tasks arrive together.
     const now = this.path.config.clock.now();
     let i = 0;
-    if (extras === undefined && this.path.backlog.priority === undefined) {
+    // (A traced pool takes each input through `place`, where its submitter's context is kept.)
+    if (
+      extras === undefined &&
+      this.path.backlog.priority === undefined &&
+      this.path.config.tracing === undefined
+    ) {
       i = this.#startOnIdleLanes(list, first, call.resolveOne, now);
       if (this.#queueRestInBulk(list, list === inputs, i, first, call.resolveOne, now))
         return call.promise;

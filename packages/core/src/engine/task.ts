@@ -1,6 +1,7 @@
 import type { TaskResult } from '../result.js';
 import type { HasDeadline } from '../time/deadline-heap.js';
 import type { RetryPolicy } from '../supervision/retry-policy.js';
+import type { SettleWatch } from './settle-watch.js';
 
 /**
  * A task timestamp: clock time in 1/1024 ms since its pool was made (`TaskRunner.tick` and
@@ -33,6 +34,8 @@ export interface TaskExtras {
   onAbort: (() => void) | undefined;
   /** Runs so far (1 while the first runs). */
   attempt: number;
+  /** Told of the task's outcome before its caller is (a balancer's task: `SUBMIT_VIA`). */
+  readonly watch: SettleWatch | undefined;
   /** Times a run of this task ended with its worker crashed or hung. */
   crashes: number;
   /** Why each failed run failed, oldest first (kept for `deadLetters$`). */
@@ -55,6 +58,7 @@ function emptyExtras(): TaskExtras {
     retry: undefined,
     onAbort: undefined,
     attempt: 1,
+    watch: undefined,
     crashes: 0,
     causes: undefined,
     shared: false,
@@ -71,6 +75,7 @@ export function copyExtras(x: TaskExtras): TaskExtras {
     retry: x.retry,
     onAbort: undefined,
     attempt: 1,
+    watch: x.watch,
     crashes: 0,
     causes: undefined,
     shared: false,
@@ -86,6 +91,17 @@ export function sharedPriority(priority: number): TaskExtras {
     priority,
     shared: true,
   }));
+}
+
+/** `x` (a task's extras, if any) told to report to `watch`: the shared extras of the watch when there are none. */
+export function watched(x: TaskExtras | undefined, watch: SettleWatch): TaskExtras {
+  if (x === undefined)
+    return (watch.extras ??= Object.freeze({
+      ...emptyExtras(),
+      watch,
+      shared: true,
+    })) as TaskExtras;
+  return { ...(x.shared ? copyExtras(x) : x), watch };
 }
 
 /** The task's extras, its own to change: made if it has none, copied if they are shared. */

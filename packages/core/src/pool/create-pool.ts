@@ -3,15 +3,20 @@ import { createActor } from 'xstate';
 import { InvalidOptionError, PoolClearedError, PoolStateError } from '../errors.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import { unwrap, type TaskResult } from '../result.js';
-import type { CloseOptions } from '../sink.js';
-import { Autoscaler } from '../scaling/autoscaler.js';
+import {
+  SUBMIT_VIA,
+  SUBMIT_WITH,
+  type CloseOptions,
+  type SettlingSink,
+  type WatchedSink,
+} from '../sink.js';
 import { Batcher } from '../batching/batcher.js';
-import { engineScalingPort } from './engine-scaling-port.js';
+import { scaleItself } from './engine-scaling-port.js';
 import type { BatchPoolOptions, PoolConfig, PoolOptions } from './options.js';
 import type { Pool } from './pool.js';
 import { preparePool, type PoolActorRef, type PoolParts } from './pool-parts.js';
 import { viewOf, type PoolActorView } from './pool-actor-view.js';
-import type { PoolEngine, ScaleRequest } from './pool-engine.js';
+import type { PoolEngine } from './pool-engine.js';
 import type { DeadLetter, PoolEvent, PoolState, TaskOutcome } from './pool-events.js';
 import { PoolLifecycle } from './pool-lifecycle.js';
 import { poolMachine } from './pool-machine.js';
@@ -44,6 +49,9 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
   #view: PoolActorView | undefined;
   #results$: Observable<TaskOutcome<TOutput>> | undefined;
   #deadLetters$: Observable<DeadLetter<TInput>> | undefined;
+  // For a balancer over pools (see the symbols); not on batch pools, whose items are not tasks.
+  readonly [SUBMIT_WITH]: SettlingSink<TInput, TOutput>[typeof SUBMIT_WITH] | undefined;
+  readonly [SUBMIT_VIA]: WatchedSink<TInput, TOutput>[typeof SUBMIT_VIA] | undefined;
 
   /**
    * Wires the handle around `actor`, the pool actor made from `parts.input`; starts it unless
@@ -57,8 +65,18 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
     this.#engine = engine;
     this.#tasks = engine.tasks;
     this.#actor = actor;
-    if (config.batch === undefined) this.#batcher = undefined;
-    else {
+    if (config.batch === undefined) {
+      this.#batcher = undefined;
+      const tasks = engine.tasks;
+      this[SUBMIT_WITH] = (input, options, settle) =>
+        tasks.admit(input, options, settle as (result: TaskResult<unknown>) => void) as
+          TaskResult<TOutput> | undefined;
+      this[SUBMIT_VIA] = (input, options, watch) =>
+        tasks.admit(input, options, false, watch) as
+          Promise<TaskResult<TOutput>> | TaskResult<TOutput>;
+    } else {
+      this[SUBMIT_WITH] = undefined;
+      this[SUBMIT_VIA] = undefined;
       // A batch pool's engine runs arrays of inputs: its task type is TInput[], not TInput.
       const target = made.batchTarget<TInput>();
       this.#batcher = new Batcher<TInput, TOutput>(config.batch, target, config.clock, config.name);
@@ -80,31 +98,7 @@ class PoolHandle<TInput, TOutput> implements Pool<TInput, TOutput> {
       batcher: this.#batcher,
     });
     this.#lifecycle = lifecycle;
-    // The pool resizing itself (demand, idleness, the autoscaler's target): the machine resizes.
-    const resizeItself = ({ to, because, detail, retire }: ScaleRequest): void => {
-      actor.send({
-        type: 'pool.resize',
-        size: to,
-        because,
-        detail,
-        ...(retire === undefined ? {} : { retire }),
-      });
-    };
-    const sizing = config.sizing;
-    if (sizing !== undefined) engine.onScale = resizeItself;
-    const autoscaler =
-      sizing !== undefined && (sizing.target !== undefined || sizing.dryRun)
-        ? new Autoscaler(
-            {
-              name: config.name,
-              sizing,
-              intervalMs: config.intervalMs,
-              clock: config.clock,
-              inspect,
-            },
-            engineScalingPort(engine, resizeItself),
-          )
-        : undefined;
+    const autoscaler = scaleItself(config, engine, actor, inspect);
     actor.subscribe((snapshot) => {
       engine.sizeTarget = snapshot.context.size;
       const state = topState(snapshot.value);

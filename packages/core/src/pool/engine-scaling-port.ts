@@ -1,7 +1,10 @@
 import { filter, map } from 'rxjs';
 import type { ScaleDecision } from '../scaling/autoscaler-machine.js';
 import type { ScalingPort } from '../scaling/scaling-port.js';
-import type { PoolEngine } from './pool-engine.js';
+import { Autoscaler } from '../scaling/autoscaler.js';
+import type { PoolConfig } from './options.js';
+import type { PoolActorRef, PoolParts } from './pool-parts.js';
+import type { PoolEngine, ScaleRequest } from './pool-engine.js';
 import type { PoolEvent } from './pool-events.js';
 
 type ScaleEvent = Extract<PoolEvent, { type: 'scale.up' | 'scale.down' }>;
@@ -50,4 +53,35 @@ export function engineScalingPort(
       map((event) => event.because),
     ),
   };
+}
+
+/**
+ * Lets a pool resize itself: the engine's requests (demand, idleness) go to the pool machine as
+ * `pool.resize`, and so do the decisions of an autoscaler, made here when the sizing asks for one
+ * (a `target`, or `dryRun`). Returns that autoscaler.
+ */
+export function scaleItself<TInput, TOutput>(
+  config: PoolConfig<TInput, TOutput>,
+  engine: PoolEngine<TInput, TOutput>,
+  actor: PoolActorRef,
+  inspect: PoolParts<unknown, unknown>['inspect'],
+): Autoscaler | undefined {
+  const resizeItself = ({ to, because, detail, retire }: ScaleRequest): void => {
+    actor.send({
+      type: 'pool.resize',
+      size: to,
+      because,
+      detail,
+      ...(retire === undefined ? {} : { retire }),
+    });
+  };
+  const sizing = config.sizing;
+  if (sizing === undefined) return undefined;
+  engine.onScale = resizeItself;
+  if (sizing.target === undefined && !sizing.dryRun) return undefined;
+  const { name, intervalMs, clock } = config;
+  return new Autoscaler(
+    { name, sizing, intervalMs, clock, inspect },
+    engineScalingPort(engine, resizeItself),
+  );
 }

@@ -20,6 +20,9 @@ import type { RateOptions } from '../scheduling/rate-limiter.js';
 import { resolveRate } from '../scheduling/rate-options.js';
 import { resolveBatch, type BatchOptions } from '../batching/batch-options.js';
 import { resolveSize, type DynamicSize, type SizingConfig } from '../scaling/sizing-options.js';
+import type { TaskTracing } from '../tracing/task-tracing.js';
+import { resolveTracing } from '../tracing/resolve-tracing.js';
+import type { TracingOptions } from '../tracing/tracing-options.js';
 
 /** Everything `createPool` takes. */
 export interface PoolOptions<TInput, TOutput, TResource = unknown> {
@@ -81,6 +84,13 @@ export interface PoolOptions<TInput, TOutput, TResource = unknown> {
    * @default Math.random
    */
   readonly random?: () => number;
+  /**
+   * OpenTelemetry spans for each task's queue wait and run, children of the submitter's active
+   * context (see the observing guide). Decided here, once: without it nothing is traced and
+   * nothing on the task path asks.
+   * @default undefined (no tracing)
+   */
+  readonly tracing?: TracingOptions;
   /** Only in `BatchPoolOptions`, whose worker takes arrays. */
   readonly batch?: never;
 }
@@ -117,6 +127,8 @@ export interface PoolConfig<TInput, TOutput> extends QueueConfig {
   readonly rate: RateOptions | undefined;
   readonly batch: BatchOptions | undefined;
   readonly random: () => number;
+  /** The pool's tracing; `undefined` (the common case) when it has none. */
+  readonly tracing: TaskTracing | undefined;
 }
 
 /** The options `createPool` knows (a system's pool entries take the same, less a few). */
@@ -135,6 +147,7 @@ export const POOL_OPTION_NAMES: readonly string[] = [
   'rate',
   'random',
   'batch',
+  'tracing',
 ];
 
 /**
@@ -178,7 +191,7 @@ function readPoolOptions<TInput, TOutput, TResource>(
 ): PoolConfig<TInput, TOutput> {
   rejectUnknownOptions('', options, POOL_OPTION_NAMES);
   reading.option = 'worker';
-  const logic = resolveWorker(options.worker);
+  const worker = resolveWorker(options.worker);
   reading.option = 'name';
   const name = resolveName(options.name);
   reading.option = 'size';
@@ -209,6 +222,8 @@ function readPoolOptions<TInput, TOutput, TResource>(
   );
   reading.option = 'random';
   const random = resolveRandom(options.random);
+  reading.option = 'tracing';
+  const { tracing, logic } = resolveTracing(options.tracing, name, clock, worker);
   return {
     name,
     logic,
@@ -227,6 +242,7 @@ function readPoolOptions<TInput, TOutput, TResource>(
     rate,
     batch,
     random,
+    tracing,
   };
 }
 

@@ -9,6 +9,7 @@ import type { RejectReason } from '../errors.js';
 import type { Histogram } from '../metrics/histogram.js';
 import type { PoolMetrics } from '../metrics/metrics.js';
 import type { TaskResult } from '../result.js';
+import type { SettleWatch } from '../engine/settle-watch.js';
 import type { DeadLetter, PoolEvent, TaskOutcome } from './pool-events.js';
 import type { SubmitOptions } from './submit-options.js';
 import type { WorkerSnapshot } from '../engine/worker-roster.js';
@@ -35,6 +36,16 @@ export interface PoolEngine<TInput, TOutput> {
   readonly tasks: {
     submit(input: unknown, options?: SubmitOptions): Promise<TaskResult<unknown>>;
     run(input: unknown, options?: SubmitOptions): Promise<unknown>;
+    /**
+     * For a balancer over pools: `how` a settle callback (see `SUBMIT_WITH`: nothing, or the
+     * refusal), or `false` with a `watch` (see `SUBMIT_VIA`: the promise, or the refusal).
+     */
+    admit(
+      input: unknown,
+      options: SubmitOptions | undefined,
+      how: false | ((result: TaskResult<unknown>) => void),
+      watch?: SettleWatch,
+    ): Promise<unknown> | TaskResult<never> | undefined;
   };
   submit(input: TInput, options?: SubmitOptions): Promise<TaskResult<TOutput>>;
   run(input: TInput, options?: SubmitOptions): Promise<TOutput>;

@@ -93,6 +93,7 @@ export function checkSubmitOptions(
     retry: policy,
     onAbort: undefined,
     attempt: 1,
+    watch: undefined,
     crashes: 0,
     causes: undefined,
     shared: false,

@@ -2,6 +2,7 @@
  * Worker logic: what a worker is, independent of where it runs. An executor (`fromAsync` here;
  * `fromWorkerThread`, `fromBullmq` in their packages) turns outside work into this shape.
  */
+import type { RunTrace } from '../tracing/run-trace.js';
 
 /** What a task sees while it runs. */
 export interface TaskContext<TResource = unknown> {
@@ -101,8 +102,15 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
   /**
    * Runs one task. A throw is a failed task; a `WorkerCrashedError` crashes the worker; a
    * `TaskRejected` (an input the executor cannot take) settles the task with it as it is.
+   * In a pool with `tracing`, `trace` is the W3C trace context of the run's span, for an
+   * executor that carries the run elsewhere (a thread, a remote worker); code in this process
+   * already runs in the span's context.
    */
-  readonly run: (input: TInput, ctx: TaskContext<TResource>) => TOutput | PromiseLike<TOutput>;
+  readonly run: (
+    input: TInput,
+    ctx: TaskContext<TResource>,
+    trace?: RunTrace,
+  ) => TOutput | PromiseLike<TOutput>;
   /**
    * Tasks one worker runs at once (default 1): a worker whose resource multiplexes (a thread
    * with a message queue, an HTTP/2 session) takes up to this many; each is a lane of it.
