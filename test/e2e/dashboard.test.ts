@@ -55,13 +55,14 @@ const requests: string[] = [];
 const stateOf = (id: string) =>
   page.locator(`li.node[data-id="${id}"] > .row > .badge`).textContent(WAIT);
 
+/** Polls what the page shows until it passes, for at most `WAIT.timeout`. */
+const eventually = <T>(read: () => Promise<T>) =>
+  expect.poll(read, { timeout: WAIT.timeout, interval: 100 });
+
 /** Waits until the page has `count` worker nodes under pool `pool`. */
 const workersUnder = (pool: string, count: number) =>
-  page.waitForFunction(
-    ([id, n]) =>
-      document.querySelectorAll(`li.node[data-id="${id}"] > ul > li.worker`).length === n,
-    [`pool:${pool}`, count] as const,
-    WAIT,
+  eventually(() => page.locator(`li.node[data-id="pool:${pool}"] > ul > li.worker`).count()).toBe(
+    count,
   );
 
 beforeAll(async () => {
@@ -135,20 +136,14 @@ describe('the dashboard in Chromium', () => {
     );
     await entry('worker.restarting').waitFor(WAIT);
     await entry('worker.restarted').waitFor(WAIT);
-    const kinds = await page
-      .locator('#log li[data-source="pool:jobs"]')
-      .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset['kind']));
+    const items = await page.locator('#log li[data-source="pool:jobs"]').all();
+    const kinds = await Promise.all(items.map((li) => li.getAttribute('data-kind')));
     const at = (kind: string) => kinds.indexOf(kind);
     expect(at('worker.crashed')).toBeLessThan(at('worker.restarting'));
     expect(at('worker.restarting')).toBeLessThan(at('worker.restarted'));
-    await page.waitForFunction(
-      () =>
-        document
-          .querySelector('li.node[data-id="worker:jobs/jobs-w1-r1"]')
-          ?.getAttribute('data-state') === 'idle',
-      undefined,
-      WAIT,
-    );
+    await eventually(() =>
+      page.locator('li.node[data-id="worker:jobs/jobs-w1-r1"]').getAttribute('data-state', WAIT),
+    ).toBe('idle');
     expect(await page.locator('li.node[data-id="worker:jobs/jobs-w1"]').count()).toBe(0);
   }, 20_000);
 
@@ -156,25 +151,11 @@ describe('the dashboard in Chromium', () => {
     await page.locator('li.node[data-id="pool:orders"] > .row > .name').click();
     const chart = page.locator('figure.metric[data-metric="throughput"]');
     const points = () => chart.locator('polyline').first().getAttribute('points', WAIT);
-    await page.waitForFunction(
-      () =>
-        Number(
-          document
-            .querySelector('figure.metric[data-metric="throughput"]')
-            ?.getAttribute('data-samples'),
-        ) >= 3,
-      undefined,
-      WAIT,
-    );
+    await eventually(async () =>
+      Number(await chart.getAttribute('data-samples', WAIT)),
+    ).toBeGreaterThanOrEqual(3);
     const before = await points();
-    await page.waitForFunction(
-      (old) =>
-        document
-          .querySelector('figure.metric[data-metric="throughput"] polyline')
-          ?.getAttribute('points') !== old,
-      before,
-      WAIT,
-    );
+    await eventually(points).not.toBe(before);
     const latest = await chart.locator('.latest').textContent();
     expect(Number.parseFloat(latest ?? '')).toBeGreaterThan(0);
     expect(await page.locator('#metrics-source').textContent()).toContain('pool orders');
@@ -188,10 +169,8 @@ describe('the dashboard in Chromium', () => {
     expect(await page.locator('#control-result').textContent()).toContain('refused (401)');
     await page.locator('#token').fill('0'.repeat(32));
     await row.locator('button[data-action="pause"]').click();
-    await page.waitForFunction(
-      () => document.querySelector('#control-result')?.textContent?.includes('refused (403)'),
-      undefined,
-      WAIT,
+    await eventually(() => page.locator('#control-result').textContent()).toContain(
+      'refused (403)',
     );
     await sleep(300); // a tick of the metrics: the tree would show a change by now
     await workersUnder('orders', 2);
@@ -203,11 +182,7 @@ describe('the dashboard in Chromium', () => {
     const row = page.locator('li.node[data-id="pool:orders"] > .row');
     await row.locator('input.size').fill('3');
     await row.locator('button[data-action="resize"]').click();
-    await page.waitForFunction(
-      () => document.querySelector('#control-result')?.textContent?.includes('accepted'),
-      undefined,
-      WAIT,
-    );
+    await eventually(() => page.locator('#control-result').textContent()).toContain('accepted');
     await workersUnder('orders', 3);
     expect(await row.locator('.detail').textContent()).toContain('size 3');
     await page.locator('#log li[data-kind="control.resize"]').first().waitFor(WAIT);

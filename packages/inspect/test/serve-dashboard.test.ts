@@ -3,7 +3,6 @@
  * streams, the token on the controls, and what close leaves behind. Pools run on a virtual
  * clock (their metrics ticks come when the test moves time); the HTTP side is real I/O.
  */
-import { Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createPool,
@@ -12,7 +11,8 @@ import {
   type Pool,
   type VirtualClock,
 } from '@troupe/core';
-import { serveDashboard, type DashboardHandle, type DashboardPool } from '@troupe/inspect';
+import { serveDashboard, type DashboardHandle } from '@troupe/inspect';
+import { Counted } from './support/counted.js';
 import {
   call,
   openEvents,
@@ -200,16 +200,20 @@ describe('serveDashboard', () => {
   it('close ends the streams, stops listening and unsubscribes from every stream of the pool', async () => {
     const clock = createVirtualClock();
     const p = pool(clock);
-    const counted = countSubscriptions(p);
-    const dashboard = await serve(counted.pool, clock);
+    const counted = new Counted();
+    const dashboard = await serve(counted.pool(p), clock);
     const events = await stream(dashboard);
     await events.next((e) => e.type === 'snapshot');
-    expect(counted.live()).toEqual({ state$: 1, events$: 1, metrics$: 1 });
+    expect(Object.fromEntries(counted.live)).toEqual({
+      'work.state$': 1,
+      'work.events$': 1,
+      'work.metrics$': 1,
+    });
     const closing = dashboard.close();
     expect(dashboard.close()).toBe(closing);
     await closing;
     await events.end();
-    expect(counted.live()).toEqual({ state$: 0, events$: 0, metrics$: 0 });
+    expect(counted.total()).toBe(0);
     await expect(fetch(dashboard.url)).rejects.toThrow();
     // The pool goes on, the dashboard gone.
     expect(await p.run(21)).toBe(42);
@@ -241,30 +245,3 @@ describe('serveDashboard', () => {
     expect(() => serveDashboard(null as never)).toThrow(InvalidOptionError);
   });
 });
-
-/** `pool` with its streams counting their live subscribers. */
-function countSubscriptions(pool: Pool<number, number>) {
-  const live = { state$: 0, events$: 0, metrics$: 0 };
-  const counted = <T>(key: keyof typeof live, source: Observable<T>) =>
-    new Observable<T>((subscriber) => {
-      live[key]++;
-      const inner = source.subscribe(subscriber);
-      return () => {
-        live[key]--;
-        inner.unsubscribe();
-      };
-    });
-  const wrapped: DashboardPool = {
-    name: pool.name,
-    actor: pool.actor,
-    state$: counted('state$', pool.state$),
-    events$: counted('events$', pool.events$),
-    metrics$: counted('metrics$', pool.metrics$),
-    getSnapshot: () => pool.getSnapshot(),
-    pause: () => pool.pause(),
-    resume: () => pool.resume(),
-    resize: (size) => pool.resize(size),
-    close: (options) => pool.close(options),
-  };
-  return { pool: wrapped, live: () => ({ ...live }) };
-}

@@ -12,6 +12,7 @@ import {
   type VirtualClock,
 } from '@troupe/core';
 import { serveDashboard } from '@troupe/inspect';
+import { Counted } from './support/counted.js';
 import { openEvents, type EventStream, type StreamEvent } from './support/dashboard-client.js';
 
 interface NodeData {
@@ -144,5 +145,24 @@ describe('a system on the dashboard', () => {
     await events.next(
       (e) => e.type === 'node-removed' && (e.data as { id: string }).id === 'pool:solo',
     );
+  });
+
+  it('close unsubscribes from the system and every member', async () => {
+    const clock = createVirtualClock();
+    const s = system(clock);
+    await s.start();
+    const counted = new Counted();
+    const { dashboard, events } = await watch(counted.system(s), clock);
+    await events.next((e) => e.type === 'snapshot');
+    await clock.advance(1_000);
+    expect(counted.live.get('system.metrics$')).toBe(1);
+    expect(counted.live.get('a.events$')).toBe(1);
+    expect(counted.live.get('front.state$')).toBe(1);
+    expect(counted.total()).toBe(4 + 3 * 2 + 1);
+    await dashboard.close();
+    await events.end();
+    expect(counted.total()).toBe(0);
+    await clock.advance(5_000);
+    expect(counted.total()).toBe(0);
   });
 });

@@ -76,6 +76,18 @@ export function watchPool(
     );
   };
 
+  // Workers starting or stopping together tell one event each: one snapshot for the lot.
+  let pending = false;
+  let stopped = false;
+  const soon = (): void => {
+    if (pending || stopped) return;
+    pending = true;
+    queueMicrotask(() => {
+      pending = false;
+      if (!stopped) refresh();
+    });
+  };
+
   const subscriptions: Subscription[] = [];
   refresh();
   subscriptions.push(
@@ -91,7 +103,7 @@ export function watchPool(
       const line = poolEventLine(id, event);
       if (line !== undefined) model.log.add(line);
       // Per-task events (refusals, timeouts) change no node: no snapshot for them.
-      if (!event.type.startsWith('task.')) refresh();
+      if (!event.type.startsWith('task.')) soon();
     }),
   );
   const sample = (metrics: PoolMetrics): void => {
@@ -115,6 +127,7 @@ export function watchPool(
       refresh();
     },
     stop() {
+      stopped = true;
       for (const subscription of subscriptions) subscription.unsubscribe();
       subscriptions.length = 0;
     },
