@@ -119,6 +119,9 @@ describe('the dashboard in Chromium', () => {
     await page.locator('li[data-id="system:shop"] > ul > li[data-id="pool:jobs"]').waitFor(WAIT);
     await workersUnder('orders', 2);
     expect(await stateOf('worker:jobs/jobs-w1')).toBe('idle');
+    // A system's pools are closed through the system: no close button for them.
+    const controls = page.locator('li[data-id="pool:orders"] > .row .controls button');
+    expect(await controls.count()).toBe(3);
     // The system's chart highlights its state.
     await page
       .locator('figure[data-machine="system"] .current[data-state="system.running"]')

@@ -165,4 +165,22 @@ describe('a system on the dashboard', () => {
     await clock.advance(5_000);
     expect(counted.total()).toBe(0);
   });
+
+  it("offers no close for a system's pool: the system closes its pools", async () => {
+    const clock = createVirtualClock();
+    const s = system(clock);
+    await s.start();
+    const { dashboard, events } = await watch(s, clock);
+    const { nodes } = (await events.next((e) => e.type === 'snapshot')).data as {
+      nodes: (NodeData & { controls: string[] })[];
+    };
+    expect(nodes.find((n) => n.id === 'pool:a')!.controls).toEqual(['pause', 'resume', 'resize']);
+    const headers = { 'X-Troupe-Token': dashboard.token };
+    const close = await fetch(new URL('pools/a/close', dashboard.url), { method: 'POST', headers });
+    expect(close.status).toBe(409);
+    expect(s.pool('a').getSnapshot().state).toBe('running');
+    const pause = await fetch(new URL('pools/a/pause', dashboard.url), { method: 'POST', headers });
+    expect(pause.status).toBe(202);
+    expect(s.pool('a').isPaused).toBe(true);
+  });
 });

@@ -4,6 +4,8 @@
  * the page is sent what changed, never the tree again.
  */
 
+import type { Action } from './control-actions.js';
+
 /** What kind of actor a node is (`member`: a balancer's member known only by its snapshot). */
 export type NodeKind = 'system' | 'balancer' | 'pool' | 'worker' | 'member';
 
@@ -20,8 +22,8 @@ export interface ActorNode {
   readonly detail: string;
   /** For each machine chart it appears in (`pool`, `worker`, `system`, `health`): the ids of its active states. */
   readonly machines: Readonly<Record<string, readonly string[]>>;
-  /** Whether the page's controls act on it (pools whose handle the dashboard holds). */
-  readonly controls: boolean;
+  /** The page's controls that act on it (on pools whose handle the dashboard holds; else none). */
+  readonly controls: readonly Action[];
 }
 
 /** A change of the tree. */

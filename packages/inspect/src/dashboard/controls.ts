@@ -7,6 +7,7 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Action } from './control-actions.js';
 import type { DashboardPool } from './dashboard-target.js';
 import { describeCause } from './describe-event.js';
 import type { EventLog } from './event-log.js';
@@ -14,13 +15,12 @@ import type { EventLog } from './event-log.js';
 /** What the controls act through. */
 export interface ControlContext {
   readonly token: string;
-  pool(name: string): DashboardPool | undefined;
+  /** The pool `name` and what the controls may do to it. */
+  pool(
+    name: string,
+  ): { readonly pool: DashboardPool; readonly actions: readonly Action[] } | undefined;
   readonly log: EventLog;
 }
-
-/** The actions the page offers. */
-export const ACTIONS = ['pause', 'resume', 'resize', 'close'] as const;
-export type Action = (typeof ACTIONS)[number];
 
 /** Most bytes a control's body may have. */
 const MAX_BODY = 4096;
@@ -48,8 +48,14 @@ export async function handleControl(
   if (!sameToken(given, context.token)) {
     return reply(response, 403, { error: 'wrong token' });
   }
-  const pool = context.pool(poolName);
-  if (pool === undefined) return reply(response, 404, { error: `no pool '${poolName}'` });
+  const found = context.pool(poolName);
+  if (found === undefined) return reply(response, 404, { error: `no pool '${poolName}'` });
+  const { pool, actions } = found;
+  if (!actions.includes(action)) {
+    return reply(response, 409, {
+      error: `'${action}' is not offered for pool '${poolName}' (a system's pool closes through the system)`,
+    });
+  }
   const source = `pool:${pool.name}`;
   const tell = (text: string, level: 'info' | 'error' = 'info'): void =>
     context.log.add({ source, kind: `control.${action}`, text, level });

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { ACTIONS, handleControl, reply, type Action, type ControlContext } from './controls.js';
+import { ACTIONS, type Action } from './control-actions.js';
+import { handleControl, reply, type ControlContext } from './controls.js';
 import { contentSecurityPolicy } from './page-html.js';
 import type { SseHub } from './sse-hub.js';
 

@@ -53,13 +53,13 @@ function controlsFor(node) {
   size.setAttribute('aria-label', 'workers');
   const match = /size (\d+)/.exec(node.detail);
   size.value = match ? match[1] : '1';
-  box.append(
-    button('pause', 'pause', 'pause dispatch: submits still queue, nothing new starts'),
-    button('resume', 'resume', 'resume dispatch'),
-    size,
-    button('resize', 'resize', 'resize to the number of workers beside', () => ({ size: Number(size.value) })),
-    button('close', 'close', 'close the pool (drains: queued and running tasks finish)'),
-  );
+  const offered = (action) => node.controls.includes(action);
+  if (offered('pause')) box.append(button('pause', 'pause', 'pause dispatch: submits still queue, nothing new starts'));
+  if (offered('resume')) box.append(button('resume', 'resume', 'resume dispatch'));
+  if (offered('resize')) {
+    box.append(size, button('resize', 'resize', 'resize to the number of workers beside', () => ({ size: Number(size.value) })));
+  }
+  if (offered('close')) box.append(button('close', 'close', 'close the pool (drains: queued and running tasks finish)'));
   return box;
 }
 

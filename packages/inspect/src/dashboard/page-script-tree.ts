@@ -83,7 +83,7 @@ function drawNode(node) {
     row.append(name, el('span', 'kind'), badge, el('span', 'detail'));
     li.append(row, el('ul', 'children'));
     elements.set(node.id, li);
-    if (node.controls) row.append(controlsFor(node));
+    if (node.controls.length > 0) row.append(controlsFor(node));
     // Nodes that arrived before this one, their parent, move under it.
     for (const [id, other] of elements) {
       if (nodes.get(id) && nodes.get(id).parent === node.id) li.lastChild.append(other);

@@ -8,7 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { DashboardModel } from './dashboard-model.js';
 import { resolveDashboardOptions, type DashboardOptions } from './dashboard-options.js';
 import { allowedHosts, dashboardRoutes } from './dashboard-routes.js';
-import { classifyTarget, type DashboardPool, type DashboardTarget } from './dashboard-target.js';
+import { ACTIONS, SYSTEM_POOL_ACTIONS } from './control-actions.js';
+import type { ControlContext } from './controls.js';
+import { classifyTarget, type DashboardTarget } from './dashboard-target.js';
 import { drawCharts, type MachineName } from './machine-charts.js';
 import { pageHtml } from './page-html.js';
 import { frame, SseHub } from './sse-hub.js';
@@ -60,12 +62,17 @@ export function serveDashboard(
     const hub = new SseHub(config.maxClients);
     const model = new DashboardModel(config, (change) => hub.send(change.type, change));
     let stop: () => void;
-    let pool: (name: string) => DashboardPool | undefined;
+    let pool: ControlContext['pool'];
     switch (known.kind) {
       case 'pool': {
-        const watch = watchPool(known.pool, model, { parent: null, ownMetrics: true });
+        const watch = watchPool(known.pool, model, {
+          parent: null,
+          ownMetrics: true,
+          actions: ACTIONS,
+        });
         stop = () => watch.stop();
-        pool = (name) => (name === known.pool.name ? known.pool : undefined);
+        pool = (name) =>
+          name === known.pool.name ? { pool: known.pool, actions: ACTIONS } : undefined;
         break;
       }
       case 'balancer': {
@@ -77,7 +84,10 @@ export function serveDashboard(
       case 'system': {
         const watch = watchSystem(known.system, model);
         stop = () => watch.stop();
-        pool = (name) => watch.pool(name);
+        pool = (name) => {
+          const found = watch.pool(name);
+          return found === undefined ? undefined : { pool: found, actions: SYSTEM_POOL_ACTIONS };
+        };
         break;
       }
     }

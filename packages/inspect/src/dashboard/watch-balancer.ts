@@ -59,7 +59,7 @@ export function watchBalancer(
         `${metrics.queued + metrics.waiting} held`,
       ].join(' · '),
       machines: {},
-      controls: false,
+      controls: [],
     });
     if (options.alone) model.tree.setChildren(id, 'member', memberNodes(id, snapshot));
     return snapshot;
@@ -124,6 +124,6 @@ function memberNodes(parent: string, snapshot: BalancerSnapshot): ActorNode[] {
     ].join(' · '),
     machines:
       member.health === undefined ? {} : { health: activeStateIds(healthMachine, member.health) },
-    controls: false,
+    controls: [],
   }));
 }

@@ -14,6 +14,7 @@ import {
   type PoolSnapshot,
 } from '@troupe/core';
 import type { ActorNode } from './actor-tree.js';
+import type { Action } from './control-actions.js';
 import type { DashboardModel } from './dashboard-model.js';
 import type { DashboardPool } from './dashboard-target.js';
 import { poolEventLine } from './describe-event.js';
@@ -36,7 +37,12 @@ export interface PoolWatch {
 export function watchPool(
   pool: DashboardPool,
   model: DashboardModel,
-  options: { readonly parent: string | null; readonly ownMetrics: boolean },
+  options: {
+    readonly parent: string | null;
+    readonly ownMetrics: boolean;
+    /** What the page's controls may do to it. */
+    readonly actions: readonly Action[];
+  },
 ): PoolWatch {
   const id = `pool:${pool.name}`;
   let parent = options.parent;
@@ -58,7 +64,7 @@ export function watchPool(
       state: snapshot.state,
       detail: poolDetail(snapshot, health),
       machines,
-      controls: true,
+      controls: options.actions,
     });
     model.tree.setChildren(
       id,
@@ -71,7 +77,7 @@ export function watchPool(
         state: worker.state,
         detail: `${worker.tasksDone} task${worker.tasksDone === 1 ? '' : 's'}`,
         machines: { worker: activeStateIds(workerMachine, worker.state) },
-        controls: false,
+        controls: [],
       })),
     );
   };

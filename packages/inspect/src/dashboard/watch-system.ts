@@ -12,6 +12,7 @@ import {
   type SystemHealthTransition,
   type SystemMetrics,
 } from '@troupe/core';
+import { SYSTEM_POOL_ACTIONS } from './control-actions.js';
 import type { DashboardModel } from './dashboard-model.js';
 import type { DashboardPool, DashboardSystem } from './dashboard-target.js';
 import { healthLine, systemEventLine } from './describe-event.js';
@@ -41,7 +42,7 @@ export function watchSystem(system: DashboardSystem, model: DashboardModel): Sys
       state,
       detail: `${pools.size} pools · ${balancers.size} balancers`,
       machines: { system: activeStateIds(systemMachine, state) },
-      controls: false,
+      controls: [],
     });
 
   /** Reads the members again: new ones watched, gone or replaced ones dropped, parents placed. */
@@ -91,7 +92,11 @@ export function watchSystem(system: DashboardSystem, model: DashboardModel): Sys
       if (pool !== undefined)
         pools.set(
           name,
-          watchPool(pool, model, { parent: parents.get(name) ?? id, ownMetrics: false }),
+          watchPool(pool, model, {
+            parent: parents.get(name) ?? id,
+            ownMetrics: false,
+            actions: SYSTEM_POOL_ACTIONS,
+          }),
         );
     }
     for (const [name, watch] of pools) watch.health(health.get(name) ?? new Map());
