@@ -102,6 +102,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   loading = false;
+  // The artefact: the page as the tests left it, kept whether they passed or not.
+  try {
+    mkdirSync(dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true, timeout: 10_000 });
+  } catch {
+    // No page (the browser did not start) or no screenshot: the tests' own errors say why.
+  }
   await browser?.close();
   await dashboard?.close();
   await load;
@@ -189,8 +196,6 @@ describe('the dashboard in Chromium', () => {
     await workersUnder('orders', 3);
     expect(await row.locator('.detail').textContent()).toContain('size 3');
     await page.locator('#log li[data-kind="control.resize"]').first().waitFor(WAIT);
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.screenshot({ path: SCREENSHOT, fullPage: true, timeout: 10_000 });
     // Nothing was fetched from anywhere but the dashboard itself.
     const origin = new URL(dashboard!.url).origin;
     expect(requests.filter((url) => !url.startsWith(origin))).toEqual([]);
