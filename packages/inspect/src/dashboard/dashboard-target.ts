@@ -1,8 +1,8 @@
 /**
  * What a dashboard shows: a pool, a balancer, or a system — as far as the dashboard reads them
  * (their streams, snapshots and the calls its controls make). Told apart by what each alone has
- * (a system's `reconfigure`, a balancer's `recheck`, a pool's `resize`), since a system's
- * members are the same handles `createPool` and `createBalancer` return.
+ * (a system's `pool` and `balancer` lookups, a balancer's `recheck`, a pool's `resize`), since a
+ * system's members are the same handles `createPool` and `createBalancer` return.
  */
 import { isObservable, type Observable } from 'rxjs';
 import {
@@ -48,7 +48,6 @@ export interface DashboardSystem {
   getSnapshot(): SystemSnapshot;
   pool(name: string): DashboardPool;
   balancer(name: string): DashboardBalancer;
-  reconfigure(spec: never): Promise<unknown>;
 }
 
 /** Anything `serveDashboard` shows: a pool, a balancer or a system. */
@@ -73,7 +72,7 @@ export function classifyTarget(target: unknown): KnownTarget {
   if (!streams || !named || !has('getSnapshot')) {
     throw new InvalidOptionError('target', target, ALLOWED);
   }
-  if (has('reconfigure') && has('pool') && has('balancer') && isObservable(t['events$'])) {
+  if (has('pool') && has('balancer') && isObservable(t['events$'])) {
     return { kind: 'system', system: target as DashboardSystem };
   }
   if (has('recheck') && isObservable(t['health$'])) {

@@ -29,7 +29,8 @@ function svg(tag, attrs) {
 
 function format(value, unit) {
   if (value === null || value === undefined) return '–';
-  const text = Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 10 ? value.toFixed(1) : value.toFixed(2);
+  const digits = Number.isInteger(value) || Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
+  const text = value.toFixed(digits);
   return unit ? text + ' ' + unit : text;
 }
 

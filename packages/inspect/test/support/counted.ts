@@ -63,7 +63,6 @@ export class Counted {
       health$: this.wrap('system.health$', system.health$),
       metrics$: this.wrap('system.metrics$', system.metrics$),
       getSnapshot: () => system.getSnapshot(),
-      reconfigure: (spec: never) => system.reconfigure(spec),
       pool: (name) => {
         const handle = system.pool(name);
         if (!pools.has(handle)) pools.set(handle, this.pool(handle));
