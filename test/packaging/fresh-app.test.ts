@@ -183,9 +183,9 @@ describe('a fresh app outside the repository', () => {
       join(app, 'require.cjs'),
       "const { createPool, workerMachine } = require('@troupe/core');\n" +
         "const { fromWorkerThread } = require('@troupe/threads');\n" +
-        "const { toMermaid } = require('@troupe/inspect');\n" +
+        "const { toMermaid, serveDashboard } = require('@troupe/inspect');\n" +
         "const { createPrometheusExporter } = require('@troupe/prometheus');\n" +
-        'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread}`);\n' +
+        'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread} ${typeof serveDashboard}`);\n' +
         'const exporter = createPrometheusExporter();\n' +
         "exporter.watch(createPool({ name: 'fresh', size: 1, worker: async (n) => n }));\n" +
         'exporter.registry.metrics().then((text) => {\n' +
@@ -290,7 +290,7 @@ describe('a fresh app outside the repository', () => {
 
   it('loads every package with require() (Node ≥ 20.19 or ≥ 22.12)', async () => {
     const required = await run('node', ['require.cjs'], app, 30_000);
-    expect(required.stdout, required.stderr).toContain('required: function function');
+    expect(required.stdout, required.stderr).toContain('required: function function function');
     expect(required.stdout).toContain('stateDiagram-v2');
     expect(required.stdout).toContain('troupe_pool_size{pool="fresh"} 1');
     expect(required.code).toBe(0);
