@@ -216,6 +216,15 @@ describe('troupe run', () => {
     expect(thrown.stderr).toMatch(/at .*throws-on-import\.mjs:2/);
   });
 
+  it('serves the dashboard beside a run (--dashboard 0: a free port) and prints its address and token', async () => {
+    const ran = await troupe(['run', 'ok-system.mjs', '--dashboard', '0']);
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(ran.stdout).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\//);
+    expect(ran.stdout).toMatch(/dashboard token \(for its controls\): [0-9a-f]{32}/);
+    expect(ran.stdout).toContain("system 'shop': done (now stopped)");
+  });
+
   it('refuses a bad dashboard port before it starts anything', async () => {
     const ran = await troupe(['run', 'ok-system.mjs', '--dashboard', 'eighty']);
     expect(ran.code).toBe(1);
