@@ -11,6 +11,7 @@ export default defineConfig({
       '@troupe/core': src('core'),
       '@troupe/inspect': src('inspect'),
       '@troupe/prometheus': src('prometheus'),
+      '@troupe/testkit': src('testkit'),
       '@troupe/threads': src('threads'),
     },
   },
