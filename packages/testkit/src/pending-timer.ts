@@ -12,7 +12,8 @@ export interface PendingTimer {
 }
 
 /** Frames of a stack trace that belong to the clocks themselves, not to whoever set the timer. */
-const OWN_FRAMES = /[\\/]test-clock\.[jt]s|[\\/]time[\\/]clock\.[jt]s|node:internal|^\s*at new Promise/;
+const OWN_FRAMES =
+  /[\\/]test-clock\.[jt]s|[\\/]time[\\/]clock\.[jt]s|node:internal|^\s*at new Promise/;
 
 /** How many frames outside the clock a site shows: enough to tell a metrics interval from a backoff. */
 const SITE_FRAMES = 3;
