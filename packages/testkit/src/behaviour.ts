@@ -41,15 +41,41 @@ export const strayValueOf = (task: TestTask): number => -task.id;
 
 /**
  * Plays a task's behaviour on `clock` (every delay through it). `onTimer` is told of each
- * timer a behaviour sets, so a test can tell them from the pool's own.
+ * timer a behaviour sets, so a test can tell them from the pool's own; `onEnd` is called when
+ * the run first answers.
  */
 export function playBehaviour(
   task: TestTask,
   ctx: Pick<TaskContext, 'onAbort'>,
   clock: Clock,
   onTimer: (handle: unknown) => void = () => undefined,
+  onEnd?: () => void,
 ): PromiseLike<number> {
   const b = task.behaviour;
+  if (b.kind === 'settle-twice') {
+    return {
+      then<R1 = number, R2 = never>(
+        onOk?: ((value: number) => R1 | PromiseLike<R1>) | null,
+      ): PromiseLike<R1 | R2> {
+        onEnd?.();
+        onOk?.(valueOf(task));
+        onTimer(clock.setTimeout(() => onOk?.(strayValueOf(task)), b.ms));
+        return undefined as unknown as PromiseLike<R1 | R2>;
+      },
+    };
+  }
+  const run = play(task, b, ctx, clock, onTimer);
+  if (onEnd !== undefined) run.then(onEnd, onEnd);
+  return run;
+}
+
+function play(
+  task: TestTask,
+  b: Exclude<TaskBehaviour, { kind: 'settle-twice' }>,
+  ctx: Pick<TaskContext, 'onAbort'>,
+  clock: Clock,
+  onTimer: (handle: unknown) => void,
+): Promise<number> {
   switch (b.kind) {
     case 'ok':
       return Promise.resolve(valueOf(task));
@@ -66,18 +92,6 @@ export function playBehaviour(
         onTimer(clock.setTimeout(() => resolve(valueOf(task)), b.ms));
         if (b.heedsAbort) ctx.onAbort((reason) => reject(reason));
       });
-    case 'settle-twice':
-      return {
-        then<R1 = number, R2 = never>(
-          onOk?: ((value: number) => R1 | PromiseLike<R1>) | null,
-          onErr?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
-        ): PromiseLike<R1 | R2> {
-          void onErr;
-          onOk?.(valueOf(task));
-          onTimer(clock.setTimeout(() => onOk?.(strayValueOf(task)), b.ms));
-          return undefined as unknown as PromiseLike<R1 | R2>;
-        },
-      };
   }
 }
 

@@ -24,3 +24,41 @@ export { arbPoolOptions } from './arbitraries/arb-pool-options.js';
 export type { PoolOptionsConstraints, PoolOptionsSet } from './arbitraries/arb-pool-options.js';
 export { arbSystemSpec } from './arbitraries/arb-system-spec.js';
 export type { SystemSpecConstraints } from './arbitraries/arb-system-spec.js';
+
+export { checkPool, replayPool } from './conformance/check-pool.js';
+export type { CheckPoolOptions, PoolCheckReport } from './conformance/check-pool.js';
+export { replay } from './conformance/replay.js';
+export { poolCommands, stepCommand } from './conformance/pool-commands.js';
+export type {
+  PoolCommand,
+  PoolCommandsConstraints,
+  PoolRunModel,
+} from './conformance/pool-commands.js';
+export type { CheckedPoolOptions, MakePool, PoolEnv } from './conformance/pool-config.js';
+export { PoolUnderTest } from './conformance/pool-under-test.js';
+export { checkStep, finishRun } from './conformance/pool-checks.js';
+export { describeStep } from './conformance/pool-steps.js';
+export type { PoolStep } from './conformance/pool-steps.js';
+export type { TaskSpec } from './conformance/task-record.js';
+export { formatPoolTrace } from './conformance/trace.js';
+export type { PoolTrace } from './conformance/trace.js';
+export type { CheckFailure, CheckReport } from './conformance/check-report.js';
+export { ConformanceError } from './conformance/conformance-error.js';
+export { Violation } from './conformance/violation.js';
+export type { Guarantee } from './conformance/violation.js';
+export { CrashedByTestError } from './conformance/scripted-worker.js';
+export {
+  COVERED_MACHINES,
+  createTransitionCoverage,
+  formatCoverage,
+  mergeCoverage,
+} from './coverage/transition-coverage.js';
+export type {
+  CoverageReport,
+  MachineCoverage,
+  TransitionCoverage,
+} from './coverage/transition-coverage.js';
+export { legalChanges, machineEdges } from './coverage/machine-edges.js';
+export type { MachineEdge } from './coverage/machine-edges.js';
+export { seededRandom } from './seeded-random.js';
+export { toSource } from './to-source.js';

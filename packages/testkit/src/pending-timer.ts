@@ -1,5 +1,7 @@
 /** A timer set on a test clock and not fired or cleared yet. */
 export interface PendingTimer {
+  /** What `setTimeout` returned for it. */
+  readonly handle: unknown;
   /** When it falls due, in clock time (ms). */
   readonly at: number;
   /** The delay it was set with (ms). */

@@ -57,6 +57,7 @@ export interface TestClockOptions {
 }
 
 interface Entry {
+  readonly handle: TimerHandle;
   readonly at: number;
   readonly delayMs: number;
   readonly callback: () => void;
@@ -88,6 +89,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
   let fired: Map<string, number> | undefined;
 
   const describe = (e: Entry): PendingTimer => ({
+    handle: e.handle,
     at: e.at,
     delayMs: e.delayMs,
     label: timerLabel(e.callback, e.site),
@@ -125,14 +127,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
     now: () => inner.now(),
     setTimeout(callback, delayMs) {
       if (disposed) return undefined;
-      const entry: Entry = {
-        at: inner.now() + Math.max(0, delayMs),
-        delayMs,
-        callback,
-        site: tracing ? timerSite(new Error().stack) : undefined,
-        seq: ++seq,
-      };
-      const handle = inner.setTimeout(() => {
+      const handle: TimerHandle = inner.setTimeout(() => {
         entries.delete(handle);
         if (fired !== undefined) {
           const label = timerLabel(callback, entry.site);
@@ -140,6 +135,14 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
         }
         callback();
       }, delayMs);
+      const entry: Entry = {
+        handle,
+        at: inner.now() + Math.max(0, delayMs),
+        delayMs,
+        callback,
+        site: tracing ? timerSite(new Error().stack) : undefined,
+        seq: ++seq,
+      };
       entries.set(handle, entry);
       return handle;
     },

@@ -28,7 +28,10 @@ describe('arbitraries produce only valid values', () => {
       fc.asyncProperty(arbPoolOptions({ batch: 'maybe' }), async (options) => {
         const clock = createTestClock();
         const worker = options.batch === undefined ? echo : batchEcho;
-        const pool = createPool({ ...options, worker, clock } as PoolOptions<number, number>);
+        const pool = createPool({ ...options, worker, clock } as unknown as PoolOptions<
+          number,
+          number
+        >);
         expect(validateSpec({ pools: { p: { ...options, worker } } })).toEqual([]);
         pool.start();
         const result = pool.submit(1);

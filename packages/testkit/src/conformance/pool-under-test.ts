@@ -1,0 +1,287 @@
+import type { InspectionEvent } from 'xstate';
+import {
+  PoolStateError,
+  poolMachine,
+  type CloseOptions,
+  type Pool,
+  type PoolState,
+  type TaskResult,
+} from '@troupe/core';
+import type { TestTask } from '../behaviour.js';
+import { legalChanges, topLevelStates } from '../coverage/machine-edges.js';
+import { seededRandom } from '../seeded-random.js';
+import { createTestClock, type TestClock } from '../test-clock.js';
+import {
+  poolShape,
+  type CheckedPoolOptions,
+  type MakePool,
+  type PoolShape,
+} from './pool-config.js';
+import { RestartWatch } from './restart-watch.js';
+import { RunWatch } from './run-watch.js';
+import { CrashedByTestError, scriptedWorker, type Crashers } from './scripted-worker.js';
+import {
+  outcomeProblem,
+  TaskRecord,
+  track,
+  type Happenings,
+  type TaskSpec,
+  type Tracked,
+} from './task-record.js';
+import { Violation, type Guarantee } from './violation.js';
+
+let legal: { changes: ReadonlySet<string>; states: ReadonlySet<string> } | undefined;
+/** The pool machine's lifecycle, read from the machine once. */
+const lifecycle = (): { changes: ReadonlySet<string>; states: ReadonlySet<string> } =>
+  (legal ??= { changes: legalChanges(poolMachine), states: topLevelStates(poolMachine) });
+
+/** A resize asked of the pool, and whether the pool had to refuse it. */
+export interface AskedResize {
+  readonly size: number;
+  readonly promise: Tracked<void>;
+  readonly mustRefuse: boolean;
+}
+
+/**
+ * One run of a conformance check: the pool the user's `makePool` made, on a fresh test clock,
+ * with the test kit's worker; what the steps did to it and everything seen of it. The steps
+ * act through its methods; `check` (after each step) and `finish` (at the end) throw the first
+ * {@link Violation} found.
+ */
+export class PoolUnderTest {
+  readonly clock: TestClock = createTestClock();
+  readonly pool: Pool<TestTask, number>;
+  readonly shape: PoolShape;
+  /** Accepted tasks, by their submit `id`, and in order. */
+  readonly tasks = new Map<string, TaskRecord>();
+  readonly accepted: TaskRecord[] = [];
+  /** Submits refused at the door. */
+  readonly doors: Tracked<TaskResult<number>>[] = [];
+  readonly closes: Tracked<void>[] = [];
+  readonly resizes: AskedResize[] = [];
+  readonly crashers: Crashers = new Map();
+  readonly runs = new RunWatch();
+  readonly restarts: RestartWatch;
+  /** Timers the behaviours set (not the pool's). */
+  readonly ownTimers = new Set<unknown>();
+  readonly happened: { -readonly [K in keyof Happenings]: Happenings[K] };
+  state: PoolState = 'stopped';
+  /** The size asked for: the option, then the last resize while starting or running. */
+  size: number;
+  closeCalled = false;
+  #nextId = 1;
+  readonly #problems: Violation[] = [];
+
+  constructor(
+    make: MakePool,
+    readonly options: CheckedPoolOptions,
+    readonly randomSeed: number,
+    inspect?: (event: InspectionEvent) => void,
+  ) {
+    this.shape = poolShape(options);
+    this.size = this.shape.size;
+    this.happened = {
+      crashed: false,
+      closedHard: false,
+      closed: false,
+      failed: false,
+      overflow: this.shape.overflow,
+    };
+    this.restarts = new RestartWatch(
+      this.shape.maxRestarts,
+      this.shape.withinMs,
+      this.shape.restartType !== 'temporary',
+    );
+    const worker = scriptedWorker(
+      this.clock,
+      {
+        started: (task, ctx) => this.#started(task, ctx.workerId),
+        timer: (handle) => this.ownTimers.add(handle),
+      },
+      this.crashers,
+    );
+    this.pool = make({
+      ...options,
+      worker,
+      clock: this.clock,
+      random: seededRandom(randomSeed),
+      ...(inspect === undefined ? {} : { inspect }),
+    });
+    this.#observe();
+  }
+
+  /** Notes a broken promise; the next `check` throws it. */
+  problem(guarantee: Guarantee, detail: string): void {
+    this.#problems.push(new Violation(guarantee, detail, this.clock.now()));
+  }
+
+  /**
+   * Judges the outcomes that came since the last call against what had happened by now: a
+   * pool tells why it cancels (`pool.failed`, its state) only after cancelling.
+   */
+  judgeOutcomes(): void {
+    for (const rec of this.accepted) {
+      if (rec.outcome === undefined || rec.judged) continue;
+      rec.judged = true;
+      const bad = outcomeProblem(rec, rec.outcome, this.happened);
+      if (bad !== undefined) this.problem('outcome', bad);
+    }
+  }
+
+  /** Throws the first problem noted, if any. */
+  throwIfProblem(): void {
+    const first = this.#problems[0];
+    if (first !== undefined) throw first;
+  }
+
+  get running(): boolean {
+    return this.state === 'starting' || this.state === 'running';
+  }
+
+  /** Closed for good: `close()` was called and the pool reached `stopped`. */
+  get closed(): boolean {
+    return this.closeCalled && this.state === 'stopped';
+  }
+
+  #observe(): void {
+    const { changes, states } = lifecycle();
+    let last: PoolState | undefined;
+    this.pool.state$.subscribe((state) => {
+      if (!states.has(state))
+        this.problem('legal-states', `state$ told '${state}': no state of the pool machine`);
+      else if (last !== undefined && last !== state && !changes.has(`${last}>${state}`))
+        this.problem(
+          'legal-states',
+          `the pool went from '${last}' to '${state}': no transition of the pool machine does`,
+        );
+      if (state === 'starting') this.restarts.started();
+      last = this.state = state;
+    });
+    this.pool.results$.subscribe(({ id, taskId, result }) => {
+      const rec = id === undefined ? undefined : this.tasks.get(id);
+      if (rec === undefined) {
+        this.problem(
+          'settles-once',
+          `results$ told an outcome for a task never accepted (id ${String(id)}, task ${taskId})`,
+        );
+        return;
+      }
+      if (++rec.emissions > 1) {
+        this.problem('settles-once', `${rec.describe()} settled twice`);
+        return;
+      }
+      rec.outcome = result;
+      this.runs.settled(rec.id);
+    });
+    this.pool.events$.subscribe((event) => {
+      if (event.type === 'worker.crashed' || event.type === 'worker.replaced')
+        this.happened.crashed = true;
+      if (event.type === 'pool.failed') this.happened.failed = true;
+      const bad = this.restarts.see(event, this.clock.now());
+      if (bad !== undefined) this.problem('restarts', bad);
+    });
+  }
+
+  #started(task: TestTask, workerId: string): () => void {
+    const rec = this.tasks.get(`t${task.id}`);
+    if (rec === undefined)
+      this.problem('settles-once', `task ${task.id} ran, but was never accepted`);
+    else if (rec.outcome !== undefined)
+      this.problem('settles-once', `${rec.describe()} started again after it settled`);
+    const bound = this.shape.fixed ? this.size : this.shape.max;
+    const { end, problem } = this.runs.start(task.id, workerId, bound);
+    if (problem !== undefined) this.problem('concurrency', problem);
+    return end;
+  }
+
+  // ---- what the steps do ------------------------------------------------------------------
+
+  start(): void {
+    const mustThrow = this.state === 'closing' || this.closed;
+    try {
+      this.pool.start();
+      if (mustThrow)
+        this.problem(
+          'api',
+          `start() while ${this.closed ? 'closed for good' : this.state} did not throw PoolStateError`,
+        );
+    } catch (error) {
+      if (!mustThrow || !(error instanceof PoolStateError))
+        this.problem('api', `start() while ${this.state} threw ${String(error)}`);
+    }
+  }
+
+  submit(spec: TaskSpec): void {
+    const rec = new TaskRecord(this.#nextId++, spec, spec.timeoutMs ?? this.shape.timeoutMs);
+    const state = this.state;
+    this.tasks.set(rec.key, rec);
+    const before = this.pool.getSnapshot().metrics.submitted;
+    let promise: Promise<TaskResult<number>>;
+    try {
+      promise = this.pool.submit(rec.task, rec.options());
+    } catch (error) {
+      this.tasks.delete(rec.key);
+      this.problem('api', `submit threw ${String(error)}: it never throws`);
+      return;
+    }
+    if (this.pool.getSnapshot().metrics.submitted === before + 1) {
+      rec.promise = track(promise);
+      this.accepted.push(rec);
+      if (state !== 'starting' && state !== 'running')
+        this.problem('api', `${rec.describe()} was accepted while the pool was ${state}`);
+    } else {
+      if (rec.emissions === 0) this.tasks.delete(rec.key);
+      this.doors.push(track(promise));
+    }
+  }
+
+  abort(index: number): void {
+    const abortable = this.accepted.filter(
+      (r) => r.controller !== undefined && r.outcome === undefined && !r.aborted,
+    );
+    const rec = abortable[index % Math.max(1, abortable.length)];
+    if (rec === undefined) return;
+    rec.aborted = true;
+    rec.controller?.abort(rec.reason);
+  }
+
+  resize(size: number): void {
+    const mustRefuse = !this.running;
+    if (!mustRefuse && this.shape.fixed) {
+      this.runs.resized();
+      this.size = size;
+    }
+    try {
+      this.resizes.push({ size, promise: track(this.pool.resize(size)), mustRefuse });
+    } catch (error) {
+      this.problem('api', `resize(${size}) threw ${String(error)} instead of returning a promise`);
+    }
+  }
+
+  crash(index: number): void {
+    const workers = [...this.crashers.keys()].sort();
+    const id = workers[index % Math.max(1, workers.length)];
+    if (id === undefined) return;
+    this.happened.crashed = true;
+    this.crashers.get(id)?.(new CrashedByTestError(id));
+  }
+
+  /** Closes the pool; the promise, unless `close` threw. */
+  close(options: CloseOptions): Promise<void> | undefined {
+    this.closeCalled = true;
+    this.happened.closed = true;
+    if (options.abort === true || options.timeoutMs !== undefined) this.happened.closedHard = true;
+    try {
+      const closing = this.pool.close(options);
+      this.closes.push(track(closing));
+      return closing;
+    } catch (error) {
+      this.problem('api', `close(${JSON.stringify(options)}) threw ${String(error)}`);
+      return undefined;
+    }
+  }
+
+  advance(ms: number): Promise<void> {
+    return this.clock.advance(ms);
+  }
+}
