@@ -5,7 +5,11 @@
 export { createTestClock, disposeTestClocks } from './test-clock.js';
 export type { RunOptions, TestClock, TestClockOptions } from './test-clock.js';
 export type { PendingTimer } from './pending-timer.js';
-export { TimerLeakError, TimersKeepReschedulingError } from './test-clock-errors.js';
+export {
+  NeverSettlesError,
+  TimerLeakError,
+  TimersKeepReschedulingError,
+} from './test-clock-errors.js';
 
 export {
   describeBehaviour,

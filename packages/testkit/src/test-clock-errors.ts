@@ -47,3 +47,13 @@ export class TimerLeakError extends Error {
     );
   }
 }
+
+/** `runUntilSettled`: the promise is pending and no timer is left that could settle it. */
+export class NeverSettlesError extends Error {
+  override readonly name = 'NeverSettlesError';
+  constructor(readonly at: number) {
+    super(
+      `runUntilSettled: the promise is still pending at ${at} ms and no timer is left to settle it`,
+    );
+  }
+}

@@ -1,6 +1,10 @@
 import { createVirtualClock, type TimerHandle, type VirtualClock } from '@troupe/core';
 import { timerLabel, timerSite, type PendingTimer } from './pending-timer.js';
-import { TimerLeakError, TimersKeepReschedulingError } from './test-clock-errors.js';
+import {
+  NeverSettlesError,
+  TimerLeakError,
+  TimersKeepReschedulingError,
+} from './test-clock-errors.js';
 
 /** Bounds of a run of timers. */
 export interface RunOptions {
@@ -169,10 +173,7 @@ export function createTestClock(options: TestClockOptions = {}): TestClock {
       await run(
         options,
         () => settled,
-        () =>
-          new Error(
-            `runUntilSettled: the promise is still pending at ${inner.now()} ms and no timer is left to settle it`,
-          ),
+        () => new NeverSettlesError(inner.now()),
       );
       return promise;
     },

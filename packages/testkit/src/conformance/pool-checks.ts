@@ -1,6 +1,8 @@
 import { isOk, PoolStateError, type PoolMetrics, type TaskResult } from '@troupe/core';
 import type { PoolUnderTest } from './pool-under-test.js';
+import { NeverSettlesError, TimersKeepReschedulingError } from '../test-clock-errors.js';
 import { track } from './task-record.js';
+import { describeError } from './violation.js';
 
 const BUCKETS = [
   'completed',
@@ -73,7 +75,7 @@ function checkCounters(put: PoolUnderTest, m: PoolMetrics): void {
 /** After each step: what must hold at any moment. */
 export async function checkStep(put: PoolUnderTest): Promise<void> {
   // Timers due now (a restart without backoff) fire before anything is judged.
-  await put.clock.advance(0);
+  await put.advance(0);
   put.judgeOutcomes();
   put.throwIfProblem();
   const snap = put.pool.getSnapshot();
@@ -111,10 +113,14 @@ export async function finishRun(put: PoolUnderTest, maxSteps: number): Promise<v
     try {
       await put.clock.runUntilSettled(closing ?? Promise.resolve(), { maxSteps });
     } catch (error) {
+      if (!(error instanceof NeverSettlesError || error instanceof TimersKeepReschedulingError)) {
+        put.problem('defect', `a timer threw ${describeError(error)}`);
+        put.throwIfProblem();
+      }
       const left = put.accepted.filter((r) => r.outcome === undefined).map((r) => r.describe());
       put.problem(
         'close',
-        `${how} never settled, the pool ${put.state} with ${left.length === 0 ? 'no task' : left.join(', ')} unsettled: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+        `${how} never settled, the pool ${put.state} with ${left.length === 0 ? 'no task' : left.join(', ')} unsettled: ${describeError(error)}`,
       );
       put.throwIfProblem();
     }

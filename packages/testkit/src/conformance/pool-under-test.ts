@@ -28,7 +28,7 @@ import {
   type TaskSpec,
   type Tracked,
 } from './task-record.js';
-import { Violation, type Guarantee } from './violation.js';
+import { describeError, Violation, type Guarantee } from './violation.js';
 
 let legal: { changes: ReadonlySet<string>; states: ReadonlySet<string> } | undefined;
 /** The pool machine's lifecycle, read from the machine once. */
@@ -281,7 +281,12 @@ export class PoolUnderTest {
     }
   }
 
-  advance(ms: number): Promise<void> {
-    return this.clock.advance(ms);
+  /** Moves time; a timer that throws (nobody could catch it) is a defect. */
+  async advance(ms: number): Promise<void> {
+    try {
+      await this.clock.advance(ms);
+    } catch (error) {
+      this.problem('defect', `a timer threw ${describeError(error)}`);
+    }
   }
 }

@@ -5,7 +5,8 @@
  * outcome its task's behaviour allows, with its own value), `counters` (they conserve and agree
  * with what was seen), `concurrency` (no more workers busy than its size), `size` (the size
  * asked for), `restarts` (within the supervision limits), `close` (every close reaches
- * `stopped`, leaving no timer), `api` (calls answer as documented: refusals, typed errors).
+ * `stopped`, leaving no timer), `api` (calls answer as documented: refusals, typed errors),
+ * `defect` (nothing throws where nobody can catch it: a timer, a call-back).
  */
 export type Guarantee =
   | 'legal-states'
@@ -16,7 +17,8 @@ export type Guarantee =
   | 'size'
   | 'restarts'
   | 'close'
-  | 'api';
+  | 'api'
+  | 'defect';
 
 /** A broken promise, found while a run went on: what the checks throw. */
 export class Violation extends Error {
@@ -29,4 +31,11 @@ export class Violation extends Error {
   ) {
     super(`${guarantee}: ${detail} (at ${at} ms)`);
   }
+}
+
+/** An error in a line: `TypeError: …`, or what was thrown. */
+export function describeError(error: unknown): string {
+  return error instanceof Error
+    ? `${error.name}: ${error.message.split('\n')[0] ?? ''}`
+    : `${typeof error} ${String(error)}`;
 }
