@@ -54,7 +54,7 @@ async function runPool(
   settings: Settings,
   played: PoolStep[],
 ): Promise<void> {
-  const put = new PoolUnderTest(make, options, randomSeed, settings.coverage?.inspect);
+  const put = PoolUnderTest.make(make, options, randomSeed, settings.coverage?.inspect);
   try {
     await put.clock.flush();
     if ('commands' in plan) {

@@ -125,6 +125,22 @@ export async function finishRun(put: PoolUnderTest, maxSteps: number): Promise<v
       put.throwIfProblem();
     }
   }
+  await checkClosed(put);
+  const timers = put.clock.timers().filter((t) => !put.ownTimers.has(t.handle));
+  if (timers.length > 0)
+    put.problem(
+      'close',
+      `closed, yet ${timers.length} timer(s) of the pool are pending: ${timers.map((t) => t.label).join('; ')}`,
+    );
+  put.throwIfProblem();
+}
+
+/**
+ * Once a pool's close resolved: it is `stopped` with no worker, every accepted task settled
+ * exactly once (its promise too, with the same outcome), every refused submit and every close
+ * settled once, the counters agree, and a submit now is refused `pool-closed`.
+ */
+export async function checkClosed(put: PoolUnderTest): Promise<void> {
   await put.clock.flush();
   put.judgeOutcomes();
   put.throwIfProblem();
@@ -167,12 +183,6 @@ export async function finishRun(put: PoolUnderTest, maxSteps: number): Promise<v
       `closed, yet workers are left: ${snap.workers.map((w) => `${w.id} ${w.state}`).join(', ')}`,
     );
   checkCounters(put, snap.metrics);
-  const timers = put.clock.timers().filter((t) => !put.ownTimers.has(t.handle));
-  if (timers.length > 0)
-    put.problem(
-      'close',
-      `closed, yet ${timers.length} timer(s) of the pool are pending: ${timers.map((t) => t.label).join('; ')}`,
-    );
   const after = track(put.pool.submit({ id: 0, behaviour: { kind: 'ok' } }));
   await put.clock.flush();
   const v = after.value;

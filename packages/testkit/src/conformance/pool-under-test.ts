@@ -8,6 +8,7 @@ import {
   type TaskResult,
 } from '@troupe/core';
 import type { TestTask } from '../behaviour.js';
+import type { WorkerLogic } from '@troupe/core';
 import { legalChanges, topLevelStates } from '../coverage/machine-edges.js';
 import { seededRandom } from '../seeded-random.js';
 import { createTestClock, type TestClock } from '../test-clock.js';
@@ -49,8 +50,9 @@ export interface AskedResize {
  * {@link Violation} found.
  */
 export class PoolUnderTest {
-  readonly clock: TestClock = createTestClock();
-  readonly pool: Pool<TestTask, number>;
+  readonly clock: TestClock;
+  readonly worker: WorkerLogic<TestTask, number, undefined>;
+  #pool: Pool<TestTask, number> | undefined;
   readonly shape: PoolShape;
   /** Accepted tasks, by their submit `id`, and in order. */
   readonly tasks = new Map<string, TaskRecord>();
@@ -72,12 +74,16 @@ export class PoolUnderTest {
   #nextId = 1;
   readonly #problems: Violation[] = [];
 
+  /**
+   * A pool under test made by `make` (with the test kit's worker, clock and randomness), or —
+   * with `attach` later — the handle of a pool made elsewhere (a system's) with `worker`.
+   */
   constructor(
-    make: MakePool,
     readonly options: CheckedPoolOptions,
     readonly randomSeed: number,
-    inspect?: (event: InspectionEvent) => void,
+    clock: TestClock = createTestClock(),
   ) {
+    this.clock = clock;
     this.shape = poolShape(options);
     this.size = this.shape.size;
     this.happened = {
@@ -92,7 +98,7 @@ export class PoolUnderTest {
       this.shape.withinMs,
       this.shape.restartType !== 'temporary',
     );
-    const worker = scriptedWorker(
+    this.worker = scriptedWorker(
       this.clock,
       {
         started: (task, ctx) => this.#started(task, ctx.workerId),
@@ -100,14 +106,38 @@ export class PoolUnderTest {
       },
       this.crashers,
     );
-    this.pool = make({
-      ...options,
-      worker,
-      clock: this.clock,
-      random: seededRandom(randomSeed),
-      ...(inspect === undefined ? {} : { inspect }),
-    });
+  }
+
+  /** Makes the pool with `make` and watches it. */
+  static make(
+    make: MakePool,
+    options: CheckedPoolOptions,
+    randomSeed: number,
+    inspect?: (event: InspectionEvent) => void,
+  ): PoolUnderTest {
+    const put = new PoolUnderTest(options, randomSeed);
+    put.attach(
+      make({
+        ...options,
+        worker: put.worker,
+        clock: put.clock,
+        random: seededRandom(randomSeed),
+        ...(inspect === undefined ? {} : { inspect }),
+      }),
+    );
+    return put;
+  }
+
+  /** Watches `pool` (made with this harness's `worker` and `clock`) from now on. */
+  attach(pool: Pool<TestTask, number>): this {
+    this.#pool = pool;
     this.#observe();
+    return this;
+  }
+
+  get pool(): Pool<TestTask, number> {
+    if (this.#pool === undefined) throw new Error('PoolUnderTest: no pool attached yet');
+    return this.#pool;
   }
 
   /** Notes a broken promise; the next `check` throws it. */
