@@ -58,8 +58,8 @@ export function playBehaviour(
         onOk?: ((value: number) => R1 | PromiseLike<R1>) | null,
       ): PromiseLike<R1 | R2> {
         onEnd?.();
-        onOk?.(valueOf(task));
-        onTimer(clock.setTimeout(() => onOk?.(strayValueOf(task)), b.ms));
+        void onOk?.(valueOf(task));
+        onTimer(clock.setTimeout(() => void onOk?.(strayValueOf(task)), b.ms));
         return undefined as unknown as PromiseLike<R1 | R2>;
       },
     };
@@ -86,10 +86,13 @@ function play(
         new WorkerCrashedError(`task ${task.id} broke its worker, as scripted`),
       );
     case 'hang':
+      // The abort reason as it is, whatever was given (the pool settles the task by its own cause).
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       return new Promise<number>((_, reject) => ctx.onAbort((reason) => reject(reason)));
     case 'slow':
       return new Promise<number>((resolve, reject) => {
         onTimer(clock.setTimeout(() => resolve(valueOf(task)), b.ms));
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         if (b.heedsAbort) ctx.onAbort((reason) => reject(reason));
       });
   }

@@ -17,5 +17,7 @@ export function toSource(value: unknown): string {
     const key = (k: string): string => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : toSource(k));
     return `{ ${entries.map(([k, v]) => `${key(k)}: ${toSource(v)}`).join(', ')} }`;
   }
-  return String(value);
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return `[Function ${value.name || 'anonymous'}]`;
+  return typeof value === 'symbol' ? value.toString() : 'undefined';
 }

@@ -70,9 +70,9 @@ const planted: { name: string; guarantees: Guarantee[]; make: MakePool }[] = [
             const answer = Promise.resolve(worker.run(task, ctx));
             return {
               then(onOk, onErr) {
-                answer.then((value) => {
-                  onOk?.(value);
-                  clock.setTimeout(() => onOk?.(value), 1); // a resource that answers again
+                void answer.then((value) => {
+                  void onOk?.(value);
+                  clock.setTimeout(() => void onOk?.(value), 1); // a resource that answers again
                 }, onErr);
                 return undefined as never;
               },

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import type { BalancerEntry, StrategyName, SystemSpec, WorkerSpec } from '@troupe/core';
+import type {
+  AnyPoolEntry,
+  BalancerEntry,
+  StrategyName,
+  SystemSpec,
+  WorkerSpec,
+} from '@troupe/core';
 import { arbPoolOptions, type PoolOptionsConstraints } from './arb-pool-options.js';
 
 /** How {@link arbSystemSpec} draws. */
@@ -82,7 +88,8 @@ function balancers(
  * run one.
  */
 export function arbSystemSpec(constraints: SystemSpecConstraints = {}): fc.Arbitrary<SystemSpec> {
-  const { maxPools = 3, maxBalancers = 2, maxPipelines = 2, worker = echo } = constraints;
+  const { maxPools = 3, maxBalancers = 2, maxPipelines = 2 } = constraints;
+  const worker: unknown = constraints.worker ?? echo;
   const poolOptions = arbPoolOptions({ ...constraints.pool, batch: 'never' });
   return fc
     .record({
@@ -92,7 +99,10 @@ export function arbSystemSpec(constraints: SystemSpecConstraints = {}): fc.Arbit
     })
     .chain(({ pools, balancerCount, pipelineCount }) => {
       const poolNames = pools.map((_, i) => `p${i + 1}`);
-      const entries = Object.fromEntries(pools.map((o, i) => [poolNames[i], { ...o, worker }]));
+      const entries: Record<string, AnyPoolEntry> = {};
+      pools.forEach((o, i) => {
+        entries[`p${i + 1}`] = { ...o, worker: worker as AnyPoolEntry['worker'] };
+      });
       return balancers(poolNames, balancerCount).chain((bs) => {
         const sinks = [...poolNames, ...Object.keys(bs)];
         return fc

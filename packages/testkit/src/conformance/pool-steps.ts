@@ -61,10 +61,10 @@ export async function applyStep(put: PoolUnderTest, step: PoolStep): Promise<voi
     case 'crash':
       return put.crash(step.index);
     case 'close':
-      put.close(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs });
+      void put.close(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs });
       return;
     case 'close-abort':
-      put.close({ abort: true });
+      void put.close({ abort: true });
       return;
     case 'advance':
       return put.advance(step.ms);

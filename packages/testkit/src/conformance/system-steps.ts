@@ -45,7 +45,7 @@ export async function applySystemStep(sut: SystemUnderTest, step: SystemStep): P
           : step.timeoutMs === undefined
             ? {}
             : { timeoutMs: step.timeoutMs };
-      sut.close(options);
+      void sut.close(options);
       return;
     }
     case 'advance':

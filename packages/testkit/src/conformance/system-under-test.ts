@@ -5,7 +5,6 @@ import {
   systemMachine,
   type CloseOptions,
   type Pool,
-  type System,
   type SystemState,
 } from '@troupe/core';
 import type { TestTask } from '../behaviour.js';
@@ -28,7 +27,7 @@ const lifecycle = (): { changes: ReadonlySet<string>; states: ReadonlySet<string
  */
 export class SystemUnderTest {
   readonly clock: TestClock = createTestClock();
-  readonly system: System;
+  readonly system: ReturnType<MakeSystem>;
   /** Each pool, by name, watched. */
   readonly pools = new Map<string, PoolUnderTest>();
   readonly starts: Tracked<void>[] = [];
@@ -60,8 +59,11 @@ export class SystemUnderTest {
       random: seededRandom(randomSeed),
       ...(inspect === undefined ? {} : { inspect }),
     });
-    for (const [name, put] of this.pools)
-      put.attach(this.system.pool(name as never) as unknown as Pool<TestTask, number>);
+    for (const [name, put] of this.pools) {
+      // The spec's pool names are not known to the type here: any name of it is a pool.
+      const system = this.system as unknown as { pool(name: string): Pool<TestTask, number> };
+      put.attach(system.pool(name));
+    }
     this.#observe();
   }
 

@@ -163,6 +163,6 @@ export function outcomeProblem(
 function detail(r: TaskResult<number>): string {
   if (isOk(r)) return '';
   const e = r.left as { reason?: unknown; cause?: unknown };
-  if (e.reason !== undefined) return ` (${String(e.reason)})`;
+  if (typeof e.reason === 'string') return ` (${e.reason})`;
   return e.cause instanceof Error ? ` (cause: ${e.cause.name}: ${e.cause.message})` : '';
 }
