@@ -1,7 +1,6 @@
 import type { InspectionEvent } from 'xstate';
 import {
   PoolStateError,
-  poolMachine,
   type CloseOptions,
   type Pool,
   type PoolState,
@@ -9,7 +8,6 @@ import {
 } from '@troupe/core';
 import type { TestTask } from '../behaviour.js';
 import type { WorkerLogic } from '@troupe/core';
-import { legalChanges, topLevelStates } from '../coverage/machine-edges.js';
 import { seededRandom } from '../seeded-random.js';
 import { createTestClock, type TestClock } from '../test-clock.js';
 import {
@@ -18,6 +16,7 @@ import {
   type MakePool,
   type PoolShape,
 } from './pool-config.js';
+import { observePool } from './pool-observer.js';
 import { RestartWatch } from './restart-watch.js';
 import { RunWatch } from './run-watch.js';
 import { CrashedByTestError, scriptedWorker, type Crashers } from './scripted-worker.js';
@@ -30,11 +29,6 @@ import {
   type Tracked,
 } from './task-record.js';
 import { describeError, Violation, type Guarantee } from './violation.js';
-
-let legal: { changes: ReadonlySet<string>; states: ReadonlySet<string> } | undefined;
-/** The pool machine's lifecycle, read from the machine once. */
-const lifecycle = (): { changes: ReadonlySet<string>; states: ReadonlySet<string> } =>
-  (legal ??= { changes: legalChanges(poolMachine), states: topLevelStates(poolMachine) });
 
 /** A resize asked of the pool, and whether the pool had to refuse it. */
 export interface AskedResize {
@@ -131,7 +125,7 @@ export class PoolUnderTest {
   /** Watches `pool` (made with this harness's `worker` and `clock`) from now on. */
   attach(pool: Pool<TestTask, number>): this {
     this.#pool = pool;
-    this.#observe();
+    observePool(this);
     return this;
   }
 
@@ -171,45 +165,6 @@ export class PoolUnderTest {
   /** Closed for good: `close()` was called and the pool reached `stopped`. */
   get closed(): boolean {
     return this.closeCalled && this.state === 'stopped';
-  }
-
-  #observe(): void {
-    const { changes, states } = lifecycle();
-    let last: PoolState | undefined;
-    this.pool.state$.subscribe((state) => {
-      if (!states.has(state))
-        this.problem('legal-states', `state$ told '${state}': no state of the pool machine`);
-      else if (last !== undefined && last !== state && !changes.has(`${last}>${state}`))
-        this.problem(
-          'legal-states',
-          `the pool went from '${last}' to '${state}': no transition of the pool machine does`,
-        );
-      if (state === 'starting') this.restarts.started();
-      last = this.state = state;
-    });
-    this.pool.results$.subscribe(({ id, taskId, result }) => {
-      const rec = id === undefined ? undefined : this.tasks.get(id);
-      if (rec === undefined) {
-        this.problem(
-          'settles-once',
-          `results$ told an outcome for a task never accepted (id ${String(id)}, task ${taskId})`,
-        );
-        return;
-      }
-      if (++rec.emissions > 1) {
-        this.problem('settles-once', `${rec.describe()} settled twice`);
-        return;
-      }
-      rec.outcome = result;
-      this.runs.settled(rec.id);
-    });
-    this.pool.events$.subscribe((event) => {
-      if (event.type === 'worker.crashed' || event.type === 'worker.replaced')
-        this.happened.crashed = true;
-      if (event.type === 'pool.failed') this.happened.failed = true;
-      const bad = this.restarts.see(event, this.clock.now());
-      if (bad !== undefined) this.problem('restarts', bad);
-    });
   }
 
   #started(task: TestTask, workerId: string): () => void {
