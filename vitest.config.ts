@@ -11,11 +11,12 @@ export default defineConfig({
       '@troupe/core': src('core'),
       '@troupe/inspect': src('inspect'),
       '@troupe/prometheus': src('prometheus'),
+      '@troupe/testkit': src('testkit'),
       '@troupe/threads': src('threads'),
     },
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
     testTimeout: 30_000,
   },
 });

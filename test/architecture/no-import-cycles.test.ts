@@ -56,7 +56,7 @@ function findCycle(graph: Map<string, string[]>): string[] | undefined {
 }
 
 describe('module structure', () => {
-  for (const pkg of ['core', 'inspect', 'prometheus', 'threads']) {
+  for (const pkg of ['core', 'inspect', 'prometheus', 'testkit', 'threads']) {
     it(`packages/${pkg}/src has no import cycle`, () => {
       const files = sources(join(root, 'packages', pkg, 'src'));
       const graph = new Map(files.map((file) => [file, importsOf(file)]));

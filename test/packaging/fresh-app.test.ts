@@ -4,7 +4,7 @@
  * are installed with npm into a fresh app in the system's temporary directory, and there the
  * README's example typechecks under `strict` and `exactOptionalPropertyTypes` and runs, a thread
  * pool runs (the thread runtime is shipped), and `require()` loads every package (the charts
- * package drawing a machine of core's).
+ * package drawing a machine of core's, the test kit reading one's transitions).
  *
  * Real child processes and real time, not the injected clock: what is tested is pnpm, npm, tsc
  * and node doing what a user's machine does, so nothing here can be simulated. It needs the npm
@@ -160,7 +160,7 @@ describe('a fresh app outside the repository', () => {
         tarballs,
       ],
       repo,
-      90_000,
+      150_000, // five packages, each built clean
     );
     const packed = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz'));
     expect(packed.map((f) => f.replace(/-[\d.]+\.tgz$/, '')).sort()).toEqual(
@@ -185,6 +185,8 @@ describe('a fresh app outside the repository', () => {
         "const { fromWorkerThread } = require('@troupe/threads');\n" +
         "const { toMermaid, serveDashboard } = require('@troupe/inspect');\n" +
         "const { createPrometheusExporter } = require('@troupe/prometheus');\n" +
+        "const { createTestClock, machineEdges } = require('@troupe/testkit');\n" +
+        'console.log(`testkit: ${typeof createTestClock().runUntilIdle} ${machineEdges(workerMachine).length > 0}`);\n' +
         'console.log(`required: ${typeof createPool} ${typeof fromWorkerThread} ${typeof serveDashboard}`);\n' +
         'const exporter = createPrometheusExporter();\n' +
         "exporter.watch(createPool({ name: 'fresh', size: 1, worker: async (n) => n }));\n" +
@@ -232,7 +234,7 @@ describe('a fresh app outside the repository', () => {
       readFile(join(app, 'node_modules/@troupe/threads/dist/thread-runtime.mjs'), 'utf8'),
     ).resolves.toBeTruthy();
     const ls = await run('npm', ['ls', '--all', '--parseable'], app, 30_000);
-    for (const peer of ['xstate', 'rxjs', 'fp-ts', 'prom-client', '@troupe/core']) {
+    for (const peer of ['xstate', 'rxjs', 'fp-ts', 'prom-client', 'fast-check', '@troupe/core']) {
       const copies = ls.stdout.split('\n').filter((l) => l.endsWith(`node_modules/${peer}`));
       expect(copies, `${peer} installed once`).toHaveLength(1);
     }
@@ -292,6 +294,7 @@ describe('a fresh app outside the repository', () => {
     const required = await run('node', ['require.cjs'], app, 30_000);
     expect(required.stdout, required.stderr).toContain('required: function function function');
     expect(required.stdout).toContain('stateDiagram-v2');
+    expect(required.stdout).toContain('testkit: function true');
     expect(required.stdout).toContain('troupe_pool_size{pool="fresh"} 1');
     expect(required.code).toBe(0);
   });

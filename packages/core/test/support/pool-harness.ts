@@ -4,7 +4,6 @@
  */
 import {
   createPool,
-  createVirtualClock,
   isOk,
   TaskTimedOut,
   type Pool,
@@ -16,6 +15,7 @@ import {
   type TaskResult,
   type VirtualClock,
 } from '@troupe/core';
+import { createTestClock, type TestClock } from '@troupe/testkit';
 
 /** ok: resolves at once; throw: rejects at once; crash: throws WorkerCrashedError; hang: settles only on abort; slow: resolves after `ms`. */
 export type Kind = 'ok' | 'throw' | 'crash' | 'hang' | 'slow';
@@ -113,7 +113,7 @@ export type Play = (rec: TaskRec, ctx: TaskContext) => Promise<number>;
 
 /** The pool under test plus everything observed about it. */
 export class Harness {
-  readonly clock: VirtualClock = createVirtualClock();
+  readonly clock: TestClock = createTestClock();
   readonly pool: Pool<TaskRec, number>;
   /** Accepted tasks; the dispatcher's task id is the index + 1. */
   readonly tasks: TaskRec[] = [];

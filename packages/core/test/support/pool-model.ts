@@ -12,6 +12,7 @@ import {
   type PoolState,
   type RejectReason,
 } from '@troupe/core';
+import { TaskBehaviourError } from '@troupe/testkit';
 import { conservationProblem, doorReason, track, TaskRec, type Harness } from './pool-harness.js';
 
 const RESTART_LIMIT = { maxRestarts: 5, withinMs: 10_000 } as const;
@@ -82,7 +83,8 @@ export function outcomeProblem(rec: TaskRec, c: Causes): string | undefined {
           kind === 'throw' &&
           s !== undefined &&
           at(s.at) &&
-          e.cause === rec.error &&
+          (e.cause === rec.error ||
+            (e.cause instanceof TaskBehaviourError && e.cause.taskId === rec.id)) &&
           e.taskId === rec.id;
         break;
       case 'WorkerCrashed':

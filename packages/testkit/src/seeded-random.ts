@@ -1,0 +1,14 @@
+/**
+ * A deterministic source of numbers in [0, 1) from a 32-bit seed (mulberry32): what the test
+ * kit gives pools as `random`, so backoff jitter replays exactly.
+ */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
