@@ -12,22 +12,22 @@ import { TaskRejected, type TaskContext, type TimerHandle } from '@troupe/core';
 import { RedisUnavailableError } from './errors.js';
 import { PendingJob, type AbortSink } from './pending-job.js';
 import type { ProducerConfig } from './producer-options.js';
+import { JobAdder, type AddOutcome } from './job-adder.js';
 import { reconcileJob } from './reconcile.js';
 import type { RedisStatus } from './redis-status.js';
 import { closeSideConnection, openSideConnection, type SideConnection } from './side-connection.js';
-import { channelOf, decodeFailure, JOB_NAME, type CancelMessage } from './wire.js';
+import { channelOf, decodeFailure, type CancelMessage } from './wire.js';
 
-/** BullMQ's highest priority number (its lowest priority). */
-const LOWEST = 2_097_151;
 /** Aborts remembered while Redis is down, to cancel once it is back; the oldest go past this. */
 const MAX_REMEMBERED = 10_000;
 
-export class ProducerLink implements AbortSink {
+export class ProducerLink implements AbortSink, AddOutcome {
   readonly #pending = new Map<string, PendingJob>();
   /** Jobs aborted while their cancellation could not be sent: cancelled again on reconnection. */
   readonly #unsentCancels = new Map<string, string>();
   readonly #tag = randomUUID().replaceAll('-', '').slice(0, 12);
   readonly #cancelChannel: string;
+  readonly #adder: JobAdder;
   #seq = 0;
   #up = true;
   #closed = false;
@@ -42,6 +42,7 @@ export class ProducerLink implements AbortSink {
     private readonly report: (status: RedisStatus) => void,
   ) {
     this.#cancelChannel = channelOf(config.prefix, config.queue, 'cancel');
+    this.#adder = new JobAdder(queue, config.prioritized, this, isConnectionError);
     events.on('completed', ({ jobId, returnvalue }) => this.settle(jobId, true, returnvalue));
     events.on('failed', ({ jobId, failedReason }) => this.settle(jobId, false, failedReason));
     client.on('close', () => this.#down());
@@ -112,15 +113,14 @@ export class ProducerLink implements AbortSink {
   /** Adds (or adds again: the id makes it idempotent) a pending job to the queue. */
   add(job: PendingJob): void {
     job.stage = 'adding';
-    const priority = this.config.prioritized ? { priority: LOWEST - job.priority } : {};
-    this.queue.add(JOB_NAME, job.input, { jobId: job.id, ...priority }).then(
-      () => {
-        if (job.stage !== 'adding') return;
-        job.stage = 'added';
-        job.since = this.config.clock.now();
-      },
-      (error: unknown) => this.#addFailed(job, error),
-    );
+    this.#adder.add(job);
+  }
+
+  /** `queue.add` answered. */
+  added(job: PendingJob): void {
+    if (job.stage !== 'adding') return;
+    job.stage = 'added';
+    job.since = this.config.clock.now();
   }
 
   /** A job ended (an event, or found so in Redis): its task settles, if it still waits. */
@@ -181,7 +181,8 @@ export class ProducerLink implements AbortSink {
     this.#unsentCancels.set(jobId, reason);
   }
 
-  #addFailed(job: PendingJob, error: unknown): void {
+  /** `queue.add` failed: held for Redis to come back, or (a bad input) settled. */
+  addFailed(job: PendingJob, error: unknown): void {
     if (this.#pending.get(job.id) !== job) return;
     if (!this.#up || isConnectionError(error)) return this.#hold(job);
     this.#pending.delete(job.id);
