@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { createPool, fromAsync, type TaskResult } from '@troupe/core';
+import { from, lastValueFrom, toArray } from 'rxjs';
+import { createPool, createSystem, fromAsync, type TaskResult } from '@troupe/core';
 import {
   consumerMetrics,
   fromBullmq,
@@ -167,5 +168,37 @@ describe('fromBullmq and serveBullmq through Redis', () => {
     await b.close();
     await pool.close();
     watching.unsubscribe();
+  });
+
+  it('is a pool entry of a system like any other: balanced with a local pool, a pipeline stage', async () => {
+    const queue = queueName('system');
+    const host = consumer(queue);
+    const system = createSystem({
+      pools: {
+        remote: {
+          worker: fromBullmq<Job, number>({ queue, connection: redis.connection }),
+          size: 4,
+        },
+        local: { worker: (job: Job) => job.n * 2, size: 1 },
+        inc: { worker: (n: number) => n + 1, size: 1 },
+      },
+      balancers: { doubler: { pools: ['remote', 'local'], strategy: 'round-robin' } },
+      pipelines: { doubleThenInc: ['remote', 'inc'] },
+    });
+    await system.start();
+    const doubled = await Promise.all(
+      [1, 2, 3, 4].map((n) => system.balancer('doubler').run({ op: 'double', n })),
+    );
+    expect(doubled).toEqual([2, 4, 6, 8]);
+    expect(system.pool('remote').getSnapshot().metrics.completed).toBe(2);
+    const piped = await lastValueFrom(
+      system
+        .pipeline('doubleThenInc')
+        .process(from([{ op: 'double' as const, n: 5 }]))
+        .pipe(toArray()),
+    );
+    expect(piped.map((o) => (o._tag === 'Right' ? o.right : o.left))).toEqual([11]);
+    await system.close();
+    await host.close();
   });
 });
