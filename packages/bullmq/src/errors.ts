@@ -28,7 +28,7 @@ export class RedisUnavailableError extends Error {
     override readonly cause?: unknown,
   ) {
     super(
-      `Redis was unreachable for ${waitedMs} ms (queue '${queue}'): the job was not handed to the queue`,
+      `Redis was unreachable for ${Math.round(waitedMs)} ms (queue '${queue}'): the job was not handed to the queue`,
       cause === undefined ? undefined : { cause },
     );
   }

@@ -226,7 +226,7 @@ export class ProducerLink implements AbortSink, AddOutcome {
     const { clock, outageWaitMs, reconcileIntervalMs } = this.config;
     this.#timer = clock.setTimeout(
       () => this.#tick(),
-      Math.min(outageWaitMs, reconcileIntervalMs, 1_000),
+      Math.min(outageWaitMs / 4, reconcileIntervalMs, 1_000),
     );
   }
 
