@@ -5,7 +5,8 @@
  * captured; the checks are on what it prints that does not depend on the machine's speed.
  *
  * Real time, not the injected clock: an example is what a reader runs, on the system clock with
- * real sleeps, and it is that program which must work. About 11 s in all. The demo has its own
+ * real sleeps, and it is that program which must work. About 11 s in all, and the distributed
+ * example's few seconds more (consumer processes starting). The demo has its own
  * file (demo.test.ts): it runs in a child process, as when piped to a file.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -109,4 +110,17 @@ describe('examples', () => {
     expect(line(lines, 'completed')).toContain('completed 64, failed 0, crashes 0');
     expect(line(lines, 'threads still running after close:')).toContain('after close: 0');
   });
+
+  // Its consumers are child processes on the built packages (CI builds first), and it starts a
+  // redis-server of its own (.ci/run installs it).
+  it('distributed: tasks over two consumer processes through Redis, every outcome back', async () => {
+    const lines = await run('distributed/index.mjs');
+    expect(line(lines, '40 thumbnails:')).toMatch(/north \d+, south \d+/);
+    expect(line(lines, 'a failure comes back tagged:')).toContain(
+      'TaskFailed, cause TypeError: not a png',
+    );
+    expect(line(lines, 'a timeout on the producer')).toContain('TaskTimedOut');
+    expect(line(lines, 'consumer hosts reporting:')).toContain('north, south');
+    expect(line(lines, 'all closed')).toBe('all closed');
+  }, 60_000);
 });
