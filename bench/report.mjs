@@ -14,6 +14,7 @@ import {
   manyPoolsTable,
 } from './many-pools-report.mjs';
 import { TENANTS_TARGET, tenantsLines, tenantsSection, tenantsTable } from './tenants-report.mjs';
+import { distributedLines, distributedSection, distributedTable } from './distributed-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -222,6 +223,7 @@ export function plainLines(results, { baseline } = {}) {
     balancer,
     manyPools,
     tenants,
+    distributed,
   } = results;
   return [
     ...beforeLines(throughput, memory, baseline),
@@ -234,6 +236,7 @@ export function plainLines(results, { baseline } = {}) {
     ...(balancer === undefined ? [] : balancerLines(balancer)),
     ...(manyPools === undefined ? [] : manyPoolsLines(manyPools, { baseline })),
     ...(tenants === undefined ? [] : tenantsLines(tenants)),
+    ...(distributed === undefined ? [] : distributedLines(distributed)),
   ].join('\n');
 }
 
@@ -351,6 +354,7 @@ export function markdownTables(results, { tasks, baseline }) {
     balancer,
     manyPools,
     tenants,
+    distributed,
   } = results;
   return [
     beforeTable(throughput, memory, baseline),
@@ -364,6 +368,7 @@ export function markdownTables(results, { tasks, baseline }) {
     balancer && balancerTable(balancer),
     manyPools && manyPoolsTable(manyPools, { baseline }),
     tenants && tenantsTable(tenants),
+    distributed && distributedTable(distributed),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -451,6 +456,7 @@ export function benchmarkDoc(env, results) {
     balancer,
     manyPools,
     tenants,
+    distributed,
   } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
@@ -543,5 +549,6 @@ ${threadSection(env, threads)}
 ${lifecycleSection(env, lifecycle)}
 ${balancerSection(env, balancer)}
 ${manyPoolsSection(env, manyPools)}
-${tenantsSection(env, tenants)}`;
+${tenantsSection(env, tenants)}
+${distributedSection(env, distributed)}`;
 }

@@ -1,11 +1,12 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads, lifecycle, balancer, many-pools, tenants; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle, balancer, many-pools, tenants, distributed; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
  * `--balancer-rounds N` (default 5), `--many-pools-rounds N` (default 3), `--tenants-rounds N` (default 3),
+ * `--distributed-rounds N` (default 3; the distributed section needs `redis-server` on the PATH),
  * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
  * memory and many-pools sections, as the "before" column of a refactor: same machine, same run).
  */
@@ -15,6 +16,7 @@ import os from 'node:os';
 import prettier from 'prettier';
 import { measureBalancer } from './balancer.mjs';
 import { measureTenants } from './tenants.mjs';
+import { measureDistributed } from './distributed.mjs';
 import { measureLifecycle } from './lifecycle.mjs';
 import { measureManyPools } from './many-pools.mjs';
 import { measureMemory } from './memory.mjs';
@@ -35,6 +37,7 @@ const SECTIONS = [
   'balancer',
   'many-pools',
   'tenants',
+  'distributed',
 ];
 const DEFAULT_ROUNDS = {
   rounds: 5,
@@ -46,6 +49,7 @@ const DEFAULT_ROUNDS = {
   balancerRounds: 5,
   manyPoolsRounds: 3,
   tenantsRounds: 3,
+  distributedRounds: 3,
 };
 
 function parseArgs(argv) {
@@ -69,6 +73,7 @@ function parseArgs(argv) {
     else if (arg === '--balancer-rounds') args.balancerRounds = positive(arg, argv[++i]);
     else if (arg === '--many-pools-rounds') args.manyPoolsRounds = positive(arg, argv[++i]);
     else if (arg === '--tenants-rounds') args.tenantsRounds = positive(arg, argv[++i]);
+    else if (arg === '--distributed-rounds') args.distributedRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else if (arg === '--baseline') {
       args.baseline = argv[++i];
@@ -78,7 +83,7 @@ function parseArgs(argv) {
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
           '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
-          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, ' +
+          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, --distributed-rounds N, ' +
           '--baseline REF, --write',
       );
   }
@@ -170,6 +175,9 @@ const results = {
     ? await measureManyPools({ rounds: args.manyPoolsRounds, log, baseline })
     : undefined,
   tenants: runs('tenants') ? await measureTenants({ rounds: args.tenantsRounds, log }) : undefined,
+  distributed: runs('distributed')
+    ? await measureDistributed({ rounds: args.distributedRounds, log })
+    : undefined,
 };
 
 const flags = [
@@ -186,6 +194,8 @@ const flags = [
   args.manyPoolsRounds !== DEFAULT_ROUNDS.manyPoolsRounds &&
     `--many-pools-rounds ${args.manyPoolsRounds}`,
   args.tenantsRounds !== DEFAULT_ROUNDS.tenantsRounds && `--tenants-rounds ${args.tenantsRounds}`,
+  args.distributedRounds !== DEFAULT_ROUNDS.distributedRounds &&
+    `--distributed-rounds ${args.distributedRounds}`,
   args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
@@ -208,6 +218,7 @@ const env = {
   balancerRounds: args.balancerRounds,
   manyPoolsRounds: args.manyPoolsRounds,
   tenantsRounds: args.tenantsRounds,
+  distributedRounds: args.distributedRounds,
   tasks: TASKS,
 };
 
@@ -221,6 +232,7 @@ const roundsOf = {
   balancer: args.balancerRounds,
   'many-pools': args.manyPoolsRounds,
   tenants: args.tenantsRounds,
+  distributed: args.distributedRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +
