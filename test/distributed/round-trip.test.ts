@@ -75,15 +75,15 @@ describe('fromBullmq and serveBullmq through Redis', () => {
       pool.submit({ op: 'throw', n: 7 }),
       pool.submit({ op: 'hang', n: 1 }),
     ]);
-    expect(tagOf(results[0]!)).toBe(42);
-    const failed = results[1]!;
+    expect(tagOf(results[0])).toBe(42);
+    const failed = results[1];
     expect(failed._tag === 'Left' && failed.left._tag).toBe('TaskFailed');
     if (failed._tag === 'Left') {
       expect((failed.left.cause as Error).name).toBe('RangeError');
       expect((failed.left.cause as Error).message).toBe('bad 7');
     }
     // The consumer pool's own timeout: the producer sees TaskTimedOut, as the consumer did.
-    expect(tagOf(results[2]!)).toBe('TaskTimedOut');
+    expect(tagOf(results[2])).toBe('TaskTimedOut');
     // An input JSON cannot carry is refused before it leaves.
     const refused = await pool.submit({ op: 'double', n: 1n as unknown as number });
     expect(refused._tag === 'Left' && refused.left._tag).toBe('TaskRejected');

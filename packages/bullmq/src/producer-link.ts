@@ -31,7 +31,8 @@ export class ProducerLink implements AbortSink, AddOutcome {
   #seq = 0;
   #up = true;
   #closed = false;
-  #timer: TimerHandle | undefined;
+  #timer: TimerHandle = undefined;
+  #armed = false;
 
   private constructor(
     private readonly config: ProducerConfig,
@@ -149,7 +150,8 @@ export class ProducerLink implements AbortSink, AddOutcome {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#timer !== undefined) this.config.clock.clearTimeout(this.#timer);
+    if (this.#armed) this.config.clock.clearTimeout(this.#timer);
+    this.#armed = false;
     for (const job of this.#pending.values())
       job.reject(new Error(`the producer of queue '${this.config.queue}' closed`));
     this.#pending.clear();
@@ -222,7 +224,8 @@ export class ProducerLink implements AbortSink, AddOutcome {
 
   /** Arms the timer while jobs are pending: the outage bound and the periodic check. */
   #arm(): void {
-    if (this.#timer !== undefined || this.#closed) return;
+    if (this.#armed || this.#closed) return;
+    this.#armed = true;
     const { clock, outageWaitMs, reconcileIntervalMs } = this.config;
     this.#timer = clock.setTimeout(
       () => this.#tick(),
@@ -231,7 +234,7 @@ export class ProducerLink implements AbortSink, AddOutcome {
   }
 
   #tick(): void {
-    this.#timer = undefined;
+    this.#armed = false;
     const { clock, outageWaitMs, reconcileIntervalMs, queue } = this.config;
     const now = clock.now();
     for (const job of [...this.#pending.values()]) {
@@ -258,7 +261,7 @@ export class ProducerLink implements AbortSink, AddOutcome {
 /** Rejects with `RedisUnavailableError` when `step` takes longer than `outageWaitMs`. */
 async function within<T>(config: ProducerConfig, step: Promise<T>): Promise<T> {
   const { clock, outageWaitMs, queue } = config;
-  let timer: TimerHandle | undefined;
+  let timer: TimerHandle = undefined;
   const late = new Promise<never>((_, reject) => {
     timer = clock.setTimeout(
       () => reject(new RedisUnavailableError(queue, outageWaitMs)),

@@ -158,7 +158,7 @@ class Host<TInput, TOutput> implements BullmqHost {
     if (worker !== undefined) {
       // Stops taking jobs and waits for the ones running here to end.
       const drained = worker.close();
-      let timer: TimerHandle | undefined;
+      let timer: TimerHandle = undefined;
       if (timeoutMs !== undefined)
         timer = clock.setTimeout(
           () => worker.cancelAllJobs(`host ${name} closed past its ${timeoutMs} ms timeout`),
@@ -169,7 +169,7 @@ class Host<TInput, TOutput> implements BullmqHost {
       } catch (error) {
         this.events$.next({ type: 'error', error });
       } finally {
-        if (timer !== undefined) clock.clearTimeout(timer);
+        if (timeoutMs !== undefined) clock.clearTimeout(timer);
       }
     }
     this.#metrics?.unsubscribe();

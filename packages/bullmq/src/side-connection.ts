@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { ConnectionOptions } from 'bullmq';
 
 /** The part of an ioredis client the package's own side connections use. */
@@ -13,7 +13,7 @@ export type SideConnection = Redis;
 export function openSideConnection(connection: ConnectionOptions): SideConnection {
   const given = connection as { duplicate?: unknown };
   if (typeof given.duplicate === 'function') return (given.duplicate as () => Redis)();
-  return new Redis({ ...(connection as object), maxRetriesPerRequest: null });
+  return new Redis({ ...(connection as RedisOptions), maxRetriesPerRequest: null });
 }
 
 /** Closes a side connection, politely if it is up, at once if not; never throws. */
