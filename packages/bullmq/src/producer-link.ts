@@ -13,7 +13,7 @@ import { RedisUnavailableError } from './errors.js';
 import { PendingJob, type AbortSink } from './pending-job.js';
 import type { ProducerConfig } from './producer-options.js';
 import { JobAdder, type AddOutcome } from './job-adder.js';
-import { reconcileJob } from './reconcile.js';
+import { reconcileJob, type ReconcileTarget } from './reconcile.js';
 import type { RedisStatus } from './redis-status.js';
 import { closeSideConnection, openSideConnection, type SideConnection } from './side-connection.js';
 import { channelOf, decodeFailure, type CancelMessage } from './wire.js';
@@ -21,7 +21,7 @@ import { channelOf, decodeFailure, type CancelMessage } from './wire.js';
 /** Aborts remembered while Redis is down, to cancel once it is back; the oldest go past this. */
 const MAX_REMEMBERED = 10_000;
 
-export class ProducerLink implements AbortSink, AddOutcome {
+export class ProducerLink implements AbortSink, AddOutcome, ReconcileTarget {
   readonly #pending = new Map<string, PendingJob>();
   /** Jobs aborted while their cancellation could not be sent: cancelled again on reconnection. */
   readonly #unsentCancels = new Map<string, string>();
