@@ -111,10 +111,20 @@ describe('examples', () => {
     expect(line(lines, 'threads still running after close:')).toContain('after close: 0');
   });
 
-  // Its consumers are child processes on the built packages (CI builds first), and it starts a
-  // redis-server of its own (.ci/run installs it).
+  // Its consumers are child processes: given the threads suites' module hooks (NODE_OPTIONS,
+  // which they inherit), they run the sources too. It starts a redis-server of its own (.ci/run
+  // installs it).
   it('distributed: tasks over two consumer processes through Redis, every outcome back', async () => {
-    const lines = await run('distributed/index.mjs');
+    const register = new URL('../threads/support/register-sources.mjs', import.meta.url).pathname;
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${before ?? ''} --import ${register}`.trim();
+    let lines: string[];
+    try {
+      lines = await run('distributed/index.mjs');
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    }
     expect(line(lines, '40 thumbnails:')).toMatch(/north \d+, south \d+/);
     expect(line(lines, 'a failure comes back tagged:')).toContain(
       'TaskFailed, cause TypeError: not a png',

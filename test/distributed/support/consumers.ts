@@ -1,13 +1,15 @@
 /**
  * Consumer child processes (fixtures/consumer.mjs) for the distributed suites. They run the
- * built packages (`pnpm build` first; CI builds before it tests), as a deployed consumer would.
+ * packages' sources, as the tests do (the threads suites' module hooks): no build needed, and
+ * nothing read from a `dist/` that the packaging suite may be rebuilding meanwhile.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../fixtures/consumer.mjs', import.meta.url));
-const built = fileURLToPath(new URL('../../../packages/bullmq/dist/index.js', import.meta.url));
+const register = fileURLToPath(
+  new URL('../../threads/support/register-sources.mjs', import.meta.url),
+);
 
 export interface ConsumerProcess {
   readonly name: string;
@@ -31,10 +33,6 @@ export interface ConsumerSettings {
 }
 
 export function spawnConsumer(name: string, settings: ConsumerSettings): ConsumerProcess {
-  if (!existsSync(built))
-    throw new Error(
-      'packages/bullmq/dist is missing: run `pnpm build` before the distributed suites',
-    );
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     CONSUMER_NAME: name,
@@ -46,7 +44,11 @@ export function spawnConsumer(name: string, settings: ConsumerSettings): Consume
   if (settings.logFile !== undefined) env.LOG_FILE = settings.logFile;
   if (settings.lockMs !== undefined) env.LOCK_MS = String(settings.lockMs);
   if (settings.stalledMs !== undefined) env.STALLED_MS = String(settings.stalledMs);
-  const child = fork(script, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(script, [], {
+    env,
+    execArgv: ['--import', register],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const ready = new Promise<void>((resolve, reject) => {
     child.once('message', () => resolve());
