@@ -8,6 +8,7 @@ const src = (pkg: string) =>
 export default defineConfig({
   resolve: {
     alias: {
+      '@troupe/bullmq': src('bullmq'),
       '@troupe/core': src('core'),
       '@troupe/inspect': src('inspect'),
       '@troupe/prometheus': src('prometheus'),

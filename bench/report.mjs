@@ -15,6 +15,7 @@ import {
 } from './many-pools-report.mjs';
 import { TENANTS_TARGET, tenantsLines, tenantsSection, tenantsTable } from './tenants-report.mjs';
 import { tracingLines, tracingSection, tracingTable } from './tracing-report.mjs';
+import { distributedLines, distributedSection, distributedTable } from './distributed-report.mjs';
 
 /** From the issue: Troupe's throughput at least 3× p-queue's; its bytes per queued task at most 1/3 of p-queue's. */
 export const THROUGHPUT_TARGET = 3;
@@ -224,6 +225,7 @@ export function plainLines(results, { baseline } = {}) {
     manyPools,
     tenants,
     tracing,
+    distributed,
   } = results;
   return [
     ...beforeLines(throughput, memory, baseline),
@@ -237,6 +239,7 @@ export function plainLines(results, { baseline } = {}) {
     ...(manyPools === undefined ? [] : manyPoolsLines(manyPools, { baseline })),
     ...(tenants === undefined ? [] : tenantsLines(tenants)),
     ...(tracing === undefined ? [] : tracingLines(tracing)),
+    ...(distributed === undefined ? [] : distributedLines(distributed)),
   ].join('\n');
 }
 
@@ -355,6 +358,7 @@ export function markdownTables(results, { tasks, baseline }) {
     manyPools,
     tenants,
     tracing,
+    distributed,
   } = results;
   return [
     beforeTable(throughput, memory, baseline),
@@ -369,6 +373,7 @@ export function markdownTables(results, { tasks, baseline }) {
     manyPools && manyPoolsTable(manyPools, { baseline }),
     tenants && tenantsTable(tenants),
     tracing && tracingTable(tracing),
+    distributed && distributedTable(distributed),
   ]
     .filter(Boolean)
     .join('\n\n');
@@ -457,6 +462,7 @@ export function benchmarkDoc(env, results) {
     manyPools,
     tenants,
     tracing,
+    distributed,
   } = results;
   const threadMisses = threadVerdicts(threads).filter((v) => !v.ok);
   const missed = rows.filter((row) => ratios(row).pQueue < THROUGHPUT_TARGET);
@@ -550,5 +556,6 @@ ${lifecycleSection(env, lifecycle)}
 ${balancerSection(env, balancer)}
 ${manyPoolsSection(env, manyPools)}
 ${tenantsSection(env, tenants)}
-${tracingSection(env, tracing)}`;
+${tracingSection(env, tracing)}
+${distributedSection(env, distributed)}`;
 }

@@ -1,12 +1,13 @@
 /**
  * The benchmark suite: `pnpm bench` prints the results; `pnpm bench -- --write` also rewrites
  * docs/benchmarks.md. Flags: `--only a,b` (sections to run, of throughput, memory, priority,
- * submit-many, threads, lifecycle, balancer, many-pools, tenants, tracing; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
+ * submit-many, threads, lifecycle, balancer, many-pools, tenants, tracing, distributed; `--write` needs them all), `--rounds N` (throughput rounds, default 5),
  * `--memory-rounds N` (default 3), `--priority-rounds N` (default 3; rows under 50,000 tasks
  * get three times as many), `--submit-many-rounds N`
  * (default 3), `--thread-rounds N` (default 3), `--lifecycle-rounds N` (default 3),
  * `--balancer-rounds N` (default 5), `--many-pools-rounds N` (default 3), `--tenants-rounds N` (default 3),
  * `--tracing-rounds N` (default 5),
+ * `--distributed-rounds N` (default 3; the distributed section needs `redis-server` on the PATH),
  * `--baseline REF` (also measure the build of commit REF — e.g. `HEAD~1` — in the throughput and
  * memory and many-pools sections, as the "before" column of a refactor: same machine, same run).
  */
@@ -16,6 +17,7 @@ import os from 'node:os';
 import prettier from 'prettier';
 import { measureBalancer } from './balancer.mjs';
 import { measureTenants } from './tenants.mjs';
+import { measureDistributed } from './distributed.mjs';
 import { measureLifecycle } from './lifecycle.mjs';
 import { measureManyPools } from './many-pools.mjs';
 import { measureMemory } from './memory.mjs';
@@ -38,6 +40,7 @@ const SECTIONS = [
   'many-pools',
   'tenants',
   'tracing',
+  'distributed',
 ];
 const DEFAULT_ROUNDS = {
   rounds: 5,
@@ -50,6 +53,7 @@ const DEFAULT_ROUNDS = {
   manyPoolsRounds: 3,
   tenantsRounds: 3,
   tracingRounds: 5,
+  distributedRounds: 3,
 };
 
 function parseArgs(argv) {
@@ -74,6 +78,7 @@ function parseArgs(argv) {
     else if (arg === '--many-pools-rounds') args.manyPoolsRounds = positive(arg, argv[++i]);
     else if (arg === '--tenants-rounds') args.tenantsRounds = positive(arg, argv[++i]);
     else if (arg === '--tracing-rounds') args.tracingRounds = positive(arg, argv[++i]);
+    else if (arg === '--distributed-rounds') args.distributedRounds = positive(arg, argv[++i]);
     else if (arg === '--only') args.only = sections(argv[++i]);
     else if (arg === '--baseline') {
       args.baseline = argv[++i];
@@ -83,7 +88,7 @@ function parseArgs(argv) {
       throw new Error(
         `unknown argument '${arg}': use --only a,b, --rounds N, --memory-rounds N, ` +
           '--priority-rounds N, --submit-many-rounds N, --thread-rounds N, --lifecycle-rounds N, ' +
-          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, --tracing-rounds N, ' +
+          '--balancer-rounds N, --many-pools-rounds N, --tenants-rounds N, --tracing-rounds N, --distributed-rounds N, ' +
           '--baseline REF, --write',
       );
   }
@@ -176,6 +181,9 @@ const results = {
     : undefined,
   tenants: runs('tenants') ? await measureTenants({ rounds: args.tenantsRounds, log }) : undefined,
   tracing: runs('tracing') ? await measureTracing({ rounds: args.tracingRounds, log }) : undefined,
+  distributed: runs('distributed')
+    ? await measureDistributed({ rounds: args.distributedRounds, log })
+    : undefined,
 };
 
 const flags = [
@@ -193,6 +201,8 @@ const flags = [
     `--many-pools-rounds ${args.manyPoolsRounds}`,
   args.tenantsRounds !== DEFAULT_ROUNDS.tenantsRounds && `--tenants-rounds ${args.tenantsRounds}`,
   args.tracingRounds !== DEFAULT_ROUNDS.tracingRounds && `--tracing-rounds ${args.tracingRounds}`,
+  args.distributedRounds !== DEFAULT_ROUNDS.distributedRounds &&
+    `--distributed-rounds ${args.distributedRounds}`,
   args.baseline !== undefined && `--baseline ${args.baseline}`,
 ].filter(Boolean);
 const env = {
@@ -216,6 +226,7 @@ const env = {
   manyPoolsRounds: args.manyPoolsRounds,
   tenantsRounds: args.tenantsRounds,
   tracingRounds: args.tracingRounds,
+  distributedRounds: args.distributedRounds,
   tasks: TASKS,
 };
 
@@ -230,6 +241,7 @@ const roundsOf = {
   'many-pools': args.manyPoolsRounds,
   tenants: args.tenantsRounds,
   tracing: args.tracingRounds,
+  distributed: args.distributedRounds,
 };
 console.log(
   `\nNode ${env.node}, ${env.cpu}, ${env.cores} cores; commit ${measured}; medians of ` +

@@ -6,7 +6,8 @@
  *
  * Real time, not the injected clock: an example is what a reader runs, on the system clock with
  * real sleeps, and it is that program which must work. About 21 s in all (the dashboard's
- * example runs for 10 s). The demo has its own
+ * example runs for 10 s), and the distributed example's few seconds more (consumer processes
+ * starting). The demo has its own
  * file (demo.test.ts): it runs in a child process, as when piped to a file.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -147,4 +148,27 @@ describe('examples', () => {
     expect(line(lines, 'completed')).toContain('completed 64, failed 0, crashes 0');
     expect(line(lines, 'threads still running after close:')).toContain('after close: 0');
   });
+
+  // Its consumers are child processes: given the threads suites' module hooks (NODE_OPTIONS,
+  // which they inherit), they run the sources too. It starts a redis-server of its own (.ci/run
+  // installs it).
+  it('distributed: tasks over two consumer processes through Redis, every outcome back', async () => {
+    const register = new URL('../threads/support/register-sources.mjs', import.meta.url).pathname;
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = `${before ?? ''} --import ${register}`.trim();
+    let lines: string[];
+    try {
+      lines = await run('distributed/index.mjs');
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    }
+    expect(line(lines, '40 thumbnails:')).toMatch(/north \d+, south \d+/);
+    expect(line(lines, 'a failure comes back tagged:')).toContain(
+      'TaskFailed, cause TypeError: not a png',
+    );
+    expect(line(lines, 'a timeout on the producer')).toContain('TaskTimedOut');
+    expect(line(lines, 'consumer hosts reporting:')).toContain('north, south');
+    expect(line(lines, 'all closed')).toBe('all closed');
+  }, 60_000);
 });

@@ -1,6 +1,6 @@
 /**
- * Module hooks for scripts a test runs in a child `node`: `@troupe/core` and `@troupe/threads`
- * resolve to the packages' sources (as under vitest), and TypeScript is stripped of its types on
+ * Module hooks for scripts a test runs in a child `node`: `@troupe/core`, `@troupe/threads` and
+ * `@troupe/bullmq` resolve to the packages' sources (as under vitest), and TypeScript is stripped of its types on
  * load. So a child script tests the code as it is in the worktree, without a build.
  */
 import { createHash } from 'node:crypto';
@@ -11,6 +11,7 @@ const packages = new URL('../../../packages/', import.meta.url);
 const aliases = {
   '@troupe/core': new URL('core/src/index.ts', packages).href,
   '@troupe/threads': new URL('threads/src/index.ts', packages).href,
+  '@troupe/bullmq': new URL('bullmq/src/index.ts', packages).href,
 };
 
 /** TypeScript's compiler, once a `.ts` file is loaded. */

@@ -1,7 +1,9 @@
 import { Subject } from 'rxjs';
 import {
+  TaskCancelled,
   TaskFailed,
   TaskRejected,
+  TaskTimedOut,
   WorkerCrashed,
   WorkerCrashedError,
   type TaskError,
@@ -43,6 +45,12 @@ export class Failures {
       m.runFailed(ranMs);
       const { reason, message } = value as TaskRejected;
       this.settleFailure(task, new TaskRejected(reason, message, task.id));
+    } else if (this.path.config.logic.forwardsTaskErrors === true && isForwarded(value)) {
+      // A remote executor's task ended there with this error: settled (or retried) by its tag.
+      if (value._tag === 'TaskTimedOut') m.runTimedOut(ranMs);
+      else if (value._tag === 'WorkerCrashed') m.runCrashed(ranMs);
+      else m.runFailed(ranMs);
+      this.failRun(task, value, workerId, false, now);
     } else {
       m.runFailed(ranMs);
       this.failRun(task, new TaskFailed(value, task.id), workerId, false, now);
@@ -131,4 +139,16 @@ export class Failures {
   waiting(): Task[] {
     return this.#retries === undefined ? [] : [...this.#retries.keys()];
   }
+}
+
+/** A `TaskError` an executor with `forwardsTaskErrors` may reject a run with. */
+function isForwarded(
+  value: unknown,
+): value is TaskFailed | TaskTimedOut | TaskCancelled | WorkerCrashed {
+  return (
+    isInstance(value, TaskFailed) ||
+    isInstance(value, TaskTimedOut) ||
+    isInstance(value, TaskCancelled) ||
+    isInstance(value, WorkerCrashed)
+  );
 }

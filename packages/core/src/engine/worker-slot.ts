@@ -191,6 +191,9 @@ export class RunContext implements TaskContext<unknown> {
   get attempt(): number {
     return this.task.x?.attempt ?? 1;
   }
+  get priority(): number {
+    return this.task.x?.priority ?? 0;
+  }
   get resource(): unknown {
     return this.slot.resource;
   }

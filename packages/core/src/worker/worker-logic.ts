@@ -14,6 +14,11 @@ export interface TaskContext<TResource = unknown> {
   readonly attempt: number;
   /** The pool-unique id of the task. */
   readonly taskId: number;
+  /**
+   * The task's priority level (`submit`'s `priority`, or what `setPriority` made it; 0 in a FIFO
+   * pool): for an executor that hands the task on to a queue of its own (a remote one).
+   */
+  readonly priority: number;
   /** What the worker's `setup` returned (undefined when it has none). */
   readonly resource: TResource;
   /**
@@ -124,6 +129,16 @@ export interface WorkerLogic<TInput, TOutput, TResource = unknown> {
    * @default false
    */
   readonly answersOnce?: boolean;
+  /**
+   * `true` when the executor runs tasks elsewhere (another process, another machine) and rejects
+   * a run with the `TaskError` the task ended with there: the pool then takes a `TaskFailed`,
+   * `TaskTimedOut`, `TaskCancelled` or `WorkerCrashed` that a run rejects with as the run's error
+   * as it is — counted, retried and settled by its tag — instead of wrapping it in `TaskFailed`
+   * (a `TaskRejected` is taken as it is by every executor). Task code's errors are never taken
+   * so: a task that awaits another pool's `run` still fails `TaskFailed` with its error as cause.
+   * @default false
+   */
+  readonly forwardsTaskErrors?: boolean;
   /** Releases the resource when the worker stops or after it crashed. */
   readonly teardown?: (resource: TResource, ctx: WorkerTeardownContext) => void | Promise<void>;
 }
