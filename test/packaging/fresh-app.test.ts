@@ -161,7 +161,7 @@ describe('a fresh app outside the repository', () => {
         tarballs,
       ],
       repo,
-      180_000, // seven packages, each built clean
+      240_000, // seven packages, each built clean (slow when other work shares the cores)
     );
     const packed = (await readdir(tarballs)).filter((f) => f.endsWith('.tgz'));
     expect(packed.map((f) => f.replace(/-[\d.]+\.tgz$/, '')).sort()).toEqual(
@@ -218,7 +218,7 @@ describe('a fresh app outside the repository', () => {
     );
     // Typechecks and compiles (tsc emits even when a library's declarations complain).
     compiled = await run('node', ['node_modules/typescript/bin/tsc', '-p', '.'], app, 60_000);
-  }, 420_000); // above the sum of the steps' own limits, so a stuck step reports itself
+  }, 480_000); // above the sum of the steps' own limits, so a stuck step reports itself
 
   afterAll(async () => {
     if (tmp !== '') await rm(tmp, { recursive: true, force: true });
