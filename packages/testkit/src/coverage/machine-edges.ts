@@ -75,7 +75,7 @@ export function legalChanges(machine: AnyStateMachine): ReadonlySet<string> {
     }
   }
   const changes = new Set(direct);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const change of [...changes]) {
       const [from, via] = change.split('>');

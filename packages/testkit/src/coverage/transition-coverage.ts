@@ -114,7 +114,9 @@ export function formatCoverage(report: CoverageReport): string {
     .map((m) => {
       const pct = m.total === 0 ? 100 : Math.round((100 * m.covered.size) / m.total);
       const head = `${m.machine}: ${m.covered.size}/${m.total} transitions (${pct}%)`;
-      return m.missed.length === 0 ? head : `${head}\n${m.missed.map((k) => `  never: ${k}`).join('\n')}`;
+      return m.missed.length === 0
+        ? head
+        : `${head}\n${m.missed.map((k) => `  never: ${k}`).join('\n')}`;
     })
     .join('\n');
 }
