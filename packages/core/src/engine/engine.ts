@@ -166,7 +166,13 @@ export class Engine<TInput = unknown, TOutput = unknown>
     return this.growth?.target ?? 0;
   }
   set sizeTarget(size: number) {
-    if (this.growth !== undefined) this.growth.target = size;
+    const growth = this.growth;
+    if (growth === undefined) return;
+    const shrank = size < growth.target;
+    growth.target = size;
+    // A seat given up (restart: 'temporary') can leave queued work with no worker to come: a
+    // pool that may grow asks for one now, not at the next submit (which may never come).
+    if (shrank) growth.demand();
   }
   get onScale(): ((request: ScaleRequest) => void) | undefined {
     return this.growth?.onScale;

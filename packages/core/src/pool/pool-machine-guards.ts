@@ -31,6 +31,11 @@ export function lastSeat({ context, event }: PoolActionArgs): boolean {
   );
 }
 
+/** The last worker is gone for good, whatever the pool's `min` (a draining pool grows no more). */
+export function soleSeatGone({ context, event }: PoolActionArgs): boolean {
+  return event.type === 'supervisor.forget' && context.effects.seats.soleSeat() === event.id;
+}
+
 /**
  * A worker that cannot work however often it is restarted (a module that cannot be loaded):
  * restarting it would only spend the restart limit first.

@@ -2,7 +2,14 @@ import { fromPromise, setup } from 'xstate';
 import { supervisorMachine } from '../supervision/supervisor-machine.js';
 import { workerMachine } from '../worker/worker-machine.js';
 import type { PoolEffects } from './pool-effects.js';
-import { abort, allReady, lastSeat, noWorkers, unrecoverable } from './pool-machine-guards.js';
+import {
+  abort,
+  allReady,
+  lastSeat,
+  noWorkers,
+  soleSeatGone,
+  unrecoverable,
+} from './pool-machine-guards.js';
 import type { PoolContext, PoolMachineEvent, PoolMachineInput } from './pool-machine-types.js';
 import {
   fill,
@@ -74,7 +81,7 @@ export const poolMachine = setup({
     supervisor: supervisorMachine,
     drain: fromPromise<void, PoolEffects>(({ input }) => input.whenIdle()),
   },
-  guards: { allReady, noWorkers, abort, lastSeat, unrecoverable },
+  guards: { allReady, noWorkers, abort, lastSeat, soleSeatGone, unrecoverable },
   // Each named after what it does; the guards and actions live in pool-machine-*.ts by concern.
   actions: {
     // the door and the close (pool-machine-closing.ts)
@@ -167,8 +174,10 @@ export const poolMachine = setup({
             'worker.replacing': { actions: ['workerReplacing', 'respawnReplaced'] },
             'supervisor.restart': { actions: 'restart' },
             'seats.respawn': { actions: 'respawn' },
+            // Draining, the last worker gone for good fails what still waits, even in a pool
+            // that may be empty: closing, it grows no worker again, and the drain must end.
             'supervisor.forget': [
-              { guard: 'lastSeat', actions: ['forgetSeat', 'fail'] },
+              { guard: 'soleSeatGone', actions: ['forgetSeat', 'fail'] },
               { actions: 'forgetSeat' },
             ],
             'supervisor.escalate': { actions: 'fail' },
