@@ -170,8 +170,7 @@ export class Engine<TInput = unknown, TOutput = unknown>
     if (growth === undefined) return;
     const shrank = size < growth.target;
     growth.target = size;
-    // A seat given up (restart: 'temporary') can leave queued work with no worker to come: a
-    // pool that may grow asks for one now, not at the next submit (which may never come).
+    // A seat given up ('temporary') may leave queued work with no worker: ask for one now.
     if (shrank) growth.demand();
   }
   get onScale(): ((request: ScaleRequest) => void) | undefined {
