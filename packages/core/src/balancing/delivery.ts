@@ -50,7 +50,14 @@ export function answer<TInput, TOutput>(
   // Taken first: a bounce sends the task on with a promise (and a `done`) of its own.
   const done = task.done!;
   task.done = undefined;
-  done(answered(task, result));
+  // Called from inside the member's settle: a throw here must not leave the caller unanswered.
+  let outcome: Promise<TaskResult<TOutput>> | TaskResult<TOutput>;
+  try {
+    outcome = answered(task, result);
+  } catch (cause) {
+    outcome = err(new TaskFailed(cause));
+  }
+  done(outcome);
 }
 
 /** Sends `task` to `member` with a callback, or through `submit`; returns the caller's promise. */
@@ -119,6 +126,11 @@ export class BareWatch<TInput, TOutput> implements SettleWatch {
     result: TaskResult<unknown>,
     resolve: (result: unknown) => void,
   ): boolean {
-    return this.heard(this.member, input as TInput, result as TaskResult<TOutput>, resolve);
+    try {
+      return this.heard(this.member, input as TInput, result as TaskResult<TOutput>, resolve);
+    } catch {
+      // The balancer's own bookkeeping failed: the member answers the caller, as it would.
+      return false;
+    }
   }
 }
